@@ -1,0 +1,61 @@
+from django.shortcuts import redirect, render
+
+from counseling import policy
+from counseling.accounts.models import User
+from counseling.policy import Role
+from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+
+DASHBOARDS = {
+    Role.STUDENT: "student-dashboard",
+    Role.COUNSELOR: "counselor-dashboard",
+    Role.ADMIN: "admin-dashboard",
+}
+
+
+def home(request):
+    """Send each role to its own dashboard."""
+    return redirect(DASHBOARDS[request.user.role])
+
+
+@policy.role_required(Role.STUDENT)
+def student_dashboard(request):
+    counselee = policy.counselees_for(request.user).first()
+    counselors = []
+    if counselee is not None:
+        counselors = [
+            a.counselor
+            for a in counselee.assignments.active().select_related("counselor").order_by("pk")
+        ]
+    return render(
+        request,
+        "accounts/student_dashboard.html",
+        {"counselee": counselee, "counselors": counselors},
+    )
+
+
+@policy.role_required(Role.COUNSELOR)
+def counselor_dashboard(request):
+    caseload = policy.counselees_for(request.user)
+    return render(
+        request,
+        "accounts/counselor_dashboard.html",
+        {
+            "caseload_count": caseload.count(),
+            "conflict_count": policy.conflicts_for(request.user).count(),
+        },
+    )
+
+
+@policy.role_required(Role.ADMIN)
+def admin_dashboard(request):
+    # Counts only: the admin audits and administers, and never reads content.
+    return render(
+        request,
+        "accounts/admin_dashboard.html",
+        {
+            "student_count": Counselee.objects.count(),
+            "counselor_count": User.objects.filter(role=Role.COUNSELOR, is_active=True).count(),
+            "active_assignment_count": CaseAssignment.objects.active().count(),
+            "conflict_count": ConflictOfInterest.objects.count(),
+        },
+    )

@@ -1,0 +1,69 @@
+"""Django's admin site, open to the admin role only and blind to encrypted content.
+
+Access is decided by `counseling.policy`, not by `is_staff` or model permissions.
+Encrypted fields are never listed, shown, searched or exported here.
+"""
+
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from counseling import policy
+
+
+class AmanahAdminSite(admin.AdminSite):
+    site_header = _("Amanah: administrasi")
+    site_title = _("Amanah")
+    index_title = _("Akun, penugasan kasus dan konflik kepentingan")
+    enable_nav_sidebar = False
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise Http404
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def has_permission(self, request):
+        return policy.can_use_admin_site(request.user)
+
+    def login(self, request, extra_context=None):
+        # Anonymous visitors sign in on Amanah's own login page; other roles must not
+        # learn that this site exists.
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        if not request.user.is_authenticated:
+            return redirect_to_login(next_url)
+        if self.has_permission(request):
+            return redirect(reverse("admin:index", current_app=self.name))
+        raise Http404
+
+
+class AdminRoleModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose every permission is the policy's admin-site decision."""
+
+    def has_module_permission(self, request):
+        return policy.can_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can_use_admin_site(request.user)
+
+    def has_add_permission(self, request):
+        return policy.can_use_admin_site(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can_use_admin_site(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Records are kept: accounts are deactivated, assignments ended, never deleted.
+        return False

@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from counseling.adminsite import AdminRoleModelAdmin
+from counseling.records import services
+from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+
+
+@admin.register(Counselee)
+class CounseleeAdmin(AdminRoleModelAdmin):
+    # Directory data only: the encrypted fields are never part of an admin form or list.
+    fields = ["user", "nis", "class_name", "date_of_birth"]
+    list_display = ["nis", "student_name", "class_name"]
+    list_select_related = ["user"]
+    search_fields = ["nis", "user__full_name", "class_name"]
+    list_filter = ["class_name"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(description="nama", ordering="user__full_name")
+    def student_name(self, obj):
+        return obj.user.full_name
+
+
+class CaseAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = CaseAssignment
+        fields = ["counselor", "counselee"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("counselor") and cleaned.get("counselee"):
+            try:
+                services.check_assignable(cleaned["counselor"], cleaned["counselee"])
+            except ValidationError as error:
+                raise ValidationError(error.messages) from None
+        return cleaned
+
+
+@admin.register(CaseAssignment)
+class CaseAssignmentAdmin(AdminRoleModelAdmin):
+    form = CaseAssignmentForm
+    list_display = ["counselee", "counselor", "started_at", "ended_at"]
+    list_select_related = ["counselee", "counselor"]
+    list_filter = ["counselor"]
+    search_fields = ["counselee__nis", "counselee__user__full_name", "counselor__full_name"]
+    autocomplete_fields = ["counselor", "counselee"]
+    actions = ["end_assignments"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["counselor", "counselee", "started_at", "ended_at"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            assignment = services.assign(obj.counselor, obj.counselee, by=request.user)
+            obj.pk = assignment.pk
+
+    @admin.action(description="Akhiri penugasan terpilih")
+    def end_assignments(self, request, queryset):
+        for assignment in queryset.active():
+            services.end_assignment(assignment, by=request.user)
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(AdminRoleModelAdmin):
+    list_display = ["counselor", "counselee", "relation", "declared_at"]
+    list_select_related = ["counselee", "counselor"]
+    list_filter = ["relation"]
+    readonly_fields = ["counselor", "counselee", "relation", "declared_at"]
+
+    def has_add_permission(self, request):
+        # A conflict is the counselor's own declaration, made on their page.
+        return False

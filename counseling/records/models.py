@@ -1,0 +1,132 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from counseling.encryption import EncryptedCharField, EncryptedTextField
+
+
+class Counselee(models.Model):
+    """A student's counseling record.
+
+    Directory data (name on the user, NIS, class, date of birth) stays in plain columns so
+    it can be searched; what the counseling office learns about the student is encrypted.
+    Nothing about religion or ethnicity is collected at all.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="counselee",
+        limit_choices_to={"role": "student"},
+        verbose_name=_("akun siswa"),
+    )
+    nis = models.CharField(_("NIS"), max_length=20, unique=True)
+    class_name = models.CharField(_("kelas"), max_length=20, db_index=True)
+    date_of_birth = models.DateField(_("tanggal lahir"), null=True, blank=True)
+
+    guardian_name = EncryptedCharField(_("nama wali"), max_length=150, blank=True)
+    guardian_phone = EncryptedCharField(_("telepon wali"), max_length=30, blank=True)
+    background_notes = EncryptedTextField(_("catatan latar belakang"), blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("konseli")
+        verbose_name_plural = _("konseli")
+
+    def __str__(self):
+        # Django copies __str__ into its admin log: directory data only.
+        return f"NIS {self.nis}"
+
+    @property
+    def full_name(self):
+        return self.user.full_name
+
+
+class CaseAssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class CaseAssignment(models.Model):
+    """A counselor's responsibility for a counselee. While active it gives need-to-know."""
+
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_assignments",
+        limit_choices_to={"role": "counselor"},
+        verbose_name=_("konselor"),
+    )
+    counselee = models.ForeignKey(
+        Counselee,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("konseli"),
+    )
+    started_at = models.DateTimeField(_("mulai"), default=timezone.now)
+    ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+
+    objects = CaseAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penugasan kasus")
+        verbose_name_plural = _("penugasan kasus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counselor", "counselee"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_assignment_per_pair",
+            )
+        ]
+        indexes = [models.Index(fields=["counselor", "ended_at"])]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    @property
+    def is_active(self):
+        return self.ended_at is None
+
+
+class ConflictOfInterest(models.Model):
+    """A counselor's declaration of a family or close-friend relation to a student.
+
+    The BK code of ethics forbids counseling one's own family or close friends: while a
+    declaration stands, the counselor can be neither assigned to nor booked by the student.
+    """
+
+    class Relation(models.TextChoices):
+        FAMILY = "family", _("Keluarga")
+        CLOSE_FRIEND = "close_friend", _("Teman dekat")
+
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="conflicts_of_interest",
+        limit_choices_to={"role": "counselor"},
+        verbose_name=_("konselor"),
+    )
+    counselee = models.ForeignKey(
+        Counselee,
+        on_delete=models.PROTECT,
+        related_name="conflicts_of_interest",
+        verbose_name=_("konseli"),
+    )
+    relation = models.CharField(_("hubungan"), max_length=16, choices=Relation.choices)
+    declared_at = models.DateTimeField(_("dinyatakan"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("konflik kepentingan")
+        verbose_name_plural = _("konflik kepentingan")
+        constraints = [
+            models.UniqueConstraint(fields=["counselor", "counselee"], name="one_conflict_per_pair")
+        ]
+
+    def __str__(self):
+        return f"#{self.pk}"

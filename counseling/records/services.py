@@ -1,0 +1,57 @@
+"""Changes to counselee records, caseloads and conflicts of interest.
+
+Views and the admin site call these; nothing else saves these models.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counseling import policy
+from counseling.records.models import CaseAssignment, ConflictOfInterest
+
+
+def check_assignable(counselor, counselee):
+    """Raise `ValidationError` when `counselor` may not take `counselee` on the caseload."""
+    if not policy.has_role(counselor, policy.Role.COUNSELOR):
+        raise ValidationError(_("Hanya akun konselor aktif yang dapat menerima penugasan kasus."))
+    if policy.has_conflict(counselor, counselee):
+        raise ValidationError(
+            _(
+                "Konselor ini telah menyatakan konflik kepentingan (keluarga atau teman dekat) "
+                "dengan siswa ini. Tugaskan konselor lain."
+            )
+        )
+    if CaseAssignment.objects.active().filter(counselor=counselor, counselee=counselee).exists():
+        raise ValidationError(_("Siswa ini sudah ada dalam daftar kasus konselor tersebut."))
+
+
+@transaction.atomic
+def assign(counselor, counselee, *, by) -> CaseAssignment:
+    """Put `counselee` on `counselor`'s caseload."""
+    check_assignable(counselor, counselee)
+    return CaseAssignment.objects.create(counselor=counselor, counselee=counselee)
+
+
+@transaction.atomic
+def end_assignment(assignment, *, by) -> None:
+    """End an active assignment; the history stays."""
+    if assignment.ended_at is None:
+        assignment.ended_at = timezone.now()
+        assignment.save(update_fields=["ended_at"])
+
+
+@transaction.atomic
+def declare_conflict(counselor, counselee, relation, *, by) -> ConflictOfInterest:
+    """Record a counselor's conflict of interest and end any assignment it touches."""
+    if policy.has_conflict(counselor, counselee):
+        raise ValidationError(_("Anda sudah menyatakan konflik kepentingan dengan siswa ini."))
+    conflict = ConflictOfInterest.objects.create(
+        counselor=counselor, counselee=counselee, relation=relation
+    )
+    for assignment in CaseAssignment.objects.active().filter(
+        counselor=counselor, counselee=counselee
+    ):
+        end_assignment(assignment, by=by)
+    return conflict

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from counseling.records import views
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("records/<uuid:public_id>/", views.counselee_detail, name="counselee-detail"),
+    path("conflicts/", views.conflicts, name="conflicts"),
+]

@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from counseling import policy
+from counseling.policy import Role
+from counseling.records import services
+from counseling.records.forms import CaseloadSearchForm, ConflictDeclarationForm
+
+CASELOAD_PAGE_SIZE = 25
+
+
+@require_GET
+@policy.role_required(Role.COUNSELOR)
+def caseload(request):
+    form = CaseloadSearchForm(request.GET)
+    counselees = policy.counselees_for(request.user).order_by("class_name", "user__full_name")
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if query:
+        counselees = counselees.filter(
+            Q(user__full_name__icontains=query)
+            | Q(nis__startswith=query)
+            | Q(class_name__iexact=query)
+        )
+    page = Paginator(counselees, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "records/caseload.html", {"form": form, "page": page, "query": query})
+
+
+@require_GET
+def counselee_detail(request, public_id):
+    counselee = policy.get_counselee_for(request.user, public_id)
+    counselors = [
+        a.counselor
+        for a in counselee.assignments.active().select_related("counselor").order_by("pk")
+    ]
+    return render(
+        request,
+        "records/counselee_detail.html",
+        {
+            "counselee": counselee,
+            "counselors": counselors,
+            "show_contact": policy.can_read_contact(request.user, counselee),
+            "show_counseling_data": policy.can_read_counseling_data(request.user, counselee),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.COUNSELOR)
+def conflicts(request):
+    form = ConflictDeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(
+                request.user,
+                form.counselee,
+                form.cleaned_data["relation"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Konflik kepentingan dicatat. Anda tidak akan ditugaskan untuk siswa ini; "
+                    "admin akan menugaskan konselor lain bila perlu."
+                ),
+            )
+            return redirect("conflicts")
+    return render(
+        request,
+        "records/conflicts.html",
+        {"form": form, "declarations": policy.conflicts_for(request.user).order_by("-declared_at")},
+    )

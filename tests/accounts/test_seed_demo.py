@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from counseling.accounts.models import User
+from counseling.records.models import CaseAssignment, Counselee
+
+
+def counts():
+    return (User.objects.count(), Counselee.objects.count(), CaseAssignment.objects.count())
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", password="sandi-demo-uji")
+    first = counts()
+    call_command("seed_demo", password="sandi-demo-uji")
+    assert counts() == first == (9, 6, 6)
+
+    konselor1 = User.objects.get(username="konselor1")
+    caseload = Counselee.objects.filter(
+        assignments__counselor=konselor1, assignments__ended_at__isnull=True
+    )
+    assert sorted(c.user.username for c in caseload) == ["siswa1", "siswa2", "siswa3"]
+    assert client.login(username="siswa6", password="sandi-demo-uji")

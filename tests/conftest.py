@@ -1,0 +1,97 @@
+"""The people every test story is told with.
+
+Siti is a student on Bu Rina's caseload; Dimas is a student on Pak Budi's. Bu Rina and
+Pak Budi are counselors; Agus is the school's admin.
+"""
+
+import datetime
+
+import pytest
+
+from counseling.accounts.models import User
+from counseling.records import services
+from counseling.records.models import Counselee
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    # Argon2 is deliberately slow; tests that check the production hasher say so.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The production storage needs `collectstatic`'s manifest; tests render without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+def make_user(username, full_name, role):
+    return User.objects.create_user(
+        username=username, password=PASSWORD, full_name=full_name, role=role
+    )
+
+
+def make_counselee(user, nis, class_name="X-1", **fields):
+    return Counselee.objects.create(
+        user=user, nis=nis, class_name=class_name, date_of_birth=datetime.date(2010, 1, 1), **fields
+    )
+
+
+@pytest.fixture
+def admin(db):
+    return make_user("agus", "Agus Setiawan", User.Role.ADMIN)
+
+
+@pytest.fixture
+def bu_rina(db):
+    return make_user("bu_rina", "Rina Wulandari", User.Role.COUNSELOR)
+
+
+@pytest.fixture
+def pak_budi(db):
+    return make_user("pak_budi", "Budi Hartono", User.Role.COUNSELOR)
+
+
+@pytest.fixture
+def siti(db, bu_rina, admin):
+    """A student, with her counselee record, on Bu Rina's caseload."""
+    user = make_user("siti", "Siti Nurhaliza", User.Role.STUDENT)
+    counselee = make_counselee(
+        user,
+        "1001",
+        guardian_name="Ibu Suryani",
+        guardian_phone="0812-1111-2222",
+        background_notes="Sering cemas menjelang ujian.",
+    )
+    services.assign(bu_rina, counselee, by=admin)
+    return user
+
+
+@pytest.fixture
+def dimas(db, pak_budi, admin):
+    """Another student, on Pak Budi's caseload."""
+    user = make_user("dimas", "Dimas Pratama", User.Role.STUDENT)
+    counselee = make_counselee(
+        user,
+        "1002",
+        class_name="X-2",
+        guardian_name="Bapak Hendra",
+        guardian_phone="0813-3333-4444",
+        background_notes="Baru pindah dari Semarang.",
+    )
+    services.assign(pak_budi, counselee, by=admin)
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a user: `client_for(siti).get(...)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,105 @@
+"""The confidentiality policy as a matrix: every role, every page, own and other data.
+
+Expected answers: 200 for what the role may see, 404 for what it may not know about,
+302 to the login page for anonymous visitors.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin"]
+
+# page name -> the roles that get 200; everyone else signed in gets 404.
+PAGES = {
+    "student-dashboard": {"siti", "dimas"},
+    "counselor-dashboard": {"bu_rina", "pak_budi"},
+    "admin-dashboard": {"admin"},
+    "caseload": {"bu_rina", "pak_budi"},
+    "conflicts": {"bu_rina", "pak_budi"},
+    "siti-record": {"siti", "bu_rina"},
+    "dimas-record": {"dimas", "pak_budi"},
+    "admin-index": {"admin"},
+    "admin-siti-record": {"admin"},
+    "admin-users": {"admin"},
+}
+
+
+def url_of(page, people):
+    if page == "siti-record":
+        return reverse("counselee-detail", args=[people["siti"].counselee.public_id])
+    if page == "dimas-record":
+        return reverse("counselee-detail", args=[people["dimas"].counselee.public_id])
+    if page == "admin-index":
+        return reverse("admin:index")
+    if page == "admin-siti-record":
+        return reverse("admin:records_counselee_change", args=[people["siti"].counselee.pk])
+    if page == "admin-users":
+        return reverse("admin:accounts_user_changelist")
+    return reverse(page)
+
+
+@pytest.fixture
+def people(siti, dimas, bu_rina, pak_budi, admin):
+    return {"siti": siti, "dimas": dimas, "bu_rina": bu_rina, "pak_budi": pak_budi, "admin": admin}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_only_its_pages(client, people, role, page):
+    url = url_of(page, people)
+    if role != "anonymous":
+        client.force_login(people[role])
+
+    response = client.get(url, follow=role == "anonymous")
+
+    if role == "anonymous":
+        assert response.redirect_chain
+        assert response.request["PATH_INFO"] == reverse("login")
+    elif role in PAGES[page]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
+    client.force_login(people[role])
+    expected = {
+        "siti": "student-dashboard",
+        "dimas": "student-dashboard",
+        "bu_rina": "counselor-dashboard",
+        "pak_budi": "counselor-dashboard",
+        "admin": "admin-dashboard",
+    }[role]
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(expected)
+
+
+@pytest.mark.parametrize("page", ["siti-record", "caseload"])
+def test_read_only_pages_reject_post(client, people, page):
+    client.force_login(people["bu_rina"])
+    response = client.post(url_of(page, people))
+    assert response.status_code == 405
+
+
+def test_a_malformed_record_id_is_a_plain_404(client_for, bu_rina):
+    response = client_for(bu_rina).get("/records/not-a-uuid/")
+    assert response.status_code == 404
+
+
+def test_an_unknown_record_id_looks_like_someone_elses(client_for, siti, dimas, pak_budi):
+    client = client_for(pak_budi)
+    unknown = client.get(reverse("counselee-detail", args=["00000000-0000-4000-8000-000000000000"]))
+    others = client.get(reverse("counselee-detail", args=[siti.counselee.public_id]))
+    assert unknown.status_code == others.status_code == 404
+    assert without_csrf_tokens(unknown) == without_csrf_tokens(others)
+
+
+def without_csrf_tokens(response):
+    # Each render masks the CSRF token differently; everything else must be identical.
+    # The footer's language form carries the requested path; that is the caller's own input.
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return text.replace(response.request["PATH_INFO"], "")

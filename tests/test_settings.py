@@ -1,0 +1,134 @@
+"""Settings fail closed: with DEBUG off, missing or development secrets stop the app."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from counseling import checks, envfile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def error_ids(errors):
+    return sorted(e.id for e in errors)
+
+
+def test_no_check_applies_with_debug_on(settings):
+    settings.DEBUG = True
+    settings.SECRET_KEY = "x"
+    settings.ALLOWED_HOSTS = []
+    assert checks.check_production_secrets() == []
+
+
+def test_development_secrets_are_refused_with_debug_off(settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
+    settings.AMANAH_DEVELOPMENT_SECRETS = ["AUDIT_HMAC_KEY", "FIELD_ENCRYPTION_KEY", "SECRET_KEY"]
+    errors = checks.check_production_secrets()
+    assert error_ids(errors) == ["amanah.E011", "amanah.E012", "amanah.E013"]
+    assert all(e.hint for e in errors)
+
+
+def test_missing_secrets_and_hosts_are_refused_with_debug_off(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = ""
+    settings.FIELD_ENCRYPTION_KEY = []
+    settings.AUDIT_HMAC_KEY = ""
+    settings.ALLOWED_HOSTS = []
+    settings.AMANAH_DEVELOPMENT_SECRETS = []
+    assert error_ids(checks.check_production_secrets()) == [
+        "amanah.E001",
+        "amanah.E002",
+        "amanah.E003",
+        "amanah.E004",
+    ]
+
+
+def test_a_wildcard_host_is_refused(settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.AMANAH_DEVELOPMENT_SECRETS = []
+    assert error_ids(checks.check_production_secrets()) == ["amanah.E004"]
+
+
+def test_real_secrets_pass(settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
+    settings.AMANAH_DEVELOPMENT_SECRETS = []
+    assert checks.check_production_secrets() == []
+
+
+def manage(*args, **env):
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_check_refuses_the_generated_env_file_with_debug_off():
+    result = manage("check", DEBUG="off", ALLOWED_HOSTS="bk.sekolah.sch.id")
+    assert result.returncode != 0
+    assert "amanah.E012" in result.stderr
+    assert "FIELD_ENCRYPTION_KEY" in result.stderr
+
+
+def test_manage_check_passes_with_production_secrets():
+    result = manage(
+        "check",
+        "--tag",
+        "amanah",
+        DEBUG="off",
+        ALLOWED_HOSTS="bk.sekolah.sch.id",
+        SECRET_KEY="s" * 60,
+        FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        AUDIT_HMAC_KEY="a" * 60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_empty_encryption_key_stops_the_app_and_names_the_key():
+    result = manage("check", DEBUG="off", FIELD_ENCRYPTION_KEY="")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in result.stderr
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for name in envfile.SECRET_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_first_run_generates_a_private_env_file_and_keeps_it(tmp_path, clean_environment):
+    path = tmp_path / ".env"
+    first = envfile.ensure(path)
+    assert sorted(first) == sorted(envfile.SECRET_NAMES)
+    Fernet(first["FIELD_ENCRYPTION_KEY"])  # a valid key
+    assert path.stat().st_mode & 0o077 == 0
+    assert envfile.ensure(path) == first
+
+
+def test_a_hand_written_env_file_is_left_alone(tmp_path, clean_environment):
+    path = tmp_path / ".env"
+    path.write_text("SECRET_KEY=mine\n")
+    assert envfile.ensure(path) == {}
+    assert path.read_text() == "SECRET_KEY=mine\n"
+
+
+def test_an_older_generated_file_gains_the_missing_secret(tmp_path, clean_environment):
+    path = tmp_path / ".env"
+    path.write_text(envfile.MARKER + "\nSECRET_KEY=old\n")
+    values = envfile.ensure(path)
+    assert values["SECRET_KEY"] == "old"
+    assert "AUDIT_HMAC_KEY=" in path.read_text()
