@@ -13,12 +13,17 @@ metadata and never content.
 from functools import wraps
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from counseling.accounts.models import User
+from counseling.audit import log
+from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 
 Role = User.Role
+Purpose = AccessEvent.Purpose
 
 
 def has_role(user, *roles) -> bool:
@@ -32,7 +37,7 @@ def role_required(*roles):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not has_role(request.user, *roles):
-                raise Http404
+                deny(request.user, object_type="page", object_id=request.path)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -40,47 +45,121 @@ def role_required(*roles):
     return decorator
 
 
+def deny(user, *, object_type="", object_id="", counselee=None):
+    """Record a denied attempt by a signed-in user, then answer as if nothing were there."""
+    if user.is_authenticated:
+        log.record(
+            log.Action.DENIED,
+            actor=user,
+            object_type=object_type,
+            object_id=object_id,
+            counselee=counselee,
+        )
+    raise Http404
+
+
 def can_use_admin_site(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def can_audit(user) -> bool:
     return has_role(user, Role.ADMIN)
 
 
 # Counselee records
 
 
+def caseload_for(user):
+    """A counselor's active caseload (empty for everyone else)."""
+    if not has_role(user, Role.COUNSELOR):
+        return Counselee.objects.none()
+    assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
+    return Counselee.objects.select_related("user").filter(pk__in=assigned)
+
+
+def active_emergency_accesses(user):
+    return EmergencyAccess.objects.filter(counselor=user, expires_at__gt=timezone.now())
+
+
 def counselees_for(user):
-    """The counselee records `user` may know exist: own, caseload, or (admin) directory."""
+    """The counselee records `user` may open.
+
+    A student: their own. A counselor: the caseload, plus any counselee they hold
+    unexpired emergency access to. An admin: the directory (never the content).
+    """
     records = Counselee.objects.select_related("user")
     if has_role(user, Role.STUDENT):
         return records.filter(user=user)
     if has_role(user, Role.COUNSELOR):
-        return records.filter(assignments__counselor=user, assignments__ended_at__isnull=True)
+        assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
+        emergency = active_emergency_accesses(user).values("counselee_id")
+        return records.filter(Q(pk__in=assigned) | Q(pk__in=emergency))
     if has_role(user, Role.ADMIN):
         return records
     return records.none()
 
 
 def get_counselee_for(user, public_id) -> Counselee:
-    """The counselee with `public_id` if `user` may open the record, else `Http404`."""
-    if not has_role(user, Role.STUDENT, Role.COUNSELOR):
-        raise Http404
+    """The counselee with `public_id` if `user` may open the record, else `Http404`.
+
+    A refusal is recorded in the access log against the counselee it was aimed at.
+    """
     try:
-        return counselees_for(user).get(public_id=public_id)
+        if has_role(user, Role.STUDENT, Role.COUNSELOR):
+            return counselees_for(user).get(public_id=public_id)
     except (Counselee.DoesNotExist, ValidationError):
-        raise Http404 from None
+        pass
+    try:
+        target = Counselee.objects.filter(public_id=public_id).first()
+    except ValidationError:
+        target = None
+    deny(user, object_type="records.counselee", object_id=str(public_id), counselee=target)
 
 
 def is_assigned(counselor, counselee) -> bool:
-    return (
-        has_role(counselor, Role.COUNSELOR)
-        and CaseAssignment.objects.active()
-        .filter(counselor=counselor, counselee=counselee)
-        .exists()
-    )
+    if not has_role(counselor, Role.COUNSELOR):
+        return False
+    return CaseAssignment.objects.active().filter(counselor=counselor, counselee=counselee).exists()
+
+
+def emergency_access_to(user, counselee) -> EmergencyAccess | None:
+    """The counselor's unexpired emergency access to `counselee`, if any."""
+    if not has_role(user, Role.COUNSELOR):
+        return None
+    grants = active_emergency_accesses(user).filter(counselee=counselee)
+    return grants.order_by("-expires_at").first()
+
+
+def access_basis(user, counselee) -> tuple[str, EmergencyAccess | None]:
+    """Why `user` may open `counselee`'s record: the purpose logged with each view."""
+    if has_role(user, Role.STUDENT) and counselee.user_id == user.pk:
+        return Purpose.OWN, None
+    if is_assigned(user, counselee):
+        return Purpose.CASELOAD, None
+    access = emergency_access_to(user, counselee)
+    if access is not None:
+        return Purpose.EMERGENCY, access
+    if has_role(user, Role.ADMIN):
+        return Purpose.ADMINISTRATION, None
+    return Purpose.NONE, None
 
 
 def can_read_counseling_data(user, counselee) -> bool:
-    """Encrypted counseling content: only a counselor with the counselee on the caseload."""
+    """Encrypted counseling content: the caseload's counselor, or one under emergency access."""
+    return is_assigned(user, counselee) or emergency_access_to(user, counselee) is not None
+
+
+def can_write_counseling_data(user, counselee) -> bool:
+    """Writing stays with the counselor on the case; emergency access is read-only."""
     return is_assigned(user, counselee)
+
+
+def can_request_emergency_access(user, counselee) -> bool:
+    return (
+        has_role(user, Role.COUNSELOR)
+        and not is_assigned(user, counselee)
+        and not has_conflict(user, counselee)
+    )
 
 
 def can_read_contact(user, counselee) -> bool:

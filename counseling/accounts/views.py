@@ -35,7 +35,7 @@ def student_dashboard(request):
 
 @policy.role_required(Role.COUNSELOR)
 def counselor_dashboard(request):
-    caseload = policy.counselees_for(request.user)
+    caseload = policy.caseload_for(request.user)
     return render(
         request,
         "accounts/counselor_dashboard.html",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling import policy
+from counseling.audit import log
 from counseling.records.models import CaseAssignment, ConflictOfInterest
 
 
@@ -31,7 +32,15 @@ def check_assignable(counselor, counselee):
 def assign(counselor, counselee, *, by) -> CaseAssignment:
     """Put `counselee` on `counselor`'s caseload."""
     check_assignable(counselor, counselee)
-    return CaseAssignment.objects.create(counselor=counselor, counselee=counselee)
+    assignment = CaseAssignment.objects.create(counselor=counselor, counselee=counselee)
+    log.record(
+        log.Action.ASSIGNMENT_CHANGED,
+        actor=by,
+        obj=assignment,
+        counselee=counselee,
+        purpose=log.Purpose.ADMINISTRATION,
+    )
+    return assignment
 
 
 @transaction.atomic
@@ -40,6 +49,13 @@ def end_assignment(assignment, *, by) -> None:
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
         assignment.save(update_fields=["ended_at"])
+        log.record(
+            log.Action.ASSIGNMENT_CHANGED,
+            actor=by,
+            obj=assignment,
+            counselee=assignment.counselee,
+            purpose=log.Purpose.ADMINISTRATION,
+        )
 
 
 @transaction.atomic
@@ -50,6 +66,7 @@ def declare_conflict(counselor, counselee, relation, *, by) -> ConflictOfInteres
     conflict = ConflictOfInterest.objects.create(
         counselor=counselor, counselee=counselee, relation=relation
     )
+    log.record(log.Action.CONFLICT_DECLARED, actor=by, obj=conflict, counselee=counselee)
     for assignment in CaseAssignment.objects.active().filter(
         counselor=counselor, counselee=counselee
     ):

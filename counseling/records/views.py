@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from counseling import policy
+from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
 from counseling.records import services
 from counseling.records.forms import CaseloadSearchForm, ConflictDeclarationForm
@@ -18,7 +19,7 @@ CASELOAD_PAGE_SIZE = 25
 @policy.role_required(Role.COUNSELOR)
 def caseload(request):
     form = CaseloadSearchForm(request.GET)
-    counselees = policy.counselees_for(request.user).order_by("class_name", "user__full_name")
+    counselees = policy.caseload_for(request.user).order_by("class_name", "user__full_name")
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if query:
         counselees = counselees.filter(
@@ -31,8 +32,8 @@ def caseload(request):
 
 
 @require_GET
-def counselee_detail(request, public_id):
-    counselee = policy.get_counselee_for(request.user, public_id)
+@shows_confidential(policy.get_counselee_for)
+def counselee_detail(request, counselee):
     counselors = [
         a.counselor
         for a in counselee.assignments.active().select_related("counselor").order_by("pk")
@@ -45,6 +46,7 @@ def counselee_detail(request, public_id):
             "counselors": counselors,
             "show_contact": policy.can_read_contact(request.user, counselee),
             "show_counseling_data": policy.can_read_counseling_data(request.user, counselee),
+            "emergency_access": policy.emergency_access_to(request.user, counselee),
         },
     )
 

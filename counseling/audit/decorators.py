@@ -1,0 +1,43 @@
+"""Views that show confidential content record it by construction."""
+
+from functools import wraps
+
+from counseling import policy
+from counseling.audit import log
+from counseling.records.models import Counselee
+
+
+def counselee_of(obj) -> Counselee:
+    return obj if isinstance(obj, Counselee) else obj.counselee
+
+
+def shows_confidential(getter, *, action=log.Action.VIEW):
+    """Fetch the object named in the URL through a policy getter, and log the look.
+
+    `getter(user, public_id)` returns the object or raises `Http404` (and logs the
+    denial). The view receives the object instead of the id, so it cannot show the
+    object without the access log knowing:
+
+        @shows_confidential(policy.get_counselee_for)
+        def counselee_detail(request, counselee): ...
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, public_id, *args, **kwargs):
+            obj = getter(request.user, public_id)
+            counselee = counselee_of(obj)
+            purpose, emergency_access = policy.access_basis(request.user, counselee)
+            log.record(
+                action,
+                actor=request.user,
+                obj=obj,
+                counselee=counselee,
+                purpose=purpose,
+                emergency_access=emergency_access,
+            )
+            return view(request, obj, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,98 @@
+"""The one entry point to the access log: `record()`.
+
+Every view of confidential content, every change, every denial, every login and every
+export goes through here. Appends are serialised so that concurrent writers still build
+one chain: on PostgreSQL with a transaction-scoped advisory lock, on SQLite with the
+write lock that Amanah's immediate transactions take at BEGIN.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from counseling.audit import chain, context
+from counseling.audit.models import AccessEvent
+
+logger = logging.getLogger("amanah.audit")
+
+Action = AccessEvent.Action
+Purpose = AccessEvent.Purpose
+
+# An arbitrary constant naming the access log's lock among PostgreSQL advisory locks.
+_ADVISORY_LOCK_KEY = 0x616D616E6168
+
+
+def _lock_chain():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+
+
+def is_after_hours(moment: datetime.datetime) -> bool:
+    local = timezone.localtime(moment)
+    start, end = settings.AMANAH_SCHOOL_HOURS
+    return local.weekday() >= 5 or not (start <= local.hour < end)
+
+
+def object_ref(obj) -> tuple[str, str]:
+    """(type, id) of a model instance: its public UUID when it has one, else its pk."""
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(getattr(obj, "public_id", None) or obj.pk)
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    counselee=None,
+    purpose: str = "",
+    emergency_access=None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AccessEvent:
+    """Append one event to the access log and return it.
+
+    Call it inside the transaction of the change it records, so that both commit or
+    neither does. `obj` names the object touched (or pass `object_type`/`object_id`);
+    `counselee` the student concerned. Never pass content: the event holds ids only.
+    """
+    if obj is not None:
+        object_type, object_id = object_ref(obj)
+    request = context.current()
+    actor_role = getattr(actor, "role", "") if actor is not None else ""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    with transaction.atomic():
+        _lock_chain()
+        last = AccessEvent.objects.order_by("-id").values_list("id", "hash").first()
+        last_id, prev_hash = last if last else (0, chain.GENESIS)
+        now = timezone.now()
+        event = AccessEvent(
+            id=last_id + 1,
+            occurred_at=now,
+            actor=actor,
+            actor_role=actor_role,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            counselee=counselee,
+            purpose=purpose,
+            emergency_access=emergency_access,
+            after_hours=is_after_hours(now),
+            ip_address=request.ip_address,
+            user_agent=request.user_agent,
+            request_id=request.request_id,
+            prev_hash=prev_hash,
+        )
+        event.hash = chain.entry_hash(chained_values(event), prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+def chained_values(event: AccessEvent) -> tuple:
+    return tuple(getattr(event, name) for name in chain.CHAINED_FIELDS)

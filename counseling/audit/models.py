@@ -1,0 +1,155 @@
+"""The access log: who looked at or changed what about which counselee, and why.
+
+Append-only and tamper-evident: each entry carries the HMAC of its canonical fields and
+of the previous entry's hash, so an edited, deleted or reordered entry breaks the chain
+(`manage.py verify_audit`). Entries hold ids and codes, never content or names.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from counseling.encryption import EncryptedTextField
+
+
+class AppendOnlyError(Exception):
+    """The access log and other immutable records refuse updates and deletes."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+
+class AccessEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", _("membuka")
+        CREATE = "create", _("membuat")
+        UPDATE = "update", _("mengubah")
+        FINALISE = "finalise", _("memfinalkan")
+        EXPORT = "export", _("mengekspor")
+        DISCLOSE = "disclose", _("membuka kerahasiaan")
+        EMERGENCY_ACCESS = "emergency_access", _("akses darurat")
+        EMERGENCY_REVIEW = "emergency_review", _("meninjau akses darurat")
+        LOGIN = "login", _("masuk")
+        LOGIN_FAILED = "login_failed", _("gagal masuk")
+        LOGOUT = "logout", _("keluar")
+        DENIED = "denied", _("ditolak")
+        CONSENT_ACKNOWLEDGED = "consent_acknowledged", _("menyetujui")
+        ASSIGNMENT_CHANGED = "assignment_changed", _("mengubah penugasan")
+        CONFLICT_DECLARED = "conflict_declared", _("menyatakan konflik kepentingan")
+        AUDIT_VERIFIED = "audit_verified", _("memeriksa rantai log")
+        KEY_ROTATED = "key_rotated", _("merotasi kunci enkripsi")
+
+    class Purpose(models.TextChoices):
+        NONE = "", _("tidak disebut")
+        OWN = "own", _("data sendiri")
+        CASELOAD = "caseload", _("konselor yang menangani")
+        EMERGENCY = "emergency", _("akses darurat")
+        AUDIT = "audit", _("audit")
+        ADMINISTRATION = "administration", _("administrasi")
+        SYSTEM = "system", _("sistem")
+
+    # Assigned under a lock as the previous id + 1, so a missing entry leaves a gap.
+    id = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=16, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    counselee = models.ForeignKey(
+        "records.Counselee", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, blank=True)
+    emergency_access = models.ForeignKey(
+        "audit.EmergencyAccess", null=True, on_delete=models.PROTECT, related_name="events"
+    )
+    after_hours = models.BooleanField(default=False)
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("peristiwa akses")
+        verbose_name_plural = _("log akses")
+        indexes = [
+            models.Index(fields=["counselee", "id"], name="audit_counselee_id"),
+            models.Index(fields=["actor", "id"], name="audit_actor_id"),
+            models.Index(fields=["action", "id"], name="audit_action_id"),
+            models.Index(fields=["occurred_at"], name="audit_occurred_at"),
+        ]
+
+    def __str__(self):
+        return f"#{self.id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access events cannot be deleted.")
+
+    @property
+    def is_flagged(self):
+        return (
+            self.emergency_access_id is not None
+            or self.after_hours
+            or self.action in FLAGGED_ACTIONS
+        )
+
+
+FLAGGED_ACTIONS = {
+    AccessEvent.Action.DENIED,
+    AccessEvent.Action.DISCLOSE,
+    AccessEvent.Action.EMERGENCY_ACCESS,
+}
+
+
+class EmergencyAccess(models.Model):
+    """Break-glass: a counselor not on the case opens one record, briefly and loudly.
+
+    Read-only, for one counselee, for `EMERGENCY_ACCESS_MINUTES`; every view under it is
+    flagged in the access log, and an admin must review it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    counselee = models.ForeignKey(
+        "records.Counselee", on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    justification = EncryptedTextField(_("alasan"))
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_comment = EncryptedTextField(_("komentar peninjauan"), blank=True)
+
+    class Meta:
+        verbose_name = _("akses darurat")
+        verbose_name_plural = _("akses darurat")
+        indexes = [models.Index(fields=["counselor", "counselee", "expires_at"])]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    @property
+    def is_active(self):
+        return self.expires_at > timezone.now()
