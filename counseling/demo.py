@@ -3,8 +3,11 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from counseling.accounts.models import User
+from counseling.audit import log
+from counseling.audit.models import EmergencyAccess
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
 
@@ -88,7 +91,8 @@ CASELOADS = {
 
 def _user(username, full_name, role, password):
     user, created = User.objects.get_or_create(
-        username=username, defaults={"full_name": full_name, "role": role}
+        username=username,
+        defaults={"full_name": full_name, "role": role, "email": f"{username}@demo.amanah.test"},
     )
     if created:
         user.set_password(password)
@@ -126,3 +130,58 @@ def seed(password: str, log=print) -> None:
             if not CaseAssignment.objects.filter(counselor=counselor, counselee=counselee).exists():
                 services.assign(counselor, counselee, by=admin)
     log("Daftar kasus: siswa1-3 pada konselor1, siswa4-6 pada konselor2")
+
+    if not EmergencyAccess.objects.exists():
+        _history(admin, users, counselees)
+        log("Log akses: riwayat contoh, termasuk satu akses darurat yang menunggu tinjauan")
+
+
+def _view(counselor, counselee, **extra):
+    log.record(
+        log.Action.VIEW,
+        actor=counselor,
+        obj=counselee,
+        counselee=counselee,
+        purpose=extra.pop("purpose", log.Purpose.CASELOAD),
+        **extra,
+    )
+
+
+def _history(admin, users, counselees):
+    """A realistic morning in the access log: logins, visits, a denial, a break-glass."""
+    konselor1, konselor2 = users["konselor1"], users["konselor2"]
+    for person in (admin, konselor1, konselor2, counselees["siswa1"].user):
+        log.record(log.Action.LOGIN, actor=person, obj=person)
+    _view(konselor1, counselees["siswa1"])
+    _view(konselor1, counselees["siswa2"])
+    _view(konselor2, counselees["siswa4"])
+    _view(konselor2, counselees["siswa5"])
+    _view(counselees["siswa1"].user, counselees["siswa1"], purpose=log.Purpose.OWN)
+    log.record(
+        log.Action.DENIED,
+        actor=konselor2,
+        object_type="records.counselee",
+        object_id=str(counselees["siswa1"].public_id),
+        counselee=counselees["siswa1"],
+    )
+    granted = timezone.now() - datetime.timedelta(hours=3)
+    access = EmergencyAccess.objects.create(
+        counselor=konselor2,
+        counselee=counselees["siswa3"],
+        justification=(
+            "Wali kelas melaporkan siswa tidak pulang sejak kemarin; konselor1 sedang "
+            "dinas luar dan tidak dapat dihubungi."
+        ),
+        granted_at=granted,
+        expires_at=granted + datetime.timedelta(minutes=60),
+    )
+    log.record(
+        log.Action.EMERGENCY_ACCESS,
+        actor=konselor2,
+        obj=access,
+        counselee=access.counselee,
+        purpose=log.Purpose.EMERGENCY,
+        emergency_access=access,
+    )
+    _view(konselor2, access.counselee, purpose=log.Purpose.EMERGENCY, emergency_access=access)
+    log.record(log.Action.LOGOUT, actor=konselor2, obj=konselor2)

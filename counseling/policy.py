@@ -184,3 +184,38 @@ def conflicts_for(user):
     if has_role(user, Role.ADMIN):
         return declarations
     return declarations.none()
+
+
+# The access log and emergency access
+
+
+def events_for(user):
+    """Access-log entries `user` may read: all for an admin, their own record's for a student.
+
+    A student sees every event about them (who opened their record, when and why),
+    and nothing about anyone else.
+    """
+    events = AccessEvent.objects.select_related("actor", "counselee__user", "emergency_access")
+    if has_role(user, Role.ADMIN):
+        return events
+    if has_role(user, Role.STUDENT):
+        return events.filter(counselee__user=user)
+    return events.none()
+
+
+def emergency_accesses_for(user):
+    accesses = EmergencyAccess.objects.select_related("counselor", "counselee__user", "reviewed_by")
+    if has_role(user, Role.ADMIN):
+        return accesses
+    if has_role(user, Role.COUNSELOR):
+        return accesses.filter(counselor=user)
+    return accesses.none()
+
+
+def get_emergency_access_for(user, public_id) -> EmergencyAccess:
+    try:
+        if has_role(user, Role.ADMIN):
+            return emergency_accesses_for(user).get(public_id=public_id)
+    except (EmergencyAccess.DoesNotExist, ValidationError):
+        pass
+    deny(user, object_type="audit.emergencyaccess", object_id=str(public_id))

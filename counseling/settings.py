@@ -9,6 +9,7 @@ e-mail printed to the console, and development secrets generated once into a git
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from counseling import envfile
 
@@ -145,6 +146,8 @@ STORAGES = {
 }
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Links in e-mails point here.
+AMANAH_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Amanah <bk@localhost>")
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
@@ -158,6 +161,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 1}
+CELERY_BEAT_SCHEDULE = {
+    "verify-audit-chain": {
+        "task": "counseling.audit.tasks.verify_audit_chain",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,11 @@ PAGES = {
     "admin-index": {"admin"},
     "admin-siti-record": {"admin"},
     "admin-users": {"admin"},
+    "audit-log": {"admin"},
+    "audit-export": {"admin"},
+    "emergency-access-list": {"admin"},
+    "emergency-access-request": {"bu_rina", "pak_budi"},
+    "my-access-log": {"siti", "dimas"},
 }
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from counseling.accounts.models import User
+from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.records.models import CaseAssignment, Counselee
 
 
@@ -31,3 +32,17 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     )
     assert sorted(c.user.username for c in caseload) == ["siswa1", "siswa2", "siswa3"]
     assert client.login(username="siswa6", password="sandi-demo-uji")
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_a_realistic_intact_access_log(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    events = AccessEvent.objects.all()
+    assert events.count() >= 10
+    assert events.filter(action="login").exists()
+    assert events.filter(action="denied").exists()
+    access = EmergencyAccess.objects.get()
+    assert access.reviewed_at is None and not access.is_active
+    assert events.filter(emergency_access=access, action="view").exists()
+    call_command("verify_audit", verbosity=0)

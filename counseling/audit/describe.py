@@ -1,0 +1,70 @@
+"""Access-log entries told in words, for the student's page "Siapa yang membuka catatanku"."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from counseling.audit.models import AccessEvent
+
+Action = AccessEvent.Action
+Purpose = AccessEvent.Purpose
+
+OBJECT_LABELS = {
+    "records.counselee": gettext_lazy("data konselingmu"),
+    "counseling_sessions.counselingsession": gettext_lazy("sesi konselingmu"),
+    "counseling_sessions.sessionnote": gettext_lazy("catatan sesimu"),
+    "audit.accessevent": gettext_lazy("log akses tentang kamu"),
+    "audit.emergencyaccess": gettext_lazy("akses darurat ke catatanmu"),
+    "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
+    "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    when: object
+    who: str
+    what: str
+    why: str
+    flagged: bool
+
+
+def _who(event, viewer) -> str:
+    if event.actor_id is None:
+        return _("Sistem")
+    if event.actor_id == viewer.pk:
+        return _("Kamu")
+    role = event.actor.Role(event.actor_role).label if event.actor_role else ""
+    return f"{event.actor.full_name} ({role})" if role else event.actor.full_name
+
+
+def _what(event) -> str:
+    thing = OBJECT_LABELS.get(event.object_type, _("catatanmu"))
+    if event.action == Action.VIEW:
+        return _("membuka %(thing)s") % {"thing": thing}
+    if event.action == Action.DENIED:
+        return _("mencoba membuka %(thing)s, dan ditolak") % {"thing": thing}
+    if event.action == Action.EXPORT:
+        return _("mengekspor %(thing)s") % {"thing": thing}
+    return f"{event.get_action_display()}: {thing}"
+
+
+def _why(event) -> str:
+    if event.emergency_access_id is not None:
+        return _("akses darurat: %(reason)s") % {"reason": event.emergency_access.justification}
+    if event.purpose == Purpose.CASELOAD:
+        return _("guru BK-mu")
+    if event.action == Action.DENIED:
+        return _("tidak berhak")
+    return event.get_purpose_display() if event.purpose else ""
+
+
+def for_student(event: AccessEvent, viewer) -> Line:
+    return Line(
+        when=event.occurred_at,
+        who=_who(event, viewer),
+        what=_what(event),
+        why=_why(event),
+        flagged=event.is_flagged,
+    )

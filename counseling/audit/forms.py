@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+from counseling.audit.models import AccessEvent
+from counseling.records.models import Counselee
+
+FLAGS = [
+    ("", _("Semua")),
+    ("flagged", _("Semua yang ditandai")),
+    ("emergency", _("Akses darurat")),
+    ("denied", _("Ditolak")),
+    ("disclose", _("Pembukaan kerahasiaan")),
+    ("after_hours", _("Di luar jam sekolah")),
+]
+
+
+class AuditFilterForm(forms.Form):
+    nis = forms.CharField(label=_("NIS konseli"), max_length=20, required=False)
+    actor = forms.CharField(label=_("Pelaku (nama pengguna)"), max_length=150, required=False)
+    action = forms.ChoiceField(
+        label=_("Tindakan"), choices=[("", _("Semua")), *AccessEvent.Action.choices], required=False
+    )
+    flag = forms.ChoiceField(label=_("Tanda"), choices=FLAGS, required=False)
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False)
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
+        return cleaned
+
+
+class EmergencyAccessForm(forms.Form):
+    nis = forms.CharField(label=_("NIS siswa"), max_length=20)
+    justification = forms.CharField(
+        label=_("Alasan darurat"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_(
+            "Minimal 20 karakter. Tulis mengapa Anda perlu membuka catatan ini sekarang, "
+            "tanpa menyalin isi konseling. Siswa dan admin dapat membaca alasan ini."
+        ),
+    )
+    password = forms.CharField(label=_("Kata sandi Anda"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_nis(self):
+        try:
+            self.counselee = Counselee.objects.get(nis=self.cleaned_data["nis"].strip())
+        except Counselee.DoesNotExist:
+            raise forms.ValidationError(_("Tidak ada siswa dengan NIS ini.")) from None
+        return self.cleaned_data["nis"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if authenticate(username=self.user.username, password=password) != self.user:
+            raise forms.ValidationError(_("Kata sandi salah. Masukkan kata sandi akun Anda."))
+        return password
+
+
+class EmergencyReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Komentar peninjauan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -1,0 +1,45 @@
+"""Background work on the access log. Tasks take ids and are safe to run twice."""
+
+import logging
+
+from celery import shared_task
+
+from counseling import notifications
+from counseling.audit.models import EmergencyAccess
+from counseling.audit.verification import verify
+
+logger = logging.getLogger("amanah.audit")
+
+
+@shared_task
+def verify_audit_chain():
+    """Nightly: verify the chain, write its head to the application log, alert on a break.
+
+    The logged head is the outside copy that makes rows cut off the end detectable
+    (`verify_audit --expect-head ID:HASH`).
+    """
+    head, broken = verify()
+    logger.info(
+        "audit chain head: count=%s last_id=%s last_hash=%s",
+        head.count,
+        head.last_id,
+        head.last_hash,
+    )
+    if broken is not None:
+        logger.error("audit chain broken at entry #%s: %s", broken.id, broken.reason)
+        notifications.send(
+            "audit_chain_broken",
+            notifications.admin_addresses(),
+            {"entry_id": broken.id, "occurred_at": broken.occurred_at, "reason": broken.reason},
+        )
+    return broken is None
+
+
+@shared_task
+def alert_admins_of_emergency_access(access_id: int):
+    access = EmergencyAccess.objects.select_related("counselor").get(pk=access_id)
+    notifications.send(
+        "emergency_access",
+        notifications.admin_addresses(),
+        {"access": access},
+    )

@@ -1,0 +1,206 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from counseling import policy
+from counseling.audit import describe, log, queries, services
+from counseling.audit.forms import AuditFilterForm, EmergencyAccessForm, EmergencyReviewForm
+from counseling.policy import Role
+from counseling.records.models import Counselee
+
+
+def _filtered_events(request):
+    """The admin's filter form and the events it selects (all events if it is invalid)."""
+    form = AuditFilterForm(request.GET or None)
+    events = policy.events_for(request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, filters, queries.filter_events(events, filters)
+
+
+def _record_audit_read(request, action, filters):
+    # Reading the log is itself an event; a read filtered to one student is about them.
+    counselee = None
+    if filters.get("nis"):
+        counselee = Counselee.objects.filter(nis=filters["nis"].strip()).first()
+    log.record(
+        action,
+        actor=request.user,
+        object_type="audit.accessevent",
+        object_id="export" if action == log.Action.EXPORT else "list",
+        counselee=counselee,
+        purpose=log.Purpose.AUDIT,
+    )
+
+
+@require_GET
+@policy.role_required(Role.ADMIN)
+def audit_log(request):
+    form, filters, events = _filtered_events(request)
+    try:
+        before = int(request.GET["before"]) if request.GET.get("before") else None
+    except ValueError:
+        before = None
+    rows, next_before = queries.keyset_page(events, before)
+    _record_audit_read(request, log.Action.VIEW, filters)
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "form": form,
+            "events": rows,
+            "next_before": next_before,
+            "is_first_page": before is None,
+            "query": query.urlencode(),
+            "chart": queries.daily_counts(events, filters),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "id",
+    "occurred_at_utc",
+    "actor",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "counselee_nis",
+    "purpose",
+    "emergency_access",
+    "after_hours",
+    "ip_address",
+    "request_id",
+    "hash",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+@policy.role_required(Role.ADMIN)
+def audit_export(request):
+    """The filtered log as CSV, streamed row by row so its size does not matter."""
+    _form, filters, events = _filtered_events(request)
+    _record_audit_read(request, log.Action.EXPORT, filters)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for event in events.order_by("id").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    event.id,
+                    event.occurred_at.isoformat(),
+                    event.actor.username if event.actor else "",
+                    event.actor_role,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.counselee.nis if event.counselee else "",
+                    event.purpose,
+                    event.emergency_access.public_id if event.emergency_access else "",
+                    int(event.after_hours),
+                    event.ip_address or "",
+                    event.request_id,
+                    event.hash,
+                ]
+            )
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="amanah-log-akses-{stamp}.csv"'
+    return response
+
+
+@require_GET
+@policy.role_required(Role.STUDENT)
+def my_access_log(request):
+    """'Siapa yang membuka catatanku': every event about the student, and nothing else."""
+    events = policy.events_for(request.user).order_by("-id")
+    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    lines = [describe.for_student(event, request.user) for event in page.object_list]
+    return render(request, "audit/my_access_log.html", {"page": page, "lines": lines})
+
+
+@sensitive_post_parameters("justification", "password")
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.COUNSELOR)
+def emergency_access_request(request):
+    form = EmergencyAccessForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access = services.grant_emergency_access(
+                form.counselee, form.cleaned_data["justification"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # A new privilege, a new session key.
+            request.session.cycle_key()
+            messages.warning(
+                request,
+                _(
+                    "Akses darurat aktif sampai pukul %(time)s. Hanya baca; setiap pembukaan "
+                    "dicatat dan admin telah diberi tahu."
+                )
+                % {"time": timezone.localtime(access.expires_at).strftime("%H:%M")},
+            )
+            return redirect("counselee-detail", public_id=access.counselee.public_id)
+    return render(request, "audit/emergency_request.html", {"form": form})
+
+
+@require_GET
+@policy.role_required(Role.ADMIN)
+def emergency_access_list(request):
+    accesses = policy.emergency_accesses_for(request.user).order_by("reviewed_at", "-granted_at")
+    page = Paginator(accesses, 25).get_page(request.GET.get("page"))
+    return render(request, "audit/emergency_list.html", {"page": page, "now": timezone.now()})
+
+
+@require_GET
+def emergency_access_detail(request, public_id):
+    access = policy.get_emergency_access_for(request.user, public_id)
+    log.record(
+        log.Action.VIEW,
+        actor=request.user,
+        obj=access,
+        counselee=access.counselee,
+        purpose=log.Purpose.AUDIT,
+        emergency_access=access,
+    )
+    events = policy.events_for(request.user).filter(emergency_access=access).order_by("id")
+    return render(
+        request,
+        "audit/emergency_detail.html",
+        {"access": access, "events": events, "form": EmergencyReviewForm()},
+    )
+
+
+@sensitive_post_parameters("comment")
+@require_POST
+def emergency_access_review(request, public_id):
+    access = policy.get_emergency_access_for(request.user, public_id)
+    form = EmergencyReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_emergency_access(access, form.cleaned_data["comment"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Peninjauan disimpan."))
+    else:
+        messages.error(request, _("Tuliskan komentar peninjauan."))
+    return redirect("emergency-access-detail", public_id=access.public_id)

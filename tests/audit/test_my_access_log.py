@@ -1,0 +1,62 @@
+"""'Siapa yang membuka catatanku': a student sees every event about her and no one else's."""
+
+from django.urls import reverse
+
+from counseling.audit import log
+from counseling.audit.models import EmergencyAccess
+
+
+def test_a_student_sees_her_counselors_visits(client_for, siti, bu_rina):
+    client_for(bu_rina).get(reverse("counselee-detail", args=[siti.counselee.public_id]))
+    response = client_for(siti).get(reverse("my-access-log"))
+    assert response.status_code == 200
+    assert "Rina Wulandari (Konselor)" in response.text
+    assert "membuka data konselingmu" in response.text
+    assert "guru BK-mu" in response.text
+
+
+def test_a_student_sees_nothing_about_another_student(client_for, siti, dimas, pak_budi):
+    client_for(pak_budi).get(reverse("counselee-detail", args=[dimas.counselee.public_id]))
+    response = client_for(siti).get(reverse("my-access-log"))
+    assert "Budi Hartono" not in response.text
+    assert "1002" not in response.text
+    assert "Dimas" not in response.text
+
+
+def test_a_denied_attempt_on_her_record_is_shown(client_for, siti, pak_budi):
+    client_for(pak_budi).get(reverse("counselee-detail", args=[siti.counselee.public_id]))
+    response = client_for(siti).get(reverse("my-access-log"))
+    assert "Budi Hartono (Konselor)" in response.text
+    assert "dan ditolak" in response.text
+
+
+def test_emergency_access_is_shown_with_its_reason(client_for, siti, pak_budi):
+    from django.utils import timezone
+
+    access = EmergencyAccess.objects.create(
+        counselor=pak_budi,
+        counselee=siti.counselee,
+        justification="Siswa tidak pulang sejak kemarin, guru BK cuti.",
+        expires_at=timezone.now(),
+    )
+    log.record(
+        log.Action.VIEW,
+        actor=pak_budi,
+        obj=siti.counselee,
+        counselee=siti.counselee,
+        purpose=log.Purpose.EMERGENCY,
+        emergency_access=access,
+    )
+    response = client_for(siti).get(reverse("my-access-log"))
+    assert "akses darurat: Siswa tidak pulang sejak kemarin" in response.text
+    assert 'class="card flagged"' in response.text
+
+
+def test_the_page_query_count_does_not_grow_with_the_log(
+    client_for, siti, bu_rina, django_assert_max_num_queries
+):
+    client = client_for(siti)
+    for _ in range(30):
+        log.record(log.Action.VIEW, actor=bu_rina, obj=siti.counselee, counselee=siti.counselee)
+    with django_assert_max_num_queries(5):
+        client.get(reverse("my-access-log"))
