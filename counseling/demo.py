@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from consent import demo as consent_demo
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
@@ -130,6 +131,8 @@ def seed(password: str, log=print) -> None:
             if not CaseAssignment.objects.filter(counselor=counselor, counselee=counselee).exists():
                 services.assign(counselor, counselee, by=admin)
     log("Daftar kasus: siswa1-3 pada konselor1, siswa4-6 pada konselor2")
+
+    consent_demo.seed(admin, counselees, users, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

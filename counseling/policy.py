@@ -199,7 +199,9 @@ def events_for(user):
     if has_role(user, Role.ADMIN):
         return events
     if has_role(user, Role.STUDENT):
-        return events.filter(counselee__user=user)
+        # Disclosures reach the student through the disclosure register, and only once
+        # the counselor has marked it safe to tell them.
+        return events.filter(counselee__user=user).exclude(action=AccessEvent.Action.DISCLOSE)
     return events.none()
 
 
@@ -219,3 +221,36 @@ def get_emergency_access_for(user, public_id) -> EmergencyAccess:
     except (EmergencyAccess.DoesNotExist, ValidationError):
         pass
     deny(user, object_type="audit.emergencyaccess", object_id=str(public_id))
+
+
+# Disclosures
+
+
+def disclosures_for(user):
+    """Disclosures `user` may know about.
+
+    The counselor on the case sees all of the counselee's; the student sees their own
+    once the counselor has marked that they were told; admins learn of them through the
+    access log, never their content.
+    """
+    from consent.models import Disclosure
+
+    disclosures = Disclosure.objects.select_related("counselor", "counselee__user")
+    if has_role(user, Role.COUNSELOR):
+        assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
+        emergency = active_emergency_accesses(user).values("counselee_id")
+        return disclosures.filter(Q(counselee__in=assigned) | Q(counselee__in=emergency))
+    if has_role(user, Role.STUDENT):
+        return disclosures.filter(counselee__user=user, student_informed=True)
+    return disclosures.none()
+
+
+def get_disclosure_for(user, public_id):
+    from consent.models import Disclosure
+
+    try:
+        if has_role(user, Role.COUNSELOR):
+            return disclosures_for(user).get(public_id=public_id)
+    except (Disclosure.DoesNotExist, ValidationError):
+        pass
+    deny(user, object_type="consent.disclosure", object_id=str(public_id))

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "counseling.audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=0),
     },
+    "remind-counselors-to-inform-students": {
+        "task": "consent.tasks.remind_counselors_to_inform_students",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 LOGGING = {

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("counseling.accounts.urls")),
     path("", include("counseling.records.urls")),
     path("", include("counseling.audit.urls")),
+    path("", include("consent.urls")),
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

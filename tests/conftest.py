@@ -56,8 +56,38 @@ def pak_budi(db):
 
 
 @pytest.fixture
-def siti(db, bu_rina, admin):
-    """A student, with her counselee record, on Bu Rina's caseload."""
+def consent_v1(db, admin):
+    """Version 1 of the consent document, published."""
+    from consent import services as consent_services
+    from consent.models import ConsentDocument
+
+    document = ConsentDocument.objects.create(
+        version=1,
+        title_id="Persetujuan Konseling",
+        body_id="## Kerahasiaan\n\nYang kamu ceritakan tetap rahasia, kecuali **empat** batas.",
+        title_en="Consent to Counseling",
+        body_en="## Confidentiality\n\nWhat you say stays confidential, except **four** limits.",
+    )
+    consent_services.publish(document, by=admin)
+    return document
+
+
+def acknowledge(student, document):
+    from consent import rendering
+    from consent import services as consent_services
+
+    return consent_services.acknowledge(
+        student,
+        document,
+        language="id",
+        shown_hash=rendering.text_hash(document.title_id, document.body_id),
+        typed_name=student.full_name,
+    )
+
+
+@pytest.fixture
+def siti(db, bu_rina, admin, consent_v1):
+    """A student, with her counselee record, on Bu Rina's caseload, who gave consent."""
     user = make_user("siti", "Siti Nurhaliza", User.Role.STUDENT)
     counselee = make_counselee(
         user,
@@ -67,12 +97,21 @@ def siti(db, bu_rina, admin):
         background_notes="Sering cemas menjelang ujian.",
     )
     services.assign(bu_rina, counselee, by=admin)
+    acknowledge(user, consent_v1)
     return user
 
 
 @pytest.fixture
-def dimas(db, pak_budi, admin):
-    """Another student, on Pak Budi's caseload."""
+def nabila(db, pak_budi, admin, consent_v1):
+    """A student on Pak Budi's caseload who has not acknowledged the consent document."""
+    user = make_user("nabila", "Nabila Azzahra", User.Role.STUDENT)
+    services.assign(pak_budi, make_counselee(user, "1003", class_name="XII-1"), by=admin)
+    return user
+
+
+@pytest.fixture
+def dimas(db, pak_budi, admin, consent_v1):
+    """Another student, on Pak Budi's caseload, who gave consent."""
     user = make_user("dimas", "Dimas Pratama", User.Role.STUDENT)
     counselee = make_counselee(
         user,
@@ -83,6 +122,7 @@ def dimas(db, pak_budi, admin):
         background_notes="Baru pindah dari Semarang.",
     )
     services.assign(pak_budi, counselee, by=admin)
+    acknowledge(user, consent_v1)
     return user
 
 

@@ -1,5 +1,6 @@
 from django.shortcuts import redirect, render
 
+from consent import services as consent_services
 from counseling import policy
 from counseling.accounts.models import User
 from counseling.policy import Role
@@ -13,7 +14,9 @@ DASHBOARDS = {
 
 
 def home(request):
-    """Send each role to its own dashboard."""
+    """Send each role to its own dashboard; a student without consent meets it first."""
+    if request.user.role == Role.STUDENT and not consent_services.has_valid_consent(request.user):
+        return redirect("consent")
     return redirect(DASHBOARDS[request.user.role])
 
 
@@ -29,7 +32,11 @@ def student_dashboard(request):
     return render(
         request,
         "accounts/student_dashboard.html",
-        {"counselee": counselee, "counselors": counselors},
+        {
+            "counselee": counselee,
+            "counselors": counselors,
+            "has_consent": consent_services.has_valid_consent(request.user),
+        },
     )
 
 

@@ -42,6 +42,8 @@ class AccessEvent(models.Model):
         LOGOUT = "logout", _("keluar")
         DENIED = "denied", _("ditolak")
         CONSENT_ACKNOWLEDGED = "consent_acknowledged", _("menyetujui")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("menarik persetujuan")
+        CONSENT_PUBLISHED = "consent_published", _("menerbitkan dokumen persetujuan")
         ASSIGNMENT_CHANGED = "assignment_changed", _("mengubah penugasan")
         CONFLICT_DECLARED = "conflict_declared", _("menyatakan konflik kepentingan")
         AUDIT_VERIFIED = "audit_verified", _("memeriksa rantai log")

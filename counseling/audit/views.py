@@ -132,7 +132,12 @@ def my_access_log(request):
     events = policy.events_for(request.user).order_by("-id")
     page = Paginator(events, 25).get_page(request.GET.get("page"))
     lines = [describe.for_student(event, request.user) for event in page.object_list]
-    return render(request, "audit/my_access_log.html", {"page": page, "lines": lines})
+    disclosures = policy.disclosures_for(request.user).order_by("-disclosed_at")
+    return render(
+        request,
+        "audit/my_access_log.html",
+        {"page": page, "lines": lines, "disclosures": disclosures},
+    )
 
 
 @sensitive_post_parameters("justification", "password")

@@ -56,6 +56,12 @@ class CaseAssignmentQuerySet(models.QuerySet):
 class CaseAssignment(models.Model):
     """A counselor's responsibility for a counselee. While active it gives need-to-know."""
 
+    class EndReason(models.TextChoices):
+        ADMINISTRATION = "administration", _("Diakhiri admin")
+        STUDENT_ENDED = "student_ended", _("Siswa mengakhiri konseling")
+        COUNSELOR_CLOSED = "counselor_closed", _("Ditutup konselor: tidak lagi bermanfaat")
+        CONFLICT = "conflict", _("Konflik kepentingan")
+
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -71,6 +77,9 @@ class CaseAssignment(models.Model):
     )
     started_at = models.DateTimeField(_("mulai"), default=timezone.now)
     ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True
+    )
 
     objects = CaseAssignmentQuerySet.as_manager()
 

@@ -44,11 +44,12 @@ def assign(counselor, counselee, *, by) -> CaseAssignment:
 
 
 @transaction.atomic
-def end_assignment(assignment, *, by) -> None:
+def end_assignment(assignment, *, by, reason=CaseAssignment.EndReason.ADMINISTRATION) -> None:
     """End an active assignment; the history stays."""
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
-        assignment.save(update_fields=["ended_at"])
+        assignment.end_reason = reason
+        assignment.save(update_fields=["ended_at", "end_reason"])
         log.record(
             log.Action.ASSIGNMENT_CHANGED,
             actor=by,
@@ -70,5 +71,5 @@ def declare_conflict(counselor, counselee, relation, *, by) -> ConflictOfInteres
     for assignment in CaseAssignment.objects.active().filter(
         counselor=counselor, counselee=counselee
     ):
-        end_assignment(assignment, by=by)
+        end_assignment(assignment, by=by, reason=CaseAssignment.EndReason.CONFLICT)
     return conflict

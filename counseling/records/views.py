@@ -47,6 +47,10 @@ def counselee_detail(request, counselee):
             "show_contact": policy.can_read_contact(request.user, counselee),
             "show_counseling_data": policy.can_read_counseling_data(request.user, counselee),
             "emergency_access": policy.emergency_access_to(request.user, counselee),
+            "can_write": policy.can_write_counseling_data(request.user, counselee),
+            "disclosures": policy.disclosures_for(request.user)
+            .filter(counselee=counselee)
+            .order_by("-disclosed_at"),
         },
     )
 

@@ -46,3 +46,18 @@ def test_seed_demo_leaves_a_realistic_intact_access_log(settings):
     assert access.reviewed_at is None and not access.is_active
     assert events.filter(emergency_access=access, action="view").exists()
     call_command("verify_audit", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_seed_demo_publishes_consent_and_leaves_siswa6_at_the_gate(settings):
+    from consent import services as consent_services
+    from consent.models import Disclosure
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert consent_services.current_document().version == 1
+    for n in range(1, 6):
+        assert consent_services.has_valid_consent(User.objects.get(username=f"siswa{n}"))
+    assert not consent_services.has_valid_consent(User.objects.get(username="siswa6"))
+    assert Disclosure.objects.count() == 1

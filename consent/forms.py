@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Disclosure
+
+
+class AcknowledgementForm(forms.Form):
+    understood = forms.BooleanField(
+        label=_("Aku sudah membaca dan memahami persetujuan dan batas kerahasiaan ini."),
+        error_messages={"required": _("Centang kotak ini bila kamu sudah memahaminya.")},
+    )
+    typed_name = forms.CharField(
+        label=_("Ketik nama lengkapmu"),
+        max_length=150,
+        error_messages={"required": _("Ketik nama lengkapmu sebagai tanda persetujuan.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class DisclosureForm(forms.ModelForm):
+    class Meta:
+        model = Disclosure
+        fields = [
+            "reason",
+            "recipient_name",
+            "recipient_role",
+            "recipient_institution",
+            "what_was_shared",
+            "disclosed_at",
+            "student_informed",
+            "not_informed_reason",
+        ]
+        widgets = {
+            "reason": forms.RadioSelect,
+            "disclosed_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "what_was_shared": forms.Textarea(attrs={"rows": 4}),
+            "not_informed_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "recipient_role": _("Misalnya: orang tua, kepala sekolah, puskesmas, polisi."),
+            "what_was_shared": _("Hanya yang perlu disampaikan. Tersimpan terenkripsi."),
+            "not_informed_reason": _(
+                "Wajib bila siswa belum diberi tahu. Amanah akan mengingatkan Anda 7 hari lagi."
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("student_informed") and not cleaned.get("not_informed_reason", ""):
+            self.add_error(
+                "not_informed_reason", _("Jelaskan mengapa siswa belum dapat diberi tahu.")
+            )
+        return cleaned

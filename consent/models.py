@@ -1,0 +1,157 @@
+"""Consent and the limits of confidentiality; the register of disclosures.
+
+A student acknowledges the current consent document before any session starts or any
+note is written. Published documents and acknowledgements are immutable: the models
+refuse changes, and on PostgreSQL triggers do too.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from counseling.audit.models import AppendOnlyError
+from counseling.encryption import EncryptedCharField, EncryptedTextField
+
+
+class ConsentDocument(models.Model):
+    """One version of the consent text, in Indonesian and English, written in Markdown."""
+
+    version = models.PositiveIntegerField(_("versi"), unique=True)
+    title_id = models.CharField(_("judul (Indonesia)"), max_length=200)
+    body_id = models.TextField(_("isi (Indonesia, Markdown)"))
+    title_en = models.CharField(_("judul (Inggris)"), max_length=200)
+    body_en = models.TextField(_("isi (Inggris, Markdown)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dokumen persetujuan")
+        verbose_name_plural = _("dokumen persetujuan")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk
+            and ConsentDocument.objects.filter(pk=self.pk, published_at__isnull=False).exists()
+        ):
+            raise AppendOnlyError("A published consent document cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise AppendOnlyError("A published consent document cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    def text(self, language: str) -> tuple[str, str]:
+        """(title, Markdown body) in `language`, Indonesian unless English is asked for."""
+        if language == "en":
+            return self.title_en, self.body_en
+        return self.title_id, self.body_id
+
+
+class ConsentAcknowledgement(models.Model):
+    """A student's acknowledgement of one version, exactly as shown. Never changed."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consent_acknowledgements"
+    )
+    document = models.ForeignKey(
+        ConsentDocument, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    language = models.CharField(max_length=8)
+    # SHA-256 of the exact title and body the student was shown.
+    text_hash = models.CharField(max_length=64)
+    typed_name = models.CharField(max_length=150)
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("persetujuan siswa")
+        verbose_name_plural = _("persetujuan siswa")
+        indexes = [models.Index(fields=["student", "document"])]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("A consent acknowledgement cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A consent acknowledgement cannot be deleted.")
+
+
+class ConsentWithdrawal(models.Model):
+    """A student's withdrawal of consent. Acknowledgements before it no longer count."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consent_withdrawals"
+    )
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("penarikan persetujuan")
+        verbose_name_plural = _("penarikan persetujuan")
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+
+class Disclosure(models.Model):
+    """A use of the limits of confidentiality: what was shared, with whom, and why.
+
+    The reasons are a closed list (DESIGN.md rule 7). Details are encrypted.
+    """
+
+    class Reason(models.TextChoices):
+        DANGER_TO_SELF = "danger_to_self", _("Bahaya bagi siswa sendiri")
+        DANGER_TO_OTHERS = "danger_to_others", _("Bahaya bagi orang lain")
+        LEGAL_DUTY = "legal_duty", _("Kewajiban hukum")
+        WRITTEN_PERMISSION = "written_permission", _("Izin tertulis siswa")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    counselee = models.ForeignKey(
+        "records.Counselee", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    reason = models.CharField(_("alasan"), max_length=32, choices=Reason.choices)
+    recipient_name = EncryptedCharField(_("nama penerima"), max_length=150)
+    recipient_role = models.CharField(_("peran penerima"), max_length=100)
+    recipient_institution = EncryptedCharField(_("lembaga penerima"), max_length=150, blank=True)
+    what_was_shared = EncryptedTextField(_("yang disampaikan"))
+    disclosed_at = models.DateTimeField(_("waktu pengungkapan"), default=timezone.now)
+    student_informed = models.BooleanField(_("siswa sudah diberi tahu"), default=False)
+    not_informed_reason = EncryptedTextField(_("alasan belum memberi tahu"), blank=True)
+    informed_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pengungkapan")
+        verbose_name_plural = _("pengungkapan")
+        indexes = [models.Index(fields=["student_informed", "disclosed_at"])]
+
+    def __str__(self):
+        return f"#{self.pk}"
