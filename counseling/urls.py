@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("counseling.accounts.urls")),
     path("", include("counseling.records.urls")),
+    path("", include("sessions.urls")),
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
