@@ -114,12 +114,15 @@ def _append_only_triggers_during_tests(request):
     if connection.vendor != "postgresql":
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = DEFAULT")
-    yield
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
+    # An autouse fixture may run before the test's own database fixture: set the test
+    # database up first, or the cursor below is refused (or opens the wrong database).
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = DEFAULT")
+    yield
     if transactional:
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
