@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
 
 from counseling.audit.models import AccessEvent
 from sessions.models import CounselingSession, SessionNote
@@ -105,3 +106,22 @@ def test_flash_messages_carry_no_content(client_for, intruder_client, siti, bu_r
     for text in flashed:
         for secret in all_secrets():
             assert secret not in text
+
+
+@pytest.mark.parametrize("change", ["walk-in", "note-create", "note-edit", "addendum-create"])
+def test_forms_with_content_hide_their_post_data_from_error_reports(
+    client_for, bu_rina, siti, siti_session, draft_note, final_note, change
+):
+    url = {
+        "walk-in": reverse("walk-in-create", args=[siti.counselee.public_id]),
+        "note-create": reverse("note-create", args=[siti_session.public_id]),
+        "note-edit": reverse("note-edit", args=[draft_note.public_id]),
+        "addendum-create": reverse("addendum-create", args=[final_note.public_id]),
+    }[change]
+    response = client_for(bu_rina).post(url, {"body": ADDENDUM, "place": PLACE})
+
+    request = response.wsgi_request
+    assert request.sensitive_post_parameters == "__ALL__"
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert ADDENDUM not in str(cleansed)
+    assert PLACE not in str(cleansed)
