@@ -140,6 +140,8 @@ def note_create(request, public_id):
 def note_edit(request, public_id):
     note = policy.get_note_for_author(request.user, public_id)
     session = note.session
+    if note.is_final:
+        return _refuse_final_edit(request, note)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return render(
@@ -150,12 +152,15 @@ def note_edit(request, public_id):
     try:
         services.edit_note(note, by=request.user, **form.cleaned_data)
     except FinalisedNoteError:
-        messages.error(
-            request, _("Catatan ini sudah final dan tidak dapat diubah. Tambahkan adendum.")
-        )
-    else:
-        messages.success(request, _("Draf catatan diperbarui."))
+        # Finalised between loading the note and locking it for the edit.
+        return _refuse_final_edit(request, note)
+    messages.success(request, _("Draf catatan diperbarui."))
     return _back_to(session, f"note-{note.public_id}")
+
+
+def _refuse_final_edit(request, note):
+    messages.error(request, _("Catatan ini sudah final dan tidak dapat diubah. Tambahkan adendum."))
+    return _back_to(note.session, f"note-{note.public_id}")
 
 
 @require_POST

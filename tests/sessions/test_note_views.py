@@ -131,3 +131,9 @@ def test_completing_twice_is_refused_with_a_message(client_for, bu_rina, siti_se
     response = client.post(reverse("session-complete", args=[siti_session.public_id]))
     assert response.status_code == 302
     assert "tidak dapat dilakukan" in flashed(response)[-1]
+
+
+def test_an_empty_edit_of_a_finalised_note_is_refused_as_final(client_for, bu_rina, final_note):
+    response = client_for(bu_rina).post(reverse("note-edit", args=[final_note.public_id]), {})
+    assert response.status_code == 302
+    assert "sudah final" in flashed(response)[0]
