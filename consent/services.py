@@ -134,7 +134,9 @@ def end_counseling(counselee, *, by) -> list:
     Returns the counselors who were on the case.
     """
     from consent.tasks import tell_counselor_case_ended
+    from sessions import services as session_services
 
+    session_services.cancel_upcoming_sessions(counselee, by=by)
     assignments = list(CaseAssignment.objects.active().filter(counselee=counselee))
     for assignment in assignments:
         records_services.end_assignment(

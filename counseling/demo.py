@@ -11,6 +11,8 @@ from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
+from sessions import services as session_services
+from sessions.models import CounselingSession, NoteAddendum, SessionNote
 
 Role = User.Role
 
@@ -90,6 +92,119 @@ CASELOADS = {
 }
 
 
+FACE_TO_FACE = CounselingSession.Mode.FACE_TO_FACE
+ONLINE = CounselingSession.Mode.ONLINE
+Status = CounselingSession.Status
+
+# Per student, the sessions with their counselor: days before today (negative: to come),
+# hour, mode, place, final status, the note (none for a session yet to come), whether the
+# note is final, and an addendum to it.
+SESSIONS = {
+    "siswa1": [
+        {
+            "days_ago": 21,
+            "hour": 9,
+            "mode": FACE_TO_FACE,
+            "place": "Ruang BK",
+            "status": Status.COMPLETED,
+            "note": {
+                "presenting_concern": "Cemas menjelang penilaian tengah semester. Sulit tidur dua minggu terakhir dan takut mengecewakan ibunya.",
+                "what_was_done": "Mendengarkan ceritanya, memetakan pikiran yang muncul sebelum ulangan, dan berlatih pernapasan perlahan.",
+                "agreed_follow_up": "Siti mencoba jadwal belajar 25 menit dengan jeda istirahat. Bertemu lagi dua minggu lagi.",
+                "body": "Siti terbuka dan kooperatif. Dukungan di rumah baik; nenek sering menemaninya belajar.",
+            },
+            "final": True,
+            "addendum": "Siti mampir saat istirahat: jadwal belajar berjalan dan tidurnya mulai membaik.",
+        },
+        {
+            "days_ago": 7,
+            "hour": 10,
+            "mode": FACE_TO_FACE,
+            "place": "Ruang BK",
+            "status": Status.COMPLETED,
+            "note": {
+                "presenting_concern": "Tindak lanjut: jadwal belajar baru berjalan separuh; masih tegang menghadapi matematika.",
+                "what_was_done": "Meninjau jadwal bersama dan berlatih mengganti pikiran 'pasti gagal' dengan kalimat yang lebih seimbang.",
+                "agreed_follow_up": "Siti akan bertanya kepada guru matematika tentang materi yang belum dipahami.",
+                "body": "",
+            },
+            "final": False,
+        },
+    ],
+    "siswa2": [
+        {
+            "days_ago": 14,
+            "hour": 13,
+            "mode": FACE_TO_FACE,
+            "place": "Ruang BK",
+            "status": Status.COMPLETED,
+            "note": {
+                "presenting_concern": "Nilai turun semester ini. Merasa waktunya habis untuk latihan futsal menjelang turnamen.",
+                "what_was_done": "Menyusun daftar prioritas mingguan dan membahas cara menyampaikan kesulitannya kepada pelatih.",
+                "agreed_follow_up": "Dimas membicarakan jadwal latihan dengan pelatih. Bertemu lagi setelah turnamen.",
+                "body": "",
+            },
+            "final": True,
+        },
+    ],
+    "siswa3": [
+        {
+            "days_ago": 10,
+            "hour": 14,
+            "mode": ONLINE,
+            "place": "Panggilan video",
+            "status": Status.COMPLETED,
+            "note": {
+                "presenting_concern": "Masih merasa sendirian sejak pindah dari Semarang; belum punya teman dekat di kelas.",
+                "what_was_done": "Menggali kegiatan yang ia sukai dan mengenalkan ekskul paduan suara serta kelompok belajar kelas.",
+                "agreed_follow_up": "Ayu mencoba ikut latihan paduan suara hari Jumat.",
+                "body": "Ayu bercerita dengan tenang. Hubungan dengan ibunya dekat.",
+            },
+            "final": True,
+        },
+    ],
+    "siswa4": [
+        {
+            "days_ago": 12,
+            "hour": 8,
+            "mode": FACE_TO_FACE,
+            "place": "Ruang BK",
+            "status": Status.COMPLETED,
+            "note": {
+                "presenting_concern": "Sering mengantuk di kelas karena membantu warung keluarga sampai malam.",
+                "what_was_done": "Membahas pembagian waktu antara sekolah dan membantu keluarga; Rizky ingin tetap membantu.",
+                "agreed_follow_up": "Rizky membicarakan jam kerjanya dengan orang tua. Konselor menawarkan pertemuan bersama orang tua bila Rizky setuju.",
+                "body": "",
+            },
+            "final": True,
+        },
+        {
+            "days_ago": -3,
+            "hour": 9,
+            "mode": FACE_TO_FACE,
+            "place": "Ruang BK",
+            "status": Status.SCHEDULED,
+        },
+    ],
+    "siswa5": [
+        {
+            "days_ago": 3,
+            "hour": 12,
+            "mode": FACE_TO_FACE,
+            "place": "Ruang BK",
+            "status": Status.COMPLETED,
+            "note": {
+                "presenting_concern": "Merasa terbebani antara tugas OSIS dan target nilai untuk seleksi perguruan tinggi.",
+                "what_was_done": "Memetakan tugas OSIS yang dapat dibagi kepada pengurus lain.",
+                "agreed_follow_up": "Putri membuat daftar tugas yang dapat didelegasikan. Bertemu lagi minggu depan.",
+                "body": "",
+            },
+            "final": False,
+        },
+    ],
+}
+
+
 def _user(username, full_name, role, password):
     user, created = User.objects.get_or_create(
         username=username,
@@ -134,9 +249,62 @@ def seed(password: str, log=print) -> None:
 
     consent_demo.seed(admin, counselees, users, log=log)
 
+    counselor_of = {
+        student: users[counselor]
+        for counselor, students in CASELOADS.items()
+        for student in students
+    }
+    for student_name, sessions in SESSIONS.items():
+        counselee = counselees[student_name]
+        if CounselingSession.objects.filter(counselee=counselee).exists():
+            continue
+        for spec in sessions:
+            _session(counselee, counselor_of[student_name], spec)
+    log("Sesi dan catatan: siswa1-5")
+
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)
         log("Log akses: riwayat contoh, termasuk satu akses darurat yang menunggu tinjauan")
+
+
+def _session(counselee, counselor, spec):
+    """Run one demo session through the services, then date it in the past."""
+    session = session_services.create_walk_in_session(
+        counselee, by=counselor, mode=spec["mode"], place=spec["place"]
+    )
+    if spec["status"] != Status.SCHEDULED:
+        session_services.start_session(session, by=counselor, limits_explained=True)
+    if "note" in spec:
+        note = session_services.write_note(session, by=counselor, **spec["note"])
+        if spec["final"]:
+            note = session_services.finalise_note(note, by=counselor)
+        if spec.get("addendum"):
+            session_services.add_addendum(note, by=counselor, body=spec["addendum"])
+    if spec["status"] == Status.COMPLETED:
+        session_services.complete_session(session, by=counselor)
+    _backdate(session, spec)
+
+
+def _backdate(session, spec):
+    # Demo only: the services stamp everything with the current time, and a demo record
+    # needs a history. Only timestamps move, never content.
+    today = timezone.localtime().replace(hour=spec["hour"], minute=0, second=0, microsecond=0)
+    start = today - datetime.timedelta(days=spec["days_ago"])
+    minutes = datetime.timedelta(minutes=1)
+    started = spec["status"] != Status.SCHEDULED
+    CounselingSession.objects.filter(pk=session.pk).update(
+        scheduled_start=start,
+        scheduled_end=start + 45 * minutes,
+        started_at=start + 2 * minutes if started else None,
+        ended_at=start + 40 * minutes if spec["status"] == Status.COMPLETED else None,
+        created_at=start - 5 * minutes,
+    )
+    notes = SessionNote.objects.filter(session=session)
+    notes.update(created_at=start + 45 * minutes, updated_at=start + 60 * minutes)
+    notes.filter(status=SessionNote.Status.FINAL).update(finalised_at=start + 60 * minutes)
+    NoteAddendum.objects.filter(note__session=session).update(
+        created_at=start + datetime.timedelta(days=3)
+    )
 
 
 def _view(counselor, counselee, **extra):

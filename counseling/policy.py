@@ -21,6 +21,7 @@ from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+from sessions.models import CounselingSession, SessionNote
 
 Role = User.Role
 Purpose = AccessEvent.Purpose
@@ -254,3 +255,125 @@ def get_disclosure_for(user, public_id):
     except (Disclosure.DoesNotExist, ValidationError):
         pass
     deny(user, object_type="consent.disclosure", object_id=str(public_id))
+
+
+# Sessions and notes
+#
+# Session notes are the counselor's working notes. They are read by the counselor(s) on
+# the counselee's active caseload, and read-only by a counselor holding unexpired
+# emergency access; nobody else learns that a session even happened: not another
+# counselor, not an admin, and not the student (rule 4: not the counselor's notes).
+
+
+def _readable_counselees(user, field="counselee_id"):
+    """A filter on `field`: the counselees whose counseling content `user` may read."""
+    assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
+    emergency = active_emergency_accesses(user).values("counselee_id")
+    return Q(**{f"{field}__in": assigned}) | Q(**{f"{field}__in": emergency})
+
+
+def sessions_for(user):
+    """The counseling sessions `user` may open, with their counselee and counselor."""
+    sessions = CounselingSession.objects.select_related("counselee__user", "counselor")
+    if not has_role(user, Role.COUNSELOR):
+        return sessions.none()
+    return sessions.filter(_readable_counselees(user))
+
+
+def notes_for(user):
+    """The session notes `user` may read."""
+    notes = SessionNote.objects.select_related("session__counselee__user", "author")
+    if not has_role(user, Role.COUNSELOR):
+        return notes.none()
+    return notes.filter(_readable_counselees(user, "session__counselee_id"))
+
+
+def _deny_by_public_id(user, model, public_id, counselee_of):
+    try:
+        target = model.objects.filter(public_id=public_id).first()
+    except ValidationError:
+        target = None
+    deny(
+        user,
+        object_type=model._meta.label_lower,
+        object_id=str(public_id),
+        counselee=counselee_of(target) if target is not None else None,
+    )
+
+
+def get_session_for(user, public_id) -> CounselingSession:
+    """The session with `public_id` if `user` may read it, else `Http404` (logged)."""
+    try:
+        return sessions_for(user).get(public_id=public_id)
+    except (CounselingSession.DoesNotExist, ValidationError):
+        pass
+    _deny_by_public_id(user, CounselingSession, public_id, lambda s: s.counselee)
+
+
+def get_note_for(user, public_id) -> SessionNote:
+    """The note with `public_id` if `user` may read it, else `Http404` (logged)."""
+    try:
+        return notes_for(user).get(public_id=public_id)
+    except (SessionNote.DoesNotExist, ValidationError):
+        pass
+    _deny_by_public_id(user, SessionNote, public_id, lambda n: n.session.counselee)
+
+
+def get_counselee_for_writing(user, public_id) -> Counselee:
+    """A counselee on `user`'s caseload, for recording a session; else `Http404` (logged)."""
+    counselee = get_counselee_for(user, public_id)
+    if not can_write_counseling_data(user, counselee):
+        deny(user, object_type="records.counselee", object_id=str(public_id), counselee=counselee)
+    return counselee
+
+
+def get_session_for_writing(user, public_id) -> CounselingSession:
+    """A session `user` may add to (start, complete, write a note); else `Http404` (logged)."""
+    session = get_session_for(user, public_id)
+    if not can_write_counseling_data(user, session.counselee):
+        deny(
+            user,
+            object_type=session._meta.label_lower,
+            object_id=str(public_id),
+            counselee=session.counselee,
+        )
+    return session
+
+
+def may_edit_note(user, note, *, may_write: bool) -> bool:
+    """A draft is its author's to edit and finalise, while they are on the case.
+
+    `may_write` is `can_write_counseling_data(user, counselee)`, computed once per page.
+    """
+    return may_write and note.status == SessionNote.Status.DRAFT and note.author_id == user.pk
+
+
+def may_add_addendum(note, *, may_write: bool) -> bool:
+    """Any counselor on the case may add a dated addendum to a finalised note."""
+    return may_write and note.status == SessionNote.Status.FINAL
+
+
+def get_note_for_author(user, public_id) -> SessionNote:
+    """A note `user` wrote and may still write about; else `Http404` (logged).
+
+    The note may be final: the service then refuses the change with a clear message,
+    since its author knows the note exists.
+    """
+    note = get_note_for(user, public_id)
+    counselee = note.session.counselee
+    if note.author_id != user.pk or not can_write_counseling_data(user, counselee):
+        deny(
+            user, object_type=note._meta.label_lower, object_id=str(public_id), counselee=counselee
+        )
+    return note
+
+
+def get_note_for_addendum(user, public_id) -> SessionNote:
+    """A note `user` may add an addendum to (on the case, not under emergency access)."""
+    note = get_note_for(user, public_id)
+    counselee = note.session.counselee
+    if not can_write_counseling_data(user, counselee):
+        deny(
+            user, object_type=note._meta.label_lower, object_id=str(public_id), counselee=counselee
+        )
+    return note

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("counseling.records.urls")),
     path("", include("counseling.audit.urls")),
     path("", include("consent.urls")),
+    path("", include("sessions.urls")),
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

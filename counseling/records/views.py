@@ -11,8 +11,11 @@ from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
 from counseling.records import services
 from counseling.records.forms import CaseloadSearchForm, ConflictDeclarationForm
+from sessions.forms import WalkInSessionForm
 
 CASELOAD_PAGE_SIZE = 25
+# The record page lists the latest sessions; older ones stay in the record.
+SESSIONS_SHOWN = 50
 
 
 @require_GET
@@ -38,6 +41,12 @@ def counselee_detail(request, counselee):
         a.counselor
         for a in counselee.assignments.active().select_related("counselor").order_by("pk")
     ]
+    show_counseling_data = policy.can_read_counseling_data(request.user, counselee)
+    may_write = policy.can_write_counseling_data(request.user, counselee)
+    sessions = None
+    if show_counseling_data:
+        sessions = policy.sessions_for(request.user).filter(counselee=counselee)
+        sessions = sessions.order_by("-scheduled_start")[:SESSIONS_SHOWN]
     return render(
         request,
         "records/counselee_detail.html",
@@ -45,12 +54,14 @@ def counselee_detail(request, counselee):
             "counselee": counselee,
             "counselors": counselors,
             "show_contact": policy.can_read_contact(request.user, counselee),
-            "show_counseling_data": policy.can_read_counseling_data(request.user, counselee),
+            "show_counseling_data": show_counseling_data,
             "emergency_access": policy.emergency_access_to(request.user, counselee),
-            "can_write": policy.can_write_counseling_data(request.user, counselee),
+            "can_write": may_write,
             "disclosures": policy.disclosures_for(request.user)
             .filter(counselee=counselee)
             .order_by("-disclosed_at"),
+            "sessions": sessions,
+            "walk_in_form": WalkInSessionForm() if may_write else None,
         },
     )
 

@@ -29,6 +29,8 @@ DROP TRIGGER IF EXISTS audit_accessevent_no_update_delete ON audit_accessevent;
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        # params=None: the SQL holds plpgsql's own % placeholders, which must not be read
+        # as query parameters (PostgreSQL's schema editor composes the SQL client-side).
         schema_editor.execute(CREATE, params=None)
 
 

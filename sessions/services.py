@@ -1,0 +1,221 @@
+"""Changes to counseling sessions and session notes.
+
+Each function is one transaction, takes the acting user as `by=`, checks the policy,
+and writes its access-log event inside the same transaction. Views call these; nothing
+else saves a session, a note or an addendum.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consent import services as consent_services
+from counseling import policy
+from counseling.audit import log
+from sessions.models import CounselingSession, FinalisedNoteError, NoteAddendum, SessionNote
+
+Status = CounselingSession.Status
+
+NOTE_FIELDS = ("presenting_concern", "what_was_done", "agreed_follow_up", "body")
+
+# The session workflow: action -> (the statuses it may start from, the status it leads to).
+TRANSITIONS = {
+    "start": ({Status.SCHEDULED}, Status.IN_PROGRESS),
+    "complete": ({Status.IN_PROGRESS}, Status.COMPLETED),
+}
+
+# Notes are written about a session that has taken place or is taking place.
+NOTE_STATUSES = {Status.IN_PROGRESS, Status.COMPLETED}
+
+WALK_IN_MINUTES = 45
+
+
+class SessionStateError(ValidationError):
+    """The session is not in a state that allows this action."""
+
+
+def _require_writer(user, counselee):
+    if not policy.can_write_counseling_data(user, counselee):
+        raise PermissionDenied
+
+
+def check_session_may_proceed(session) -> None:
+    """The one precondition for starting a session or writing a note about it.
+
+    Raise `ValidationError` when counseling may not go on with this counselee: today, the
+    consent gate (DESIGN rule 6), so that no path around the pages can skip it.
+    """
+    consent_services.require_consent(session.counselee)
+
+
+def is_first_session(session) -> bool:
+    """Whether no earlier session with this counselee has begun."""
+    return (
+        not CounselingSession.objects.filter(counselee=session.counselee, started_at__isnull=False)
+        .exclude(pk=session.pk)
+        .exists()
+    )
+
+
+def _log(action, obj, counselee, by):
+    log.record(action, actor=by, obj=obj, counselee=counselee, purpose=log.Purpose.CASELOAD)
+
+
+@transaction.atomic
+def create_walk_in_session(
+    counselee,
+    *,
+    by,
+    mode=CounselingSession.Mode.FACE_TO_FACE,
+    place="",
+    minutes=WALK_IN_MINUTES,
+) -> CounselingSession:
+    """Record a student who walks into the BK office: a session scheduled from now."""
+    _require_writer(by, counselee)
+    start = timezone.now()
+    session = CounselingSession.objects.create(
+        counselee=counselee,
+        counselor=by,
+        scheduled_start=start,
+        scheduled_end=start + datetime.timedelta(minutes=minutes),
+        mode=mode,
+        place=place,
+    )
+    _log(log.Action.CREATE, session, counselee, by)
+    return session
+
+
+def _transition(session, action, *, by, **fields) -> CounselingSession:
+    allowed_from, target = TRANSITIONS[action]
+    _require_writer(by, session.counselee)
+    locked = CounselingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status not in allowed_from:
+        raise SessionStateError(
+            _("Sesi ini berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
+            % {"status": locked.get_status_display()}
+        )
+    if action == "start":
+        check_session_may_proceed(locked)
+    session.status = target
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.save(update_fields=["status", *fields])
+    _log(log.Action.UPDATE, session, session.counselee, by)
+    return session
+
+
+@transaction.atomic
+def start_session(session, *, by, limits_explained=False) -> CounselingSession:
+    """Mark a scheduled session as begun, now.
+
+    At the counselee's first session the counselor confirms that the limits of
+    confidentiality were explained in person (seed 001); the time is stored.
+    """
+    now = timezone.now()
+    fields = {"started_at": now}
+    if is_first_session(session):
+        if not limits_explained:
+            raise ValidationError(
+                _(
+                    "Ini sesi pertama dengan siswa ini. Jelaskan dulu batas kerahasiaan secara "
+                    "langsung, lalu centang konfirmasinya."
+                )
+            )
+        fields["limits_explained_at"] = now
+    return _transition(session, "start", by=by, **fields)
+
+
+@transaction.atomic
+def cancel_upcoming_sessions(counselee, *, by) -> int:
+    """Cancel the counselee's sessions that have not begun (the student ended counseling)."""
+    upcoming = CounselingSession.objects.select_for_update().filter(
+        counselee=counselee, status=Status.SCHEDULED
+    )
+    count = 0
+    for session in upcoming:
+        session.status = Status.CANCELLED
+        session.save(update_fields=["status"])
+        _log(log.Action.UPDATE, session, counselee, by)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def complete_session(session, *, by) -> CounselingSession:
+    """Mark a session in progress as finished, now."""
+    return _transition(session, "complete", by=by, ended_at=timezone.now())
+
+
+def _clean_note_fields(fields) -> dict:
+    unknown = set(fields) - set(NOTE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown note fields: {sorted(unknown)}")
+    values = {name: (fields.get(name) or "").strip() for name in NOTE_FIELDS}
+    if not any(values.values()):
+        raise ValidationError(_("Catatan kosong. Isi setidaknya satu bagian."))
+    return values
+
+
+@transaction.atomic
+def write_note(session, *, by, **fields) -> SessionNote:
+    """Write a draft note about a session that has begun."""
+    _require_writer(by, session.counselee)
+    if session.status not in NOTE_STATUSES:
+        raise SessionStateError(_("Catatan hanya dapat ditulis setelah sesi dimulai."))
+    check_session_may_proceed(session)
+    note = SessionNote.objects.create(session=session, author=by, **_clean_note_fields(fields))
+    _log(log.Action.CREATE, note, session.counselee, by)
+    return note
+
+
+def _locked_draft(note, by) -> SessionNote:
+    counselee = note.session.counselee
+    _require_writer(by, counselee)
+    if note.author_id != by.pk:
+        raise PermissionDenied
+    locked = SessionNote.objects.select_for_update().get(pk=note.pk)
+    if locked.is_final:
+        raise FinalisedNoteError("A finalised note cannot be changed; add an addendum.")
+    return locked
+
+
+@transaction.atomic
+def edit_note(note, *, by, **fields) -> SessionNote:
+    """Change a draft note; its author only. A finalised note is refused."""
+    locked = _locked_draft(note, by)
+    values = _clean_note_fields(fields)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*values, "updated_at"])
+    _log(log.Action.UPDATE, locked, note.session.counselee, by)
+    return locked
+
+
+@transaction.atomic
+def finalise_note(note, *, by) -> SessionNote:
+    """Lock a draft note for good, under its author's name and the current time."""
+    locked = _locked_draft(note, by)
+    locked.status = SessionNote.Status.FINAL
+    locked.finalised_at = timezone.now()
+    locked.save(update_fields=["status", "finalised_at", "updated_at"])
+    _log(log.Action.FINALISE, locked, note.session.counselee, by)
+    return locked
+
+
+@transaction.atomic
+def add_addendum(note, *, by, body) -> NoteAddendum:
+    """Add a dated addendum to a finalised note (a draft is simply edited instead)."""
+    counselee = note.session.counselee
+    _require_writer(by, counselee)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Adendum kosong."))
+    locked = SessionNote.objects.select_for_update().get(pk=note.pk)
+    if not locked.is_final:
+        raise ValidationError(_("Catatan ini masih draf; ubah catatannya langsung."))
+    addendum = NoteAddendum.objects.create(note=locked, author=by, body=body)
+    _log(log.Action.CREATE, addendum, counselee, by)
+    return addendum
