@@ -106,20 +106,23 @@ def _append_only_triggers_during_tests(request):
     superuser), and switched back on before each test.
     """
     marker = request.node.get_closest_marker("django_db")
-    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+    names = set(request.fixturenames)
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & names
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
         yield
         return
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = DEFAULT")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
     yield
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
-    if transactional:
+    if connection.vendor == "postgresql" and transactional:
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
