@@ -5,13 +5,11 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management.base import SystemCheckError
 from django.db import connection, transaction
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from counseling import checks, keycheck
-from counseling.audit.models import EmergencyAccess
-from counseling.encryption import EncryptedLookupError, UndecryptableValue
-from counseling.records.models import CaseAssignment, Counselee, EncryptionCanary
+from counseling.encryption import UndecryptableValue
+from counseling.records.models import Counselee, EncryptionCanary
 from tests.conftest import make_counselee, make_user
 from tests.subprocesses import manage, run
 
@@ -123,44 +121,6 @@ def test_migrate_recreates_a_missing_canary_under_the_right_key(siti):
     keycheck.ensure_canary()
     assert EncryptionCanary.objects.get().value == keycheck.CANARY_TEXT
     assert checks.check_encryption_key() == []
-
-
-def test_lookups_on_encrypted_fields_raise(siti):
-    with pytest.raises(EncryptedLookupError):
-        Counselee.objects.filter(guardian_name=GUARDIAN)
-    with pytest.raises(EncryptedLookupError):
-        Counselee.objects.filter(background_notes__icontains="cemas")
-    with pytest.raises(EncryptedLookupError):
-        Counselee.objects.exclude(guardian_phone="0812-1111-2222")
-    with pytest.raises(EncryptedLookupError):
-        CaseAssignment.objects.filter(counselee__guardian_name=GUARDIAN)
-
-
-def test_isnull_still_works(siti):
-    assert Counselee.objects.filter(guardian_name__isnull=False).count() == 1
-    assert Counselee.objects.filter(guardian_name__isnull=True).count() == 0
-
-
-@pytest.mark.parametrize(
-    "ordering",
-    [["guardian_name"], ["nis", "-background_notes"], [F("guardian_phone").desc()]],
-    ids=["name", "descending", "expression"],
-)
-def test_ordering_by_an_encrypted_field_raises(siti, ordering):
-    with pytest.raises(EncryptedLookupError, match="ordering"):
-        Counselee.objects.order_by(*ordering)
-
-
-def test_ordering_emergency_access_by_its_justification_raises(db):
-    with pytest.raises(EncryptedLookupError):
-        EmergencyAccess.objects.order_by("-justification")
-
-
-def test_ordering_by_plain_fields_still_works(siti, dimas):
-    assert list(Counselee.objects.order_by("-nis").values_list("nis", flat=True)) == [
-        "1002",
-        "1001",
-    ]
 
 
 def test_manage_check_refuses_a_key_that_did_not_write_the_database(tmp_path):
