@@ -64,6 +64,14 @@ def test_a_wrong_key_fails_the_check_and_stops_start_up(db, use_keys):
         checks.fail_unless_ready()
 
 
+def test_the_celery_worker_refuses_to_start_with_a_wrong_key(db, use_keys):
+    from counseling.celery import refuse_to_start_unless_ready
+
+    use_keys(wrong_key())
+    with pytest.raises(SystemCheckError, match=r"amanah\.E020"):
+        refuse_to_start_unless_ready()
+
+
 def test_reading_with_a_wrong_key_raises(siti, use_keys):
     use_keys(wrong_key())
     with pytest.raises(UndecryptableValue, match=r"records\.Counselee\.guardian_name"):
