@@ -84,7 +84,7 @@ def check_encryption_key(app_configs=None, databases=None, **kwargs):
     errors for every record and, worse, write values nobody can read back.
     """
     try:
-        problem, canary_read = keycheck.inspect()
+        problem, canary_read = keycheck.diagnose()
     except DatabaseError as error:
         return [
             checks.Error(

@@ -73,7 +73,7 @@ def _first_unreadable_sample(using) -> str | None:
     return None
 
 
-def inspect(using: str = DEFAULT_DB_ALIAS) -> tuple[str | None, bool]:
+def diagnose(using: str = DEFAULT_DB_ALIAS) -> tuple[str | None, bool]:
     """(problem, canary_read): why the current key cannot read this database, or None.
 
     A database that is not migrated yet has nothing to read, so it has no problem. Without
@@ -106,7 +106,7 @@ def refuse_unless_key_reads_back(using: str = DEFAULT_DB_ALIAS) -> None:
     crypter = package.CRYPTER
     if _verified.get(using) is crypter:
         return
-    problem, canary_read = inspect(using)
+    problem, canary_read = diagnose(using)
     if problem:
         raise WrongEncryptionKey(f"Refusing to write encrypted data. {problem}")
     if canary_read:
@@ -122,7 +122,7 @@ def ensure_canary(using: str = DEFAULT_DB_ALIAS) -> None:
     canary = _canary_model()
     if not _table_exists(canary, using) or _canary_token(using) is not None:
         return
-    problem, _ = inspect(using)
+    problem, _ = diagnose(using)
     if problem:
         raise WrongEncryptionKey(f"Refusing to create the encryption canary. {problem}")
     canary._base_manager.using(using).create(pk=CANARY_PK, value=CANARY_TEXT)
