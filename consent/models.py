@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.audit.models import AppendOnlyError
-from counseling.encryption import EncryptedCharField, EncryptedTextField
+from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
 
 
 class ConsentDocument(models.Model):
@@ -147,6 +147,8 @@ class Disclosure(models.Model):
     informed_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pengungkapan")

@@ -5,10 +5,15 @@ Registered with Django's system check framework, so `manage.py check`, `runserve
 worker, which run no checks of their own.
 """
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import SystemCheckError
+from django.db import DatabaseError
+
+from counseling import encryption, keycheck
 
 TAG = "amanah"
 
@@ -62,6 +67,94 @@ def check_production_secrets(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+_KEY_HINT = (
+    "Set FIELD_ENCRYPTION_KEY to the key(s) this database was encrypted with, newest first, "
+    "from your key backup. Never generate a new key for an existing database: what the old "
+    "key wrote would be unreadable."
+)
+
+
+@checks.register(TAG)
+def check_encryption_key(app_configs=None, databases=None, **kwargs):
+    """FIELD_ENCRYPTION_KEY must decrypt the encryption canary stored in the database.
+
+    Run even when Django asks for no database checks: starting with a wrong key would show
+    errors for every record and, worse, write values nobody can read back.
+    """
+    try:
+        problem, canary_read = keycheck.diagnose()
+    except DatabaseError as error:
+        return [
+            checks.Error(
+                f"FIELD_ENCRYPTION_KEY cannot be verified: the database is unreachable ({error}).",
+                hint="Check DATABASE_URL and that the database server is running.",
+                id="amanah.E021",
+            )
+        ]
+    if problem:
+        return [checks.Error(problem, hint=_KEY_HINT, id="amanah.E020")]
+    if not canary_read and keycheck.canary_table_exists():
+        return [
+            checks.Warning(
+                "The encryption canary is missing, so FIELD_ENCRYPTION_KEY was checked "
+                "against a sample of the stored values only.",
+                hint="Run `python manage.py migrate`, which recreates it.",
+                id="amanah.W020",
+            )
+        ]
+    return []
+
+
+def _admin_paths(model_admin):
+    # Search fields may carry a prefix (^, =, @); orderings a direction.
+    yield from (name.lstrip("^=@") for name in model_admin.search_fields)
+    yield from (name.lstrip("-") for name in model_admin.ordering or () if isinstance(name, str))
+    yield from (name for name in model_admin.list_filter if isinstance(name, str))
+
+
+@checks.register(TAG)
+def check_no_query_on_encrypted_fields(app_configs=None, **kwargs):
+    """Declared orderings, admin searches and filters must not name an encrypted field.
+
+    Such a query sorts or matches ciphertext: it raises when it runs (or, for ordering
+    across a relation, silently sorts noise). Catch the declaration at start-up instead.
+    """
+    errors = []
+    for model in apps.get_models():
+        label = model._meta.label
+        if encryption.encrypted_field_names(model) and not isinstance(
+            model._default_manager.all(), encryption.EncryptedFieldsQuerySet
+        ):
+            errors.append(
+                checks.Error(
+                    f"{label} has encrypted fields, but its default manager allows "
+                    "ordering on them.",
+                    hint="Declare `objects = EncryptedFieldsQuerySet.as_manager()` "
+                    "(counseling.encryption) on the model.",
+                    obj=model,
+                    id="amanah.E022",
+                )
+            )
+        for name in model._meta.ordering:
+            if isinstance(name, str) and encryption.encrypted_field_at(model, name.lstrip("-?")):
+                errors.append(_encrypted_query_error(label, "Meta.ordering", name, model))
+    for model, model_admin in admin.site._registry.items():
+        for path in _admin_paths(model_admin):
+            if encryption.encrypted_field_at(model, path):
+                errors.append(_encrypted_query_error(str(model_admin), "the admin", path, model))
+    return errors
+
+
+def _encrypted_query_error(owner, where, path, obj):
+    return checks.Error(
+        f"{owner}: {where} queries '{path}', an encrypted field: "
+        "it would sort or match ciphertext.",
+        hint="Search, filter and sort on plain directory fields (name, NIS, class) only.",
+        obj=obj,
+        id="amanah.E023",
+    )
 
 
 def fail_unless_ready():

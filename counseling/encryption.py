@@ -7,8 +7,11 @@ here raise instead. Always use these, never the package's fields directly.
 """
 
 from cryptography.fernet import InvalidToken
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
+from django.db.models import F, OrderBy
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Cast
 from encrypted_model_fields import fields as package
 
 
@@ -18,6 +21,10 @@ class UndecryptableValue(Exception):
 
 class EncryptedLookupError(FieldError):
     """A query tried to filter or order on an encrypted column, which cannot match."""
+
+
+class EncryptedSerializationError(Exception):
+    """A serializer (dumpdata, an export) tried to write an encrypted field in plaintext."""
 
 
 def decrypt(token: str) -> str:
@@ -30,7 +37,11 @@ def encrypt(text: str) -> str:
 
 
 class StrictEncryptedMixin:
-    """Decrypt strictly on the way out of the database; refuse lookups."""
+    """Decrypt strictly on the way out of the database; refuse lookups and serialization.
+
+    Writing is refused too while the configured key cannot read the encryption canary
+    (see `counseling.keycheck`): a value written with a wrong key would be lost.
+    """
 
     def from_db_value(self, value, expression, connection):
         if value is None:
@@ -47,6 +58,20 @@ class StrictEncryptedMixin:
         # Values reaching to_python come from forms and fixtures and are plaintext; the
         # package would try to decrypt them and fall back silently. Skip that step.
         return super(package.EncryptedMixin, self).to_python(value)
+
+    def get_db_prep_save(self, value, connection):
+        # Imported here: keycheck reads the canary model, whose module imports this one.
+        from counseling import keycheck
+
+        keycheck.refuse_unless_key_reads_back(connection.alias)
+        return super().get_db_prep_save(value, connection)
+
+    def value_to_string(self, obj):
+        # Django's serializers (dumpdata among them) call this for every non-null value:
+        # the decrypted text must never reach a dump.
+        raise EncryptedSerializationError(
+            f"{self.model._meta.label}.{self.name} is encrypted and is never serialized."
+        )
 
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
@@ -67,3 +92,55 @@ class EncryptedTextField(StrictEncryptedMixin, package.EncryptedTextField):
 
 def encrypted_field_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, StrictEncryptedMixin)]
+
+
+def encrypted_field_at(model: type[models.Model], path: str):
+    """The encrypted field that a query path such as `counselee__guardian_name` ends on.
+
+    A trailing lookup (`guardian_name__icontains`) still counts. Returns None for any
+    other path, including names Django will reject by itself.
+    """
+    field = None
+    for part in path.split(LOOKUP_SEP):
+        if isinstance(field, StrictEncryptedMixin):
+            return field
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    return field if isinstance(field, StrictEncryptedMixin) else None
+
+
+class EncryptedFieldsQuerySet(models.QuerySet):
+    """The queryset of every model with encrypted fields: ordering on them raises.
+
+    The database sorts ciphertext, which is random: the order would look plausible and
+    be meaningless. Lookups are refused by the fields themselves (`get_lookup`).
+    """
+
+    def order_by(self, *field_names):
+        for name in field_names:
+            if isinstance(name, OrderBy):
+                name = name.expression
+            if isinstance(name, F):
+                name = name.name
+            if isinstance(name, str):
+                field = encrypted_field_at(self.model, name.lstrip("-?"))
+                if field is not None:
+                    raise EncryptedLookupError(
+                        f"{field.model._meta.label}.{field.name} is encrypted; "
+                        "ordering by it would sort ciphertext."
+                    )
+        return super().order_by(*field_names)
+
+
+def raw(field_name: str) -> Cast:
+    """An expression reading an encrypted column's stored token, without decrypting it.
+
+    `.annotate(token=raw("guardian_name")).values_list("token")` bypasses the field's
+    `from_db_value`, so a token under an unknown key can be inspected instead of raising.
+    """
+    return Cast(field_name, models.TextField())

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedCharField, EncryptedTextField
+from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
 
 
 class FinalisedNoteError(Exception):
@@ -66,6 +66,8 @@ class CounselingSession(models.Model):
     place = EncryptedCharField(_("tempat"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EncryptedFieldsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sesi konseling")
         verbose_name_plural = _("sesi konseling")
@@ -115,6 +117,8 @@ class SessionNote(models.Model):
     finalised_at = models.DateTimeField(_("difinalkan"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("catatan sesi")
@@ -171,6 +175,8 @@ class NoteAddendum(models.Model):
     )
     body = EncryptedTextField(_("adendum"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("adendum catatan")

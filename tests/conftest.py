@@ -7,7 +7,9 @@ Pak Budi are counselors; Agus is the school's admin.
 import datetime
 
 import pytest
+from encrypted_model_fields import fields as encrypted_package
 
+from counseling import keycheck
 from counseling.accounts.models import User
 from counseling.records import services
 from counseling.records.models import Counselee
@@ -26,6 +28,22 @@ def _fast_test_settings(settings):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def use_keys(settings, monkeypatch):
+    """Switch FIELD_ENCRYPTION_KEY for one test: `use_keys(newest, older)`.
+
+    The package builds its crypter once, at import, so overriding the setting alone would
+    change nothing: the crypter is rebuilt from the new setting and swapped in.
+    """
+
+    def use(*keys):
+        settings.FIELD_ENCRYPTION_KEY = [k.decode() if isinstance(k, bytes) else k for k in keys]
+        monkeypatch.setattr(encrypted_package, "CRYPTER", encrypted_package.get_crypter())
+
+    yield use
+    keycheck.reset_verification()
 
 
 def make_user(username, full_name, role):

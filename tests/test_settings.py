@@ -1,16 +1,10 @@
 """Settings fail closed: with DEBUG off, missing or development secrets stop the app."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from cryptography.fernet import Fernet
 
 from counseling import checks, envfile
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocesses import manage
 
 
 def error_ids(errors):
@@ -62,33 +56,28 @@ def test_real_secrets_pass(settings):
     assert checks.check_production_secrets() == []
 
 
-def manage(*args, **env):
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")
-    }
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
+@pytest.fixture
+def empty_database(tmp_path):
+    # A fresh SQLite file, so that no database lying in the checkout (and the key it was
+    # written with) decides the outcome.
+    return f"sqlite:///{tmp_path / 'amanah.sqlite3'}"
+
+
+def test_manage_check_refuses_the_generated_env_file_with_debug_off(empty_database):
+    result = manage(
+        "check", DEBUG="off", ALLOWED_HOSTS="bk.sekolah.sch.id", DATABASE_URL=empty_database
     )
-
-
-def test_manage_check_refuses_the_generated_env_file_with_debug_off():
-    result = manage("check", DEBUG="off", ALLOWED_HOSTS="bk.sekolah.sch.id")
     assert result.returncode != 0
     assert "amanah.E012" in result.stderr
     assert "FIELD_ENCRYPTION_KEY" in result.stderr
 
 
-def test_manage_check_passes_with_production_secrets():
+def test_manage_check_passes_with_production_secrets(empty_database):
     result = manage(
         "check",
         "--tag",
         "amanah",
+        DATABASE_URL=empty_database,
         DEBUG="off",
         ALLOWED_HOSTS="bk.sekolah.sch.id",
         SECRET_KEY="s" * 60,

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('records', '0002_caseassignment_end_reason'),
+        ('records', '0003_caseassignment_end_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

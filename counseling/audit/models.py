@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedTextField
+from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
 
 
 class AppendOnlyError(Exception):
@@ -143,6 +143,8 @@ class EmergencyAccess(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_comment = EncryptedTextField(_("komentar peninjauan"), blank=True)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("akses darurat")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedCharField, EncryptedTextField
+from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
 
 
 class Counselee(models.Model):
@@ -34,6 +34,8 @@ class Counselee(models.Model):
     background_notes = EncryptedTextField(_("catatan latar belakang"), blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("konseli")
@@ -139,3 +141,23 @@ class ConflictOfInterest(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+class EncryptionCanary(models.Model):
+    """One row holding a known text, encrypted: proof that FIELD_ENCRYPTION_KEY is right.
+
+    Created after `migrate` (`counseling.keycheck.ensure_canary`) and read at start-up by
+    the system check amanah.E020. `rotate_encryption_key` re-encrypts it last, so a canary
+    under the newest key means the rotation finished.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = EncryptedCharField(max_length=64)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_encryption_canary")]
+
+    def __str__(self):
+        return "encryption canary"

@@ -1,0 +1,126 @@
+"""Re-encrypt stored values under the newest FIELD_ENCRYPTION_KEY, in batches.
+
+Tokens are read raw (never through the fields' `from_db_value`) and rewritten with
+`MultiFernet.rotate`, which keeps each token's timestamp. A value the newest key alone
+can already read is skipped, so a run is idempotent and an interrupted run is resumed by
+running it again. Each batch commits on its own, keeping memory and locks small.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
+from django.db import connection, transaction
+
+from counseling import encryption
+
+
+class UnknownKeyError(Exception):
+    """A stored value cannot be decrypted with any key in FIELD_ENCRYPTION_KEY."""
+
+
+@dataclass
+class Tally:
+    rows: int = 0
+    rotated: int = 0  # values re-encrypted under the newest key
+    current: int = 0  # values that already were
+
+
+def encrypted_models() -> list[tuple[type, list[str]]]:
+    """Every model with encrypted fields and their names; the encryption canary last.
+
+    The canary goes last so that, once it is under the newest key, everything is.
+    """
+    canary = apps.get_model("records", "EncryptionCanary")
+    found = [
+        (m, names) for m in apps.get_models() if (names := encryption.encrypted_field_names(m))
+    ]
+    return sorted(found, key=lambda pair: pair[0] is canary)
+
+
+class Rotation:
+    def __init__(self, keys: list[str], batch_size: int):
+        self.newest = Fernet(keys[0])
+        self.every_key = MultiFernet([Fernet(k) for k in keys])
+        self.batch_size = batch_size
+
+    def _is_current(self, token: str) -> bool:
+        try:
+            self.newest.decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate_model(
+        self, model, names: list[str], tally: Tally, on_batch: Callable[[Tally], None]
+    ) -> None:
+        """Rotate one model's encrypted columns, batch by batch in primary-key order."""
+        tokens = {f"token_{name}": encryption.raw(name) for name in names}
+        rows = model._base_manager.order_by("pk").annotate(**tokens).values_list("pk", *tokens)
+        last_pk = None
+        while True:
+            batch = rows if last_pk is None else rows.filter(pk__gt=last_pk)
+            batch = list(batch[: self.batch_size])
+            if not batch:
+                return
+            changes = []
+            for pk, *stored in batch:
+                try:
+                    row_changes = self._rotate_row(model, names, pk, stored, tally)
+                except UnknownKeyError:
+                    # Keep what this batch already rotated; the bad row stays untouched.
+                    tally.rotated += _write(model, changes)
+                    raise
+                if row_changes:
+                    changes.append((pk, row_changes))
+            tally.rotated += _write(model, changes)
+            tally.rows += len(batch)
+            last_pk = batch[-1][0]
+            on_batch(tally)
+
+    def _rotate_row(self, model, names, pk, stored, tally) -> dict[str, tuple[str, str]]:
+        row_changes = {}
+        for name, token in zip(names, stored, strict=True):
+            if token is None:
+                continue
+            if self._is_current(token):
+                tally.current += 1
+                continue
+            try:
+                row_changes[name] = (token, self.every_key.rotate(token.encode()).decode())
+            except InvalidToken:
+                raise UnknownKeyError(
+                    f"{model._meta.label}.{name} of the row with primary key {pk} cannot be "
+                    "decrypted with any key in FIELD_ENCRYPTION_KEY."
+                ) from None
+        return row_changes
+
+
+def _write(model, changes: list[tuple[object, dict[str, tuple[str, str]]]]) -> int:
+    """Store the new tokens; return how many values were written.
+
+    Each UPDATE is conditional on the old token, so a value the application changed
+    meanwhile (already under the newest key) is not overwritten with a stale one.
+    """
+    by_columns = defaultdict(list)
+    for pk, row_changes in changes:
+        columns = tuple(model._meta.get_field(name).column for name in row_changes)
+        old = [old for old, _ in row_changes.values()]
+        new = [new for _, new in row_changes.values()]
+        by_columns[columns].append([*new, pk, *old])
+    quote = connection.ops.quote_name
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for columns, params in by_columns.items():
+            assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+            unchanged = " AND ".join(f"{quote(c)} = %s" for c in columns)
+            # Only quoted table and column names from the models are interpolated.
+            sql = (
+                f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+                f"WHERE {quote(model._meta.pk.column)} = %s AND {unchanged}"
+            )
+            cursor.executemany(sql, params)
+            written += max(cursor.rowcount, 0) * len(columns)
+    return written
