@@ -140,6 +140,8 @@ def access_basis(user, counselee) -> tuple[str, EmergencyAccess | None]:
     access = emergency_access_to(user, counselee)
     if access is not None:
         return Purpose.EMERGENCY, access
+    if has_role(user, Role.COUNSELOR) and counselee.bookings.filter(counselor=user).exists():
+        return Purpose.BOOKING, None
     if has_role(user, Role.ADMIN):
         return Purpose.ADMINISTRATION, None
     return Purpose.NONE, None
@@ -377,3 +379,58 @@ def get_note_for_addendum(user, public_id) -> SessionNote:
             user, object_type=note._meta.label_lower, object_id=str(public_id), counselee=counselee
         )
     return note
+
+
+# Booking
+
+
+def bookable_counselors_for(user):
+    """The counselors a student may book: their assigned counselor(s), or any counselor
+    while they have none; never one who declared a conflict of interest with them."""
+    if not has_role(user, Role.STUDENT):
+        return User.objects.none()
+    counselors = User.objects.filter(role=Role.COUNSELOR, is_active=True)
+    counselee = Counselee.objects.filter(user=user).first()
+    if counselee is None:
+        return counselors.none()
+    assigned = CaseAssignment.objects.active().filter(counselee=counselee)
+    if assigned.exists():
+        counselors = counselors.filter(pk__in=assigned.values("counselor_id"))
+    conflicted = ConflictOfInterest.objects.filter(counselee=counselee).values("counselor_id")
+    return counselors.exclude(pk__in=conflicted).order_by("full_name")
+
+
+def can_book(user, counselor) -> bool:
+    return bookable_counselors_for(user).filter(pk=counselor.pk).exists()
+
+
+def bookings_for(user):
+    """A student's own bookings; a counselor's bookings with them. The topic is for
+    these two alone: another counselor on the case does not see it."""
+    from sessions.models import Booking
+
+    bookings = Booking.objects.select_related("counselee__user", "counselor", "session")
+    if has_role(user, Role.STUDENT):
+        return bookings.filter(counselee__user=user)
+    if has_role(user, Role.COUNSELOR):
+        return bookings.filter(counselor=user)
+    return bookings.none()
+
+
+def get_booking_for(user, public_id):
+    from sessions.models import Booking
+
+    try:
+        return bookings_for(user).get(public_id=public_id)
+    except (Booking.DoesNotExist, ValidationError):
+        pass
+    try:
+        target = Booking.objects.filter(public_id=public_id).select_related("counselee").first()
+    except ValidationError:
+        target = None
+    deny(
+        user,
+        object_type="counseling_sessions.booking",
+        object_id=str(public_id),
+        counselee=target.counselee if target else None,
+    )

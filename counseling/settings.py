@@ -6,6 +6,7 @@ e-mail printed to the console, and development secrets generated once into a git
 `counseling.checks` refuses to start with `DEBUG` off and a missing or development secret.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -126,6 +127,11 @@ X_FRAME_OPTIONS = "DENY"
 # The access log flags events outside these local hours (start, end) and at weekends.
 AMANAH_SCHOOL_HOURS = (6, 18)
 AMANAH_EMERGENCY_ACCESS_MINUTES = 60
+# Booking rules: how soon, how far ahead, and until when a student may cancel.
+AMANAH_BOOKING_MIN_NOTICE = datetime.timedelta(hours=env.int("BOOKING_MIN_NOTICE_HOURS", 2))
+AMANAH_BOOKING_WINDOW = datetime.timedelta(days=env.int("BOOKING_WINDOW_DAYS", 14))
+AMANAH_BOOKING_CANCEL_CUTOFF = datetime.timedelta(hours=env.int("BOOKING_CANCEL_CUTOFF_HOURS", 2))
+AMANAH_BOOKING_MAX_ACTIVE = 3
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, log that
 # address; otherwise REMOTE_ADDR (a client could forge the header).
 AMANAH_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
@@ -165,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "counseling.audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "requeue-due-outbox-messages": {
+        "task": "sessions.tasks.requeue_due_messages",
+        "schedule": 60.0,
     },
     "remind-counselors-to-inform-students": {
         "task": "consent.tasks.remind_counselors_to_inform_students",

@@ -25,6 +25,7 @@ NOTE_FIELDS = ("presenting_concern", "what_was_done", "agreed_follow_up", "body"
 TRANSITIONS = {
     "start": ({Status.SCHEDULED}, Status.IN_PROGRESS),
     "complete": ({Status.IN_PROGRESS}, Status.COMPLETED),
+    "no_show": ({Status.SCHEDULED}, Status.NO_SHOW),
 }
 
 # Notes are written about a session that has taken place or is taking place.
@@ -126,6 +127,43 @@ def start_session(session, *, by, limits_explained=False) -> CounselingSession:
             )
         fields["limits_explained_at"] = now
     return _transition(session, "start", by=by, **fields)
+
+
+@transaction.atomic
+def create_session_from_booking(booking, *, by) -> CounselingSession:
+    """The session a confirmed booking becomes; it still needs consent to start."""
+    _require_writer(by, booking.counselee)
+    session = CounselingSession.objects.create(
+        counselee=booking.counselee,
+        counselor=booking.counselor,
+        scheduled_start=booking.start,
+        scheduled_end=booking.end,
+        mode=booking.mode,
+        place=booking.place,
+    )
+    _log(log.Action.CREATE, session, booking.counselee, by)
+    return session
+
+
+@transaction.atomic
+def cancel_session(session, *, by) -> CounselingSession:
+    """Cancel a session that has not begun, with its booking.
+
+    The booking service has already decided `by` may cancel (the student, before the
+    cut-off, or the counselor); this only records the session's side of it.
+    """
+    locked = CounselingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == Status.SCHEDULED:
+        locked.status = Status.CANCELLED
+        locked.save(update_fields=["status"])
+        _log(log.Action.UPDATE, locked, locked.counselee, by)
+    return locked
+
+
+@transaction.atomic
+def mark_no_show(session, *, by) -> CounselingSession:
+    """The student did not come to a scheduled session."""
+    return _transition(session, "no_show", by=by)
 
 
 @transaction.atomic

@@ -53,6 +53,7 @@ class AccessEvent(models.Model):
         NONE = "", _("tidak disebut")
         OWN = "own", _("data sendiri")
         CASELOAD = "caseload", _("konselor yang menangani")
+        BOOKING = "booking", _("konselor yang dipesan")
         EMERGENCY = "emergency", _("akses darurat")
         AUDIT = "audit", _("audit")
         ADMINISTRATION = "administration", _("administrasi")
