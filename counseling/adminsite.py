@@ -36,7 +36,9 @@ class AmanahAdminSite(admin.AdminSite):
         return guarded
 
     def has_permission(self, request):
-        return policy.can_use_admin_site(request.user)
+        return policy.can_use_admin_site(request.user) and not policy.needs_second_factor(
+            request.user
+        )
 
     def login(self, request, extra_context=None):
         # Anonymous visitors sign in on Amanah's own login page; other roles must not

@@ -57,6 +57,15 @@ def check_production_secrets(app_configs=None, **kwargs):
                     id=f"amanah.E01{number}",
                 )
             )
+    if not settings.AMANAH_REQUIRE_2FA:
+        errors.append(
+            checks.Error(
+                "AMANAH_REQUIRE_2FA is off and DEBUG is off.",
+                hint="Counselors and admins must use two-factor authentication in production: "
+                "remove AMANAH_REQUIRE_2FA from the environment or set it to on.",
+                id="amanah.E030",
+            )
+        )
     hosts = settings.ALLOWED_HOSTS
     if not hosts or "*" in hosts:
         errors.append(

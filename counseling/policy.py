@@ -434,3 +434,17 @@ def get_booking_for(user, public_id):
         object_id=str(public_id),
         counselee=target.counselee if target else None,
     )
+
+
+# Authentication strength
+
+
+def needs_second_factor(user) -> bool:
+    """A counselor or admin signed in with the password alone reaches no data."""
+    from django.conf import settings
+
+    return (
+        settings.AMANAH_REQUIRE_2FA
+        and has_role(user, Role.COUNSELOR, Role.ADMIN)
+        and not user.is_verified()
+    )

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "counseling.accounts",
     "counseling.records",
     "counseling.audit",
@@ -55,15 +58,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "counseling.accounts.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "counseling.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "counseling.accounts.security.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "counseling.accounts.security.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -81,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "counseling.accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -116,13 +125,60 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The cookie storage would put flash messages in a signed but readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Sessions: idle timeouts by role, an absolute lifetime, cookies only over HTTPS.
+AMANAH_IDLE_TIMEOUT = {
+    "student": datetime.timedelta(minutes=30),
+    "counselor": datetime.timedelta(minutes=15),
+    "admin": datetime.timedelta(minutes=15),
+}
+AMANAH_SESSION_LIFETIME = datetime.timedelta(hours=12)
+SESSION_COOKIE_AGE = int(AMANAH_SESSION_LIFETIME.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor authentication for counselors and admins; a check refuses to start
+# without it when DEBUG is off.
+AMANAH_REQUIRE_2FA = env.bool("AMANAH_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Amanah"
+
+# Failed logins lock the typed account name, and the address, for a while.
+AMANAH_LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
+AMANAH_LOCKOUT_ACCOUNT_FAILURES = 5
+# One school often reaches the internet through a single address: lock it later.
+AMANAH_LOCKOUT_ADDRESS_FAILURES = 30
+
+# HTTPS and headers. Behind the reverse proxy, X-Forwarded-Proto says the request was HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+AMANAH_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# No inline script or style anywhere: everything comes from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # The access log flags events outside these local hours (start, end) and at weekends.
 AMANAH_SCHOOL_HOURS = (6, 18)

@@ -28,6 +28,8 @@ def _fast_test_settings(settings):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+    # The test client speaks plain HTTP; production redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture
@@ -144,15 +146,38 @@ def dimas(db, pak_budi, admin, consent_v1):
     return user
 
 
+def second_factor(user):
+    """The user's confirmed TOTP device, enrolled if need be."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="uji", confirmed=True)
+
+
 @pytest.fixture
 def client_for(client):
-    """Log the test client in as a user: `client_for(siti).get(...)`."""
+    """Log the test client in as a user: `client_for(siti).get(...)`.
 
-    def login(user):
-        client.force_login(user)
-        return client
+    Counselors and admins are logged in with their second factor verified, as they
+    would be after the two-factor page; tests of that page log in without it.
+    """
 
-    return login
+    def as_user(user, *, verified=True):
+        return login(client, user, verified=verified)
+
+    return as_user
+
+
+def login(client, user, *, verified=True):
+    """force_login, and for counselors and admins the verified second factor too."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    if verified and user.role in ("counselor", "admin"):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = second_factor(user).persistent_id
+        session.save()
+    return client
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.conftest import login
+
 ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin"]
 
 # page name -> the roles that get 200; everyone else signed in gets 404.
@@ -55,7 +57,7 @@ def people(siti, dimas, bu_rina, pak_budi, admin):
 def test_each_role_reaches_only_its_pages(client, people, role, page):
     url = url_of(page, people)
     if role != "anonymous":
-        client.force_login(people[role])
+        login(client, people[role])
 
     response = client.get(url, follow=role == "anonymous")
 
@@ -70,7 +72,7 @@ def test_each_role_reaches_only_its_pages(client, people, role, page):
 
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
-    client.force_login(people[role])
+    login(client, people[role])
     expected = {
         "siti": "student-dashboard",
         "dimas": "student-dashboard",
@@ -85,7 +87,7 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
 
 @pytest.mark.parametrize("page", ["siti-record", "caseload"])
 def test_read_only_pages_reject_post(client, people, page):
-    client.force_login(people["bu_rina"])
+    login(client, people["bu_rina"])
     response = client.post(url_of(page, people))
     assert response.status_code == 405
 

@@ -4,12 +4,17 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling.accounts.models import User
 from counseling.adminsite import AdminRoleModelAdmin
 
-# Roles, not groups, carry access in Amanah.
+# Roles, not groups, carry access in Amanah; second-factor secrets are nobody's to browse.
 admin.site.unregister(Group)
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class UserCreationForm(AdminUserCreationForm):

@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Akun"
 
     def ready(self):
-        # Registers the start-up checks with Django's check framework.
+        # Registers the start-up checks, and the lockout's signal receivers.
+        import counseling.accounts.signals
         import counseling.checks  # noqa: F401

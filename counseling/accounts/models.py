@@ -43,3 +43,18 @@ class User(AbstractUser):
     @property
     def is_admin(self):
         return self.role == self.Role.ADMIN
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for the lockout count. The typed name is stored only as a
+    keyed hash: people type their password into the name field by mistake."""
+
+    username_hash = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    failed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "failed_at"])]
+
+    def __str__(self):
+        return f"#{self.pk}"

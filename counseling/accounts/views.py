@@ -1,4 +1,6 @@
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from consent import services as consent_services
 from counseling import policy
@@ -66,3 +68,12 @@ def admin_dashboard(request):
             "conflict_count": ConflictOfInterest.objects.count(),
         },
     )
+
+
+@require_POST
+def keepalive(request):
+    """'Tetap masuk' on the idle warning: the request itself resets the idle clock."""
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return redirect(target)

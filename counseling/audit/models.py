@@ -39,6 +39,8 @@ class AccessEvent(models.Model):
         EMERGENCY_REVIEW = "emergency_review", _("meninjau akses darurat")
         LOGIN = "login", _("masuk")
         LOGIN_FAILED = "login_failed", _("gagal masuk")
+        LOCKED_OUT = "locked_out", _("dikunci karena gagal masuk berulang")
+        SECOND_FACTOR_ENROLLED = "2fa_enrolled", _("mengaktifkan verifikasi dua langkah")
         LOGOUT = "logout", _("keluar")
         DENIED = "denied", _("ditolak")
         CONSENT_ACKNOWLEDGED = "consent_acknowledged", _("menyetujui")
@@ -117,6 +119,7 @@ class AccessEvent(models.Model):
 
 FLAGGED_ACTIONS = {
     AccessEvent.Action.DENIED,
+    AccessEvent.Action.LOCKED_OUT,
     AccessEvent.Action.DISCLOSE,
     AccessEvent.Action.EMERGENCY_ACCESS,
 }

@@ -4,7 +4,26 @@ from django.test import override_settings
 from django.urls import reverse
 
 from counseling import settings as project_settings_module
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, second_factor
+
+
+def current_code(user):
+    from django_otp.oath import totp
+
+    return f"{totp(second_factor(user).bin_key):06d}"
+
+
+def pass_second_factor(client, user):
+    """Enrol (if need be) through the setup page with a real TOTP code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.get(reverse("two-factor-setup"))
+    device = TOTPDevice.objects.get(user=user)
+    from django_otp.oath import totp
+
+    client.post(reverse("two-factor-setup"), {"token": f"{totp(device.bin_key):06d}"})
+    return client.get("/", follow=True)
+
 
 PRODUCTION_HASHERS = project_settings_module.PASSWORD_HASHERS
 
@@ -24,11 +43,15 @@ def test_the_login_page_is_open_to_anonymous_visitors(client):
         ("admin", "admin-dashboard"),
     ],
 )
-def test_each_role_logs_in_and_lands_on_its_own_dashboard(client, request, who, dashboard):
+def test_each_role_logs_in_and_lands_on_its_own_dashboard(db, client, request, who, dashboard):
     user = request.getfixturevalue(who)
     response = client.post(
         reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True
     )
+    if user.role != "student":
+        # Counselors and admins pass the second factor first (tests/accounts/test_two_factor).
+        assert response.request["PATH_INFO"] == reverse("two-factor-setup")
+        response = pass_second_factor(client, user)
     assert response.redirect_chain[-1][0] == reverse(dashboard)
     assert response.status_code == 200
     assert user.full_name in response.text
@@ -70,10 +93,17 @@ def test_anonymous_visitors_are_sent_to_login(client, url):
 
 
 def test_an_admin_sent_to_login_from_the_admin_site_returns_there(client, admin):
+    second_factor(admin)
     response = client.get("/admin/", follow=True)
     response = client.post(
         response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"],
         {"username": admin.username, "password": PASSWORD},
+        follow=True,
+    )
+    assert response.request["PATH_INFO"] == reverse("two-factor-verify")
+    response = client.post(
+        response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"],
+        {"token": current_code(admin)},
         follow=True,
     )
     assert response.request["PATH_INFO"] == "/admin/"

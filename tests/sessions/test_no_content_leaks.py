@@ -9,6 +9,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from counseling.audit.models import AccessEvent
 from sessions.models import CounselingSession, SessionNote
+from tests.conftest import login
 from tests.sessions.conftest import LIMITS_EXPLAINED
 
 SECRETS = {
@@ -55,7 +56,7 @@ def intruder_client(pak_budi):
     from django.test import Client
 
     client = Client()
-    client.force_login(pak_budi)
+    login(client, pak_budi)
     return client
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from counseling.audit.models import AccessEvent
 from sessions.models import NoteAddendum, SessionNote
+from tests.conftest import login
 
 PEOPLE = ["bu_rina", "bu_ani", "pak_budi", "pak_eko", "siti", "dimas", "admin"]
 
@@ -61,7 +62,7 @@ def test_each_person_reaches_only_what_the_policy_allows(
 ):
     method, url, data = request_for(action, siti_session, draft_note, final_note)
     allowed, success = EXPECTED[action]
-    client.force_login(people[person])
+    login(client, people[person])
 
     response = getattr(client, method)(url, data)
 
@@ -72,7 +73,7 @@ def test_each_person_reaches_only_what_the_policy_allows(
 def test_a_refused_change_changes_nothing_and_is_logged(
     client, people, siti_session, draft_note, final_note, person
 ):
-    client.force_login(people[person])
+    login(client, people[person])
     before = AccessEvent.objects.count()
 
     response = client.post(reverse("note-edit", args=[draft_note.public_id]), {"body": "X"})

@@ -1,0 +1,9 @@
+from counseling.accounts.security import idle_timeout
+
+
+def session_timeout(request):
+    """Seconds of idleness before logout, for the warning shown a minute earlier."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"idle_seconds": int(idle_timeout(user).total_seconds())}

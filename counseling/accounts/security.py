@@ -1,0 +1,96 @@
+"""Middleware that guards every request: headers, session lifetimes, the second factor."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from counseling import policy
+
+LAST_SEEN = "amanah_last_seen"
+LOGGED_IN_AT = "amanah_logged_in_at"
+LAST_SEEN_PRECISION = 30  # seconds
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy everywhere; `Cache-Control: no-store` on every page.
+
+    Every page but the static files may show a student's data, so none may be kept by
+    a browser or a proxy (a shared school computer keeps its cache).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.AMANAH_PERMISSIONS_POLICY)
+        if not request.path.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
+
+
+def idle_timeout(user):
+    return settings.AMANAH_IDLE_TIMEOUT.get(user.role, min(settings.AMANAH_IDLE_TIMEOUT.values()))
+
+
+class SessionTimeoutMiddleware:
+    """Log out after the role's idle time and after the absolute session lifetime.
+
+    Also ends, on the server, the session of an account deactivated since it logged in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if not request.user.is_authenticated:
+            if session.get("_auth_user_id"):
+                # The account was deactivated or deleted: end the session server-side.
+                session.flush()
+            return self.get_response(request)
+
+        now = time.time()
+        logged_in_at = session.setdefault(LOGGED_IN_AT, now)
+        last_seen = session.get(LAST_SEEN, now)
+        expired = now - last_seen > idle_timeout(request.user).total_seconds() or (
+            now - logged_in_at > settings.AMANAH_SESSION_LIFETIME.total_seconds()
+        )
+        if expired:
+            logout(request)
+            messages.info(request, _("Sesi berakhir karena lama tidak aktif. Silakan masuk lagi."))
+            return redirect(f"{reverse('login')}?next={request.path}")
+        if now - last_seen > LAST_SEEN_PRECISION or LAST_SEEN not in session:
+            # Writing the session on every request would cost a query each time; the
+            # idle clock need not be more precise than this.
+            session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# Paths a counselor or admin may reach with the password alone.
+SECOND_FACTOR_OPEN = ("two-factor-setup", "two-factor-verify", "logout", "set_language")
+
+
+class SecondFactorMiddleware:
+    """Counselors and admins reach nothing but the two-factor pages until verified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths = None
+
+    def open_paths(self):
+        if self._open_paths is None:
+            self._open_paths = {reverse(name) for name in SECOND_FACTOR_OPEN}
+        return self._open_paths
+
+    def __call__(self, request):
+        if policy.needs_second_factor(request.user) and request.path not in self.open_paths():
+            return redirect(f"{reverse('two-factor-verify')}?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,120 @@
+"""Two-factor authentication for counselors and admins: TOTP, with recovery codes.
+
+Enrolment shows the QR code on our own page (an SVG drawn here; the secret never
+leaves the server for a QR service). A code is accepted once: django-otp refuses a
+TOTP step already used, and deletes a recovery code when it is used.
+"""
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from counseling import policy
+from counseling.accounts.forms import TokenForm
+from counseling.audit import log
+from counseling.policy import Role
+
+RECOVERY_CODES = 10
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - drawn here
+
+
+@transaction.atomic
+def _enrol(user, device) -> list[str]:
+    """Confirm the TOTP device and issue fresh recovery codes."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    log.record(log.Action.SECOND_FACTOR_ENROLLED, actor=user, obj=user)
+    return codes
+
+
+@sensitive_post_parameters("token")
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.COUNSELOR, Role.ADMIN)
+def setup(request):
+    user = request.user
+    if user_has_device(user, confirmed=True):
+        return redirect("two-factor-verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Amanah", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            codes = _enrol(user, device)
+            otp_login(request, device)
+            request.session.cycle_key()
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru."))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "secret": _grouped_secret(device),
+        },
+    )
+
+
+def _grouped_secret(device) -> str:
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@sensitive_post_parameters("token")
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.COUNSELOR, Role.ADMIN)
+def verify(request):
+    user = request.user
+    if not user_has_device(user, confirmed=True):
+        return redirect("two-factor-setup")
+    if user.is_verified():
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            request.session.cycle_key()
+            if isinstance(device, StaticDevice):
+                left = StaticToken.objects.filter(device=device).count()
+                messages.warning(
+                    request,
+                    _("Kode pemulihan dipakai. Sisa %(count)d kode.") % {"count": left},
+                )
+            return redirect(_next_url(request))
+        log.record(log.Action.LOGIN_FAILED, actor=user, obj=user)
+        form.add_error(
+            "token", _("Kode salah atau sudah dipakai. Masukkan kode baru dari aplikasi Anda.")
+        )
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )

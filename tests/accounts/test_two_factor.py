@@ -1,0 +1,110 @@
+"""Counselors and admins need a second factor; a password alone reaches no student data."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from counseling.audit.models import AccessEvent
+from tests.conftest import PASSWORD, second_factor
+
+
+def code(device):
+    return f"{totp(device.bin_key):06d}"
+
+
+def password_only(client, user):
+    client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/counselor/", "/caseload/", "/admin-dashboard/", "/audit/", "/admin/", "/emergency-access/"],
+)
+@pytest.mark.parametrize("who", ["bu_rina", "admin"])
+def test_a_password_alone_reaches_no_data(client, request, siti, who, url):
+    user = request.getfixturevalue(who)
+    second_factor(user)
+    response = password_only(client, user).get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two-factor-verify"))
+
+
+def test_nor_a_record_by_its_address(client, siti, bu_rina):
+    second_factor(bu_rina)
+    client = password_only(client, bu_rina)
+    response = client.get(reverse("counselee-detail", args=[siti.counselee.public_id]))
+    assert response.status_code == 302
+    assert "Sering cemas" not in response.text
+
+
+def test_enrolment_shows_a_qr_code_drawn_here_and_issues_recovery_codes(client, bu_rina):
+    client = password_only(client, bu_rina)
+    page = client.get(reverse("two-factor-setup"))
+    assert "<svg" in page.text and "<img" not in page.text.split("qr")[1][:200]
+    device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
+    response = client.post(reverse("two-factor-setup"), {"token": code(device)})
+    assert response.status_code == 200
+    codes = response.context["codes"]
+    assert len(codes) == 10
+    assert set(codes) == set(StaticToken.objects.values_list("token", flat=True))
+    assert client.get("/counselor/").status_code == 200
+    assert AccessEvent.objects.filter(action="2fa_enrolled", actor=bu_rina).exists()
+
+
+def test_a_wrong_code_is_refused_and_logged(client, bu_rina):
+    second_factor(bu_rina)
+    client = password_only(client, bu_rina)
+    response = client.post(reverse("two-factor-verify"), {"token": "000000"})
+    assert "Kode salah" in response.text
+    assert client.get("/counselor/").status_code == 302
+    assert AccessEvent.objects.filter(action="login_failed", actor=bu_rina).exists()
+
+
+def test_a_code_is_used_once_only(client, bu_rina):
+    device = second_factor(bu_rina)
+    token = code(device)
+    password_only(client, bu_rina).post(reverse("two-factor-verify"), {"token": token})
+    assert client.get("/counselor/").status_code == 200
+    client.post(reverse("logout"))
+    password_only(client, bu_rina).post(reverse("two-factor-verify"), {"token": token})
+    assert client.get("/counselor/").status_code == 302
+
+
+def test_a_recovery_code_works_once(client, bu_rina):
+    client = password_only(client, bu_rina)
+    device = TOTPDevice.objects.create(user=bu_rina, name="x", confirmed=False)
+    client.get(reverse("two-factor-setup"))
+    device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
+    codes = client.post(reverse("two-factor-setup"), {"token": code(device)}).context["codes"]
+    client.post(reverse("logout"))
+    password_only(client, bu_rina).post(reverse("two-factor-verify"), {"token": codes[0]})
+    assert client.get("/counselor/").status_code == 200
+    client.post(reverse("logout"))
+    password_only(client, bu_rina).post(reverse("two-factor-verify"), {"token": codes[0]})
+    assert client.get("/counselor/").status_code == 302
+
+
+def test_the_session_key_changes_when_the_second_factor_is_verified(client, bu_rina):
+    device = second_factor(bu_rina)
+    client = password_only(client, bu_rina)
+    before = client.session.session_key
+    client.post(reverse("two-factor-verify"), {"token": code(device)})
+    assert client.session.session_key != before
+
+
+def test_students_sign_in_with_a_password(client, siti):
+    client.post(reverse("login"), {"username": "siti", "password": PASSWORD})
+    assert client.get(reverse("student-dashboard")).status_code == 200
+
+
+def test_production_refuses_to_start_without_it(settings):
+    from counseling import checks
+
+    settings.DEBUG = False
+    settings.AMANAH_REQUIRE_2FA = False
+    settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
+    settings.AMANAH_DEVELOPMENT_SECRETS = []
+    assert [e.id for e in checks.check_production_secrets()] == ["amanah.E030"]
