@@ -30,7 +30,7 @@ class AmanahAdminSite(admin.AdminSite):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
-                raise Http404
+                policy.deny(request.user, object_type="page", object_id=request.path)
             return inner(request, *args, **kwargs)
 
         return guarded
@@ -52,7 +52,40 @@ class AmanahAdminSite(admin.AdminSite):
 
 
 class AdminRoleModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose every permission is the policy's admin-site decision."""
+    """A ModelAdmin whose every permission is the policy's admin-site decision, and whose
+    every change (password resets and role changes included) goes into the access log.
+
+    Set `changes_logged_by_service` where a service already records the change.
+    """
+
+    changes_logged_by_service = False
+
+    def _record(self, request, obj, action):
+        if self.changes_logged_by_service:
+            return
+        from counseling.audit import log
+        from counseling.records.models import Counselee
+
+        counselee = obj if isinstance(obj, Counselee) else getattr(obj, "counselee", None)
+        log.record(
+            action,
+            actor=request.user,
+            obj=obj,
+            counselee=counselee if isinstance(counselee, Counselee) else None,
+            purpose=log.Purpose.ADMINISTRATION,
+        )
+
+    def log_addition(self, request, obj, message):
+        from counseling.audit import log
+
+        self._record(request, obj, log.Action.CREATE)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        from counseling.audit import log
+
+        self._record(request, obj, log.Action.UPDATE)
+        return super().log_change(request, obj, message)
 
     def has_module_permission(self, request):
         return policy.can_use_admin_site(request.user)

@@ -90,6 +90,12 @@ class EncryptedTextField(StrictEncryptedMixin, package.EncryptedTextField):
     pass
 
 
+def encrypted_paths(model, prefix: str) -> list[str]:
+    """`prefix__field` for each encrypted field of a related model, for `.defer()`:
+    pages that show metadata need not decrypt (or be able to decrypt) the content."""
+    return [f"{prefix}__{name}" for name in encrypted_field_names(model)]
+
+
 def encrypted_field_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, StrictEncryptedMixin)]
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import AccessEvent, EmergencyAccess
+from counseling.encryption import encrypted_paths
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions.models import CounselingSession, SessionNote
 
@@ -198,13 +199,18 @@ def events_for(user):
     A student sees every event about them (who opened their record, when and why),
     and nothing about anyone else.
     """
-    events = AccessEvent.objects.select_related("actor", "counselee__user", "emergency_access")
+    events = AccessEvent.objects.select_related(
+        "actor", "counselee__user", "emergency_access"
+    ).defer(*encrypted_paths(Counselee, "counselee"))
     if has_role(user, Role.ADMIN):
-        return events
+        # Metadata only: the emergency justification is read on the review page.
+        return events.defer(*encrypted_paths(EmergencyAccess, "emergency_access"))
     if has_role(user, Role.STUDENT):
         # Disclosures reach the student through the disclosure register, and only once
-        # the counselor has marked it safe to tell them.
-        return events.filter(counselee__user=user).exclude(action=AccessEvent.Action.DISCLOSE)
+        # the counselor has marked it safe to tell them: until then no trace of one.
+        return events.filter(counselee__user=user).exclude(
+            Q(action=AccessEvent.Action.DISCLOSE) | Q(object_type="consent.disclosure")
+        )
     return events.none()
 
 

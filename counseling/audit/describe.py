@@ -35,6 +35,9 @@ def _who(event, viewer) -> str:
         return _("Sistem")
     if event.actor_id == viewer.pk:
         return _("Kamu")
+    if event.actor_role == "student":
+        # Never anything about another student, not even who they are.
+        return _("Siswa lain")
     role = event.actor.Role(event.actor_role).label if event.actor_role else ""
     return f"{event.actor.full_name} ({role})" if role else event.actor.full_name
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from counseling.adminsite import AdminRoleModelAdmin
+from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.records import services
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 
@@ -16,6 +17,14 @@ class CounseleeAdmin(AdminRoleModelAdmin):
     search_fields = ["nis", "user__full_name", "class_name"]
     list_filter = ["class_name"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Re-attaching a record to another account would hand it one student's data.
+        return ["user"] if obj is not None else []
+
+    def get_queryset(self, request):
+        # The list and the autocomplete never need, so never decrypt, the content.
+        return super().get_queryset(request).defer(*encrypted_field_names(Counselee))
 
     @admin.display(description="nama", ordering="user__full_name")
     def student_name(self, obj):
@@ -39,6 +48,7 @@ class CaseAssignmentForm(forms.ModelForm):
 
 @admin.register(CaseAssignment)
 class CaseAssignmentAdmin(AdminRoleModelAdmin):
+    changes_logged_by_service = True
     form = CaseAssignmentForm
     list_display = ["counselee", "counselor", "started_at", "ended_at"]
     list_select_related = ["counselee", "counselor"]
@@ -46,6 +56,9 @@ class CaseAssignmentAdmin(AdminRoleModelAdmin):
     search_fields = ["counselee__nis", "counselee__user__full_name", "counselor__full_name"]
     autocomplete_fields = ["counselor", "counselee"]
     actions = ["end_assignments"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*encrypted_paths(Counselee, "counselee"))
 
     def get_readonly_fields(self, request, obj=None):
         return ["counselor", "counselee", "started_at", "ended_at"] if obj else []
@@ -67,6 +80,9 @@ class ConflictOfInterestAdmin(AdminRoleModelAdmin):
     list_select_related = ["counselee", "counselor"]
     list_filter = ["relation"]
     readonly_fields = ["counselor", "counselee", "relation", "declared_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*encrypted_paths(Counselee, "counselee"))
 
     def has_add_permission(self, request):
         # A conflict is the counselor's own declaration, made on their page.

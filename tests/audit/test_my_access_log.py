@@ -60,3 +60,28 @@ def test_the_page_query_count_does_not_grow_with_the_log(
         log.record(log.Action.VIEW, actor=bu_rina, obj=siti.counselee, counselee=siti.counselee)
     with django_assert_max_num_queries(5):
         client.get(reverse("my-access-log"))
+
+
+def test_another_students_attempt_shows_no_name(client_for, siti, dimas):
+    client_for(dimas).get(reverse("counselee-detail", args=[siti.counselee.public_id]))
+    response = client_for(siti).get(reverse("my-access-log"))
+    assert "Siswa lain" in response.text
+    assert "Dimas" not in response.text
+
+
+def test_no_trace_of_a_disclosure_before_the_student_is_told(client_for, siti, bu_rina):
+    from consent import services
+
+    disclosure = services.record_disclosure(
+        siti.counselee,
+        by=bu_rina,
+        reason="legal_duty",
+        recipient_name="Pak Polisi",
+        recipient_role="polisi",
+        what_was_shared="x",
+        student_informed=False,
+        not_informed_reason="Proses hukum berjalan.",
+    )
+    client_for(bu_rina).get(reverse("disclosure-detail", args=[disclosure.public_id]))
+    lines = client_for(siti).get(reverse("my-access-log")).context["lines"]
+    assert not [line for line in lines if "Rina" in line.who and "membuka" in line.what]

@@ -59,3 +59,37 @@ def test_the_admin_cannot_delete_records(client_for, siti, admin):
         reverse("admin:records_counselee_delete", args=[siti.counselee.pk])
     )
     assert response.status_code == 403
+
+
+def test_a_record_cannot_be_moved_to_another_account(client_for, siti, dimas, admin):
+    counselee = siti.counselee
+    client_for(admin).post(
+        reverse("admin:records_counselee_change", args=[counselee.pk]),
+        {"user": dimas.pk, "nis": "1001", "class_name": "X-1", "date_of_birth": "2010-01-01"},
+    )
+    counselee.refresh_from_db()
+    assert counselee.user == siti
+
+
+def test_admin_changes_to_accounts_are_in_the_access_log(client_for, bu_rina, admin):
+    from counseling.audit.models import AccessEvent
+
+    client = client_for(admin)
+    client.post(
+        reverse("admin:auth_user_password_change", args=[bu_rina.pk]),
+        {"password1": "sandi-baru-yang-panjang-1", "password2": "sandi-baru-yang-panjang-1"},
+    )
+    event = AccessEvent.objects.filter(actor=admin, object_type="accounts.user").latest("id")
+    assert (event.action, event.object_id, event.purpose) == (
+        "update",
+        str(bu_rina.pk),
+        "administration",
+    )
+
+
+def test_other_roles_at_the_admin_site_are_denied_and_logged(client_for, bu_rina):
+    from counseling.audit.models import AccessEvent
+
+    response = client_for(bu_rina).get(reverse("admin:index"))
+    assert response.status_code == 404
+    assert AccessEvent.objects.filter(action="denied", actor=bu_rina, object_id="/admin/").exists()

@@ -32,3 +32,10 @@ def test_html_in_a_record_is_shown_as_text(client_for, siti, bu_rina):
     response = client_for(bu_rina).get(record_url(siti))
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;" in response.text
+
+
+def test_the_page_title_holds_the_name_only(client_for, siti, bu_rina):
+    # Browsers keep titles in their history, on shared school computers.
+    response = client_for(bu_rina).get(record_url(siti))
+    title = response.text.split("<title>")[1].split("</title>")[0]
+    assert title == "Siti Nurhaliza · Amanah"
