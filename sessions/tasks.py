@@ -55,13 +55,16 @@ HEADLINES = {
 }
 
 WITH_CALENDAR = {
+    Kind.BOOKING_MADE,
     Kind.BOOKING_CONFIRMED,
+    Kind.BOOKING_DECLINED,
     Kind.BOOKING_CHANGED,
     Kind.BOOKING_CANCELLED,
     Kind.REMINDER_24H,
     Kind.REMINDER_1H,
-    Kind.BOOKING_MADE,
 }
+# The student's calendar got a tentative event with "booking made": these remove it.
+CALENDAR_CANCELS = {Kind.BOOKING_DECLINED, Kind.BOOKING_CANCELLED}
 
 
 def _publish(message_id: int) -> bool:
@@ -110,7 +113,7 @@ def _send(message) -> None:
     booking = message.booking
     attachments = []
     if message.kind in WITH_CALENDAR:
-        cancelled = message.kind == Kind.BOOKING_CANCELLED
+        cancelled = message.kind in CALENDAR_CANCELS
         attachments.append(
             ("sesi-konseling.ics", ics.calendar(booking, cancelled=cancelled), "text/calendar")
         )
