@@ -177,7 +177,7 @@ def test_the_worker_mails_a_booking_once(celery_worker, hours, siti, bu_rina, ma
     assert not OutboxMessage.objects.filter(sent_at=None).exists()
 
 
-def test_the_same_task_delivered_twice_at_once_sends_one_email(
+def test_two_copies_of_the_task_in_the_queue_send_one_email(
     celery_worker, hours, siti, bu_rina, mailoutbox
 ):
     tasks._publishing_paused_until = float("inf")  # queue the two copies by hand only
