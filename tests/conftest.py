@@ -14,6 +14,10 @@ from counseling.accounts.models import User
 from counseling.records import services
 from counseling.records.models import Counselee
 
+# celery_app, celery_worker: a Celery app and an in-process worker, which uses the test
+# database (a worker started outside pytest would use the development one).
+pytest_plugins = ("celery.contrib.pytest",)
+
 PASSWORD = "kata-sandi-uji-123"
 
 
