@@ -180,7 +180,8 @@ SLOTS_QUERIES = 15
 
 def _requests(counselor, count, prefix):
     """`count` requests from as many students, made directly: the setup, not the subject."""
-    start = timezone.now() + datetime.timedelta(days=1)
+    # Two days after the test's own bookings (at most a day ahead), inside the window.
+    start = timezone.now() + datetime.timedelta(days=3)
     for n in range(count):
         student = make_user(f"{prefix}{n}", f"Murid {n}", User.Role.STUDENT)
         Booking.objects.create(
