@@ -4,6 +4,7 @@ from consent import views
 
 urlpatterns = [
     path("consent/", views.consent_document, name="consent"),
+    path("consent/later/", views.consent_later, name="consent-later"),
     path("consent/withdraw/", views.withdraw_consent, name="consent-withdraw"),
     path("student/end-counseling/", views.end_counseling, name="end-counseling"),
     path("records/<uuid:public_id>/close/", views.close_case, name="close-case"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,6 +16,22 @@ from counseling.policy import Role
 
 def _language():
     return "en" if get_language() == "en" else "id"
+
+
+# Set when a student chooses "Nanti saja" on the consent page: for the rest of the
+# login session they are not sent back to it before booking (consent is needed to start
+# a session, not to book one).
+CONSENT_LATER_KEY = "consent_later"
+
+
+def safe_next(request, fallback="student-dashboard"):
+    """The `next` page asked for in the request, if it is on this site; else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +62,7 @@ def consent_document(request):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Terima kasih. Persetujuanmu sudah tersimpan."))
-                return redirect("student-dashboard")
+                return redirect(safe_next(request))
     return render(
         request,
         "consent/document.html",
@@ -55,8 +72,17 @@ def consent_document(request):
             "body": rendering.render(body),
             "form": form,
             "acknowledgement": services.valid_acknowledgement(request.user),
+            "next": safe_next(request, fallback=""),
         },
     )
+
+
+@require_POST
+@policy.role_required(Role.STUDENT)
+def consent_later(request):
+    """Go on without agreeing yet ("Nanti saja"), and stop being sent to the document."""
+    request.session[CONSENT_LATER_KEY] = True
+    return redirect(safe_next(request))
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
+from sessions import demo as booking_demo
 from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
 
@@ -261,6 +262,8 @@ def seed(password: str, log=print) -> None:
         for spec in sessions:
             _session(counselee, counselor_of[student_name], spec)
     log("Sesi dan catatan: siswa1-5")
+
+    booking_demo.seed(users, counselees, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

@@ -442,6 +442,60 @@ def get_booking_for(user, public_id):
     )
 
 
+def get_bookable_counselor_for(user, username) -> User:
+    """A counselor `user` may book, named by username in the URL; else `Http404` (logged).
+
+    Counselors are staff and appear in URLs by username; a student who may not book one
+    (a declared conflict, or not their counselor) is answered as if they did not exist.
+    """
+    counselor = bookable_counselors_for(user).filter(username=username).first()
+    if counselor is None:
+        deny(user, object_type="accounts.user", object_id=str(username))
+    return counselor
+
+
+def booking_requests_for(user):
+    """A counselor's open requests: urgent first, then the earliest. Empty for others."""
+    from sessions.models import Booking
+
+    if not has_role(user, Role.COUNSELOR):
+        return Booking.objects.none()
+    return bookings_for(user).filter(status=Booking.Status.REQUESTED).order_by("-urgent", "start")
+
+
+def availability_rules_for(user):
+    """A counselor's own published hours (about the counselor, not about any student)."""
+    from sessions.models import AvailabilityRule
+
+    if not has_role(user, Role.COUNSELOR):
+        return AvailabilityRule.objects.none()
+    return AvailabilityRule.objects.filter(counselor=user)
+
+
+def days_off_for(user):
+    from sessions.models import DayOff
+
+    if not has_role(user, Role.COUNSELOR):
+        return DayOff.objects.none()
+    return DayOff.objects.filter(counselor=user)
+
+
+def get_availability_rule_for(user, pk):
+    """One of the counselor's own availability rules, else `Http404` (logged)."""
+    rule = availability_rules_for(user).filter(pk=pk).first()
+    if rule is None:
+        deny(user, object_type="counseling_sessions.availabilityrule", object_id=str(pk))
+    return rule
+
+
+def get_day_off_for(user, pk):
+    """One of the counselor's own days off, else `Http404` (logged)."""
+    day_off = days_off_for(user).filter(pk=pk).first()
+    if day_off is None:
+        deny(user, object_type="counseling_sessions.dayoff", object_id=str(pk))
+    return day_off
+
+
 # Authentication strength
 
 

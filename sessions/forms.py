@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import CounselingSession
+from sessions.models import AvailabilityRule, Booking, CounselingSession, SlotLength
 
 
 class WalkInSessionForm(forms.Form):
@@ -51,3 +51,64 @@ class NoteForm(forms.Form):
 
 class AddendumForm(forms.Form):
     body = forms.CharField(label=_("Adendum"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BookingForm(forms.Form):
+    topic = forms.CharField(
+        label=_("Yang ingin kamu ceritakan (boleh dikosongkan)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Hanya dibaca oleh guru BK yang kamu pilih, dan disimpan dalam bentuk terenkripsi."
+        ),
+    )
+    urgent = forms.BooleanField(label=_("Mendesak: aku perlu bicara secepatnya"), required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Alasan"), choices=Booking.DeclineReason.choices)
+
+
+class _HoursForm(forms.Form):
+    start_time = forms.TimeField(
+        label=_("Mulai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Selesai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    slot_minutes = forms.TypedChoiceField(
+        label=_("Lama sesi"), choices=SlotLength.choices, coerce=int, initial=45
+    )
+    buffer_minutes = forms.IntegerField(
+        label=_("Jeda antar sesi (menit)"), min_value=0, max_value=60, initial=15
+    )
+    mode = forms.ChoiceField(
+        label=_("Bentuk"),
+        choices=CounselingSession.Mode.choices,
+        initial=CounselingSession.Mode.FACE_TO_FACE,
+    )
+    place = forms.CharField(label=_("Tempat"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            raise forms.ValidationError(_("Jam selesai harus setelah jam mulai."))
+        return cleaned
+
+
+class WeeklyHoursForm(_HoursForm):
+    weekday = forms.TypedChoiceField(
+        label=_("Hari"), choices=AvailabilityRule.Weekday.choices, coerce=int
+    )
+    field_order = ["weekday"]
+
+
+class DatedHoursForm(_HoursForm):
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["date"]
+
+
+class DayOffForm(forms.Form):
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))

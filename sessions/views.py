@@ -50,6 +50,7 @@ def session_detail(request, session):
     may_write = policy.can_write_counseling_data(request.user, session.counselee)
     start_from, _started = services.TRANSITIONS["start"]
     complete_from, _completed = services.TRANSITIONS["complete"]
+    no_show_from, _no_show = services.TRANSITIONS["no_show"]
     return render(
         request,
         "sessions/session_detail.html",
@@ -64,6 +65,7 @@ def session_detail(request, session):
             "consent_missing": may_write
             and not consent_services.has_valid_consent(session.counselee.user),
             "can_complete": may_write and session.status in complete_from,
+            "can_mark_no_show": may_write and session.status in no_show_from,
             "note_form": NoteForm()
             if may_write and session.status in services.NOTE_STATUSES
             else None,
@@ -120,6 +122,18 @@ def session_complete(request, public_id):
         _refuse(request, error)
     else:
         messages.success(request, _("Sesi selesai."))
+    return _back_to(session)
+
+
+@require_POST
+def session_no_show(request, public_id):
+    session = policy.get_session_for_writing(request.user, public_id)
+    try:
+        services.mark_no_show(session, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, _("Dicatat: siswa tidak hadir."))
     return _back_to(session)
 
 

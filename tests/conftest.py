@@ -213,3 +213,57 @@ def _append_only_triggers_during_tests(request):
     if connection.vendor == "postgresql" and transactional:
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
+
+
+# Bookings. Bu Rina's hours are open every day of the week, so a test may book "the day
+# after tomorrow at 10:00" whatever day it runs on.
+
+BOOKING_TOPIC = "Aku bertengkar dengan kakakku soal uang jajan dan tidak bisa tidur."
+
+
+def open_hours(counselor, place="Ruang BK 1"):
+    from sessions import hours
+
+    for weekday in range(7):
+        hours.add_hours(
+            by=counselor,
+            weekday=weekday,
+            start_time=datetime.time(8),
+            end_time=datetime.time(14),
+            slot_minutes=45,
+            buffer_minutes=15,
+            place=place,
+        )
+
+
+def slot_at(counselor, days=2, hour=10, minute=0):
+    """The counselor's free slot `days` from today at `hour`:`minute` (it must be free)."""
+    from django.utils import timezone
+
+    from sessions import availability
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    slot = availability.find_free_slot(counselor, start)
+    assert slot is not None, f"{counselor} is not free at {start}"
+    return slot
+
+
+@pytest.fixture
+def rina_hours(bu_rina):
+    open_hours(bu_rina, "Ruang BK 1")
+
+
+@pytest.fixture
+def budi_hours(pak_budi):
+    open_hours(pak_budi, "Ruang BK 2")
+
+
+@pytest.fixture
+def siti_booking(siti, bu_rina, rina_hours):
+    """Siti's request to see Bu Rina the day after tomorrow at 10:00, with a topic."""
+    from sessions import bookings
+
+    return bookings.book(
+        siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti, topic=BOOKING_TOPIC
+    )

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import login
+from tests.conftest import login, slot_at
 
 ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin"]
 
@@ -30,6 +30,22 @@ PAGES = {
     "emergency-access-list": {"admin"},
     "emergency-access-request": {"bu_rina", "pak_budi"},
     "my-access-log": {"siti", "dimas"},
+    # Booking. Siti may book her counselor Bu Rina; Dimas may not (his is Pak Budi).
+    "book-bu-rina": {"siti"},
+    "book-confirm-bu-rina": {"siti"},
+    "my-bookings": {"siti", "dimas"},
+    "siti-booking": {"siti", "bu_rina"},
+    "siti-booking-cancel": {"siti"},
+    "siti-booking-reschedule": {"siti"},
+    "booking-queue": {"bu_rina", "pak_budi"},
+    "availability": {"bu_rina", "pak_budi"},
+}
+
+
+BOOKING_PAGES = {
+    "siti-booking": "booking-detail",
+    "siti-booking-cancel": "booking-cancel",
+    "siti-booking-reschedule": "booking-reschedule",
 }
 
 
@@ -44,12 +60,28 @@ def url_of(page, people):
         return reverse("admin:records_counselee_change", args=[people["siti"].counselee.pk])
     if page == "admin-users":
         return reverse("admin:accounts_user_changelist")
+    if page == "book-bu-rina":
+        return reverse("book-slots", args=[people["bu_rina"].username])
+    if page == "book-confirm-bu-rina":
+        return reverse(
+            "book-confirm",
+            args=[people["bu_rina"].username, slot_at(people["bu_rina"], hour=11).key],
+        )
+    if page in BOOKING_PAGES:
+        return reverse(BOOKING_PAGES[page], args=[people["booking"].public_id])
     return reverse(page)
 
 
 @pytest.fixture
-def people(siti, dimas, bu_rina, pak_budi, admin):
-    return {"siti": siti, "dimas": dimas, "bu_rina": bu_rina, "pak_budi": pak_budi, "admin": admin}
+def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking):
+    return {
+        "siti": siti,
+        "dimas": dimas,
+        "bu_rina": bu_rina,
+        "pak_budi": pak_budi,
+        "admin": admin,
+        "booking": siti_booking,
+    }
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -85,9 +117,11 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
     assert response["Location"] == reverse(expected)
 
 
-@pytest.mark.parametrize("page", ["siti-record", "caseload"])
+@pytest.mark.parametrize(
+    "page", ["siti-record", "caseload", "my-bookings", "siti-booking", "booking-queue"]
+)
 def test_read_only_pages_reject_post(client, people, page):
-    login(client, people["bu_rina"])
+    login(client, people["siti" if page == "my-bookings" else "bu_rina"])
     response = client.post(url_of(page, people))
     assert response.status_code == 405
 

@@ -33,7 +33,7 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     call_command("seed_demo", password="sandi-demo-uji")
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
-    assert counts() == first == (9, 6, 6, 7, 6, 4, 1)
+    assert counts() == first == (9, 6, 6, 9, 6, 4, 1)
 
     konselor1 = User.objects.get(username="konselor1")
     caseload = Counselee.objects.filter(
@@ -77,7 +77,9 @@ def test_seed_demo_gives_siswa1_to_5_a_dated_history(settings):
     settings.DEBUG = True
     call_command("seed_demo", password="sandi-demo-uji")
 
-    with_sessions = CounselingSession.objects.values_list("counselee__user__username", flat=True)
+    # The history is the walk-in sessions; sessions from confirmed bookings are still to come.
+    history = CounselingSession.objects.filter(booking__isnull=True)
+    with_sessions = history.values_list("counselee__user__username", flat=True)
     assert sorted(set(with_sessions)) == ["siswa1", "siswa2", "siswa3", "siswa4", "siswa5"]
     for session in CounselingSession.objects.select_related("counselee__user", "counselor"):
         # Each session is with the student's own counselor, and its notes are hers.
@@ -86,3 +88,35 @@ def test_seed_demo_gives_siswa1_to_5_a_dated_history(settings):
     addendum = NoteAddendum.objects.select_related("note__session").get()
     assert addendum.note.is_final
     assert addendum.created_at > addendum.note.finalised_at
+
+
+@pytest.mark.django_db
+def test_seed_demo_opens_hours_and_leaves_bookings_in_every_state(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from sessions import availability, bookings
+    from sessions.models import Booking
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert set(Booking.objects.values_list("status", flat=True)) == set(Booking.Status.values)
+    assert Booking.objects.filter(rescheduled_from__isnull=False).count() == 1
+    assert Booking.objects.filter(urgent=True).count() == 1
+    for booking in Booking.objects.filter(status=Booking.Status.CONFIRMED):
+        assert booking.session.scheduled_start == booking.start
+    assert Booking.objects.count() == 8
+
+    # The demo's opening move: siswa1 books konselor1 for tomorrow 10:00, urgent.
+    konselor1 = User.objects.get(username="konselor1")
+    siswa1 = User.objects.get(username="siswa1")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    ten = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10)))
+    booking = bookings.book(siswa1.counselee, konselor1, ten, by=siswa1, urgent=True)
+    queue = Booking.objects.filter(counselor=konselor1, status=Booking.Status.REQUESTED)
+    assert queue.order_by("-urgent", "start").first() == booking
+    for username in ("konselor1", "konselor2"):
+        assert availability.free_slots(User.objects.get(username=username))

@@ -1,0 +1,205 @@
+"""The student's booking pages, phone first, and the booking page both parties share.
+
+Three screens from the entry to a request: choose a counselor (skipped when there is
+only one), choose a free slot, confirm. Changes go through `sessions.bookings`; a refusal
+is shown as the service's own message, never as an error page.
+"""
+
+import itertools
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import OperationalError
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consent import services as consent_services
+from consent.views import CONSENT_LATER_KEY
+from counseling import policy
+from counseling.audit.decorators import shows_confidential
+from counseling.policy import Role
+from sessions import availability, bookings
+from sessions.forms import BookingForm, DeclineForm
+from sessions.models import Booking, Mode
+
+PAST_SHOWN = 20
+
+
+def _consent_first(request):
+    """Send a student without consent to the document once, then back here."""
+    if request.session.get(CONSENT_LATER_KEY) or consent_services.has_valid_consent(request.user):
+        return None
+    return redirect(f"{reverse('consent')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def attempt(request, change):
+    """Run a booking change; its result, or None with the reason shown as a message.
+
+    SQLite answers "database is locked" when many students book at once even with
+    immediate transactions; the change was rolled back, so the student may simply retry.
+    """
+    try:
+        return change()
+    except ValidationError as error:  # BookingRefused among them
+        messages.error(request, " ".join(error.messages))
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        messages.error(request, _("Banyak yang sedang memesan saat ini. Coba lagi sebentar."))
+    return None
+
+
+def _by_day(slots):
+    return [
+        (day, list(group))
+        for day, group in itertools.groupby(slots, key=lambda s: timezone.localtime(s.start).date())
+    ]
+
+
+def _own_counselee(request):
+    counselee = policy.counselees_for(request.user).first()
+    if counselee is None:
+        raise Http404
+    return counselee
+
+
+@require_GET
+@policy.role_required(Role.STUDENT)
+def choose_counselor(request):
+    """Screen 1: the counselors this student may book."""
+    if gate := _consent_first(request):
+        return gate
+    counselors = list(policy.bookable_counselors_for(request.user))
+    if len(counselors) == 1:
+        return redirect("book-slots", username=counselors[0].username)
+    return render(request, "sessions/book_counselor.html", {"counselors": counselors})
+
+
+@require_GET
+@policy.role_required(Role.STUDENT)
+def choose_slot(request, username):
+    """Screen 2: the counselor's free slots, by day. Taken slots are simply not there."""
+    if gate := _consent_first(request):
+        return gate
+    counselor = policy.get_bookable_counselor_for(request.user, username)
+    return render(
+        request,
+        "sessions/book_slots.html",
+        {
+            "counselor": counselor,
+            "days": _by_day(availability.free_slots(counselor)),
+            "several_counselors": policy.bookable_counselors_for(request.user).count() > 1,
+        },
+    )
+
+
+@sensitive_post_parameters("topic")
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.STUDENT)
+def confirm_slot(request, username, slot_key):
+    """Screen 3: an optional topic and the urgent flag, then the request is sent."""
+    if gate := _consent_first(request):
+        return gate
+    counselor = policy.get_bookable_counselor_for(request.user, username)
+    start = availability.parse_key(slot_key)
+    if start is None:
+        raise Http404
+    slot = availability.find_free_slot(counselor, start)
+    if slot is None:
+        messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
+        return redirect("book-slots", username=counselor.username)
+    form = BookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        booking = attempt(
+            request,
+            lambda: bookings.book(
+                _own_counselee(request), counselor, slot.start, by=request.user, **form.cleaned_data
+            ),
+        )
+        if booking is not None:
+            messages.success(
+                request,
+                _("Permintaanmu terkirim. Kamu akan diberi tahu setelah guru BK mengonfirmasi."),
+            )
+            return redirect("booking-detail", public_id=booking.public_id)
+    return render(
+        request,
+        "sessions/book_confirm.html",
+        {"counselor": counselor, "slot": slot, "mode_label": Mode(slot.mode).label, "form": form},
+    )
+
+
+@require_GET
+@policy.role_required(Role.STUDENT)
+def my_bookings(request):
+    now = timezone.now()
+    rows = policy.bookings_for(request.user).annotate(
+        moved=Exists(Booking.objects.filter(rescheduled_from=OuterRef("pk")))
+    )
+    upcoming = rows.filter(status__in=Booking.ACTIVE, end__gt=now).order_by("start")
+    past = rows.exclude(pk__in=upcoming.values("pk")).order_by("-start")[:PAST_SHOWN]
+    return render(request, "sessions/my_bookings.html", {"upcoming": upcoming, "past": past})
+
+
+@require_GET
+@shows_confidential(policy.get_booking_for)
+def booking_detail(request, booking):
+    """The booking with its topic: for the student who made it and the counselor booked."""
+    is_counselor = request.user.pk == booking.counselor_id
+    return render(
+        request,
+        "sessions/booking_detail.html",
+        {
+            "booking": booking,
+            "is_counselor": is_counselor,
+            "may_change": not is_counselor and booking.is_active and booking.start > timezone.now(),
+            "decline_form": DeclineForm()
+            if is_counselor and booking.status == Booking.Status.REQUESTED
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.STUDENT)
+def cancel_booking(request, public_id):
+    """Ask first, then cancel; after the cut-off the service refuses with its reason."""
+    booking = policy.get_booking_for(request.user, public_id)
+    if request.method == "POST":
+        if attempt(request, lambda: bookings.cancel(booking, by=request.user)) is not None:
+            messages.success(request, _("Jadwal dibatalkan."))
+            return redirect("my-bookings")
+        return redirect("booking-detail", public_id=booking.public_id)
+    return render(request, "sessions/booking_cancel.html", {"booking": booking})
+
+
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.STUDENT)
+def reschedule_booking(request, public_id):
+    """The counselor's other free slots; choosing one moves the booking there."""
+    booking = policy.get_booking_for(request.user, public_id)
+    if not booking.is_active:
+        messages.error(request, _("Pemesanan ini sudah tidak aktif."))
+        return redirect("booking-detail", public_id=booking.public_id)
+    if request.method == "POST":
+        start = availability.parse_key(request.POST.get("slot", ""))
+        if start is None:
+            messages.error(request, _("Pilih salah satu waktu yang masih kosong."))
+            return redirect("booking-reschedule", public_id=booking.public_id)
+        new = attempt(request, lambda: bookings.reschedule(booking, start, by=request.user))
+        if new is not None:
+            messages.success(request, _("Jadwal dipindahkan."))
+            return redirect("booking-detail", public_id=new.public_id)
+        return redirect("booking-reschedule", public_id=booking.public_id)
+    return render(
+        request,
+        "sessions/booking_reschedule.html",
+        {"booking": booking, "days": _by_day(availability.free_slots(booking.counselor))},
+    )

@@ -1,0 +1,154 @@
+"""The counselor's side of booking: the request queue, confirm and decline, and the
+page where they publish their hours and days off."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from counseling import policy
+from counseling.policy import Role
+from sessions import bookings, hours
+from sessions.booking_views import attempt
+from sessions.forms import DatedHoursForm, DayOffForm, DeclineForm, WeeklyHoursForm
+from sessions.models import Booking
+
+
+@require_GET
+@policy.role_required(Role.COUNSELOR)
+def booking_queue(request):
+    """Requests waiting for an answer, urgent first, and the confirmed bookings to come.
+
+    Whether a topic was given is shown, never the topic: that is on the booking page,
+    where each look is logged.
+    """
+    requests = [
+        {"booking": booking, "has_topic": bool(booking.topic)}
+        for booking in policy.booking_requests_for(request.user)
+    ]
+    upcoming = (
+        policy.bookings_for(request.user)
+        .filter(status=Booking.Status.CONFIRMED, end__gt=timezone.now())
+        .order_by("start")
+        .defer("topic")
+    )
+    return render(
+        request, "sessions/booking_queue.html", {"requests": requests, "upcoming": upcoming}
+    )
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def confirm_booking(request, public_id):
+    booking = policy.get_booking_for(request.user, public_id)
+    if attempt(request, lambda: bookings.confirm(booking, by=request.user)) is not None:
+        messages.success(request, _("Dikonfirmasi. Sesinya sudah terjadwal."))
+        return redirect("booking-queue")
+    return redirect("booking-detail", public_id=booking.public_id)
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def decline_booking(request, public_id):
+    booking = policy.get_booking_for(request.user, public_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih alasan dari daftar."))
+        return redirect("booking-detail", public_id=booking.public_id)
+    declined = attempt(
+        request, lambda: bookings.decline(booking, form.cleaned_data["reason"], by=request.user)
+    )
+    if declined is not None:
+        messages.success(request, _("Permintaan ditolak. Siswa diberi tahu alasannya."))
+        return redirect("booking-queue")
+    return redirect("booking-detail", public_id=booking.public_id)
+
+
+def _hours_page(request, **forms):
+    today = timezone.localdate()
+    rules = policy.availability_rules_for(request.user)
+    context = {
+        "weekly": rules.filter(weekday__isnull=False).order_by("weekday", "start_time"),
+        "dated": rules.filter(date__gte=today).order_by("date", "start_time"),
+        "days_off": policy.days_off_for(request.user).filter(date__gte=today).order_by("date"),
+        "weekly_form": WeeklyHoursForm(prefix="weekly"),
+        "dated_form": DatedHoursForm(prefix="dated"),
+        "day_off_form": DayOffForm(prefix="off"),
+        **forms,
+    }
+    return render(request, "sessions/availability.html", context)
+
+
+@require_GET
+@policy.role_required(Role.COUNSELOR)
+def availability_page(request):
+    return _hours_page(request)
+
+
+def _add(request, form, form_name, change, done):
+    if not form.is_valid():
+        return _hours_page(request, **{form_name: form})
+    try:
+        change(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _hours_page(request, **{form_name: form})
+    messages.success(request, done)
+    return redirect("availability")
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def add_weekly_hours(request):
+    form = WeeklyHoursForm(request.POST, prefix="weekly")
+    return _add(
+        request,
+        form,
+        "weekly_form",
+        lambda data: hours.add_hours(by=request.user, **data),
+        _("Jam mingguan disimpan."),
+    )
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def add_dated_hours(request):
+    form = DatedHoursForm(request.POST, prefix="dated")
+    return _add(
+        request,
+        form,
+        "dated_form",
+        lambda data: hours.add_hours(by=request.user, **data),
+        _("Jam tambahan disimpan."),
+    )
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def delete_hours(request, pk):
+    hours.remove_hours(policy.get_availability_rule_for(request.user, pk), by=request.user)
+    messages.success(request, _("Jam layanan dihapus. Jadwal yang sudah dipesan tetap berlaku."))
+    return redirect("availability")
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def add_day_off(request):
+    form = DayOffForm(request.POST, prefix="off")
+    return _add(
+        request,
+        form,
+        "day_off_form",
+        lambda data: hours.add_day_off(data["date"], by=request.user),
+        _("Hari libur disimpan."),
+    )
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def delete_day_off(request, pk):
+    hours.remove_day_off(policy.get_day_off_for(request.user, pk), by=request.user)
+    messages.success(request, _("Hari libur dihapus."))
+    return redirect("availability")

@@ -1,0 +1,89 @@
+"""A counselor's working hours: availability rules and days off.
+
+Availability is about the counselor, not about any student, so these changes write no
+access-log entry. Bookings already made keep their time when hours change or a day off
+is added; the counselor cancels those one by one, so each student is told.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from counseling import policy
+from counseling.policy import Role
+from sessions.models import AvailabilityRule, DayOff, Mode, SlotLength
+
+MAX_BUFFER_MINUTES = 60
+
+
+def _require_counselor(user):
+    if not policy.has_role(user, Role.COUNSELOR):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def add_hours(
+    *,
+    by,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    weekday: int | None = None,
+    date: datetime.date | None = None,
+    slot_minutes: int = SlotLength.MINUTES_45,
+    buffer_minutes: int = 15,
+    mode: str = Mode.FACE_TO_FACE,
+    place: str = "",
+) -> AvailabilityRule:
+    """Publish hours of `by`: every week on `weekday`, or once on `date`."""
+    _require_counselor(by)
+    if (weekday is None) == (date is None):
+        raise ValidationError(_("Pilih hari dalam seminggu atau satu tanggal, bukan keduanya."))
+    if end_time <= start_time:
+        raise ValidationError(_("Jam selesai harus setelah jam mulai."))
+    if slot_minutes not in SlotLength.values:
+        raise ValidationError(_("Lama sesi harus 30, 45 atau 60 menit."))
+    if not 0 <= buffer_minutes <= MAX_BUFFER_MINUTES:
+        raise ValidationError(
+            _("Jeda antar sesi antara 0 dan %(max)d menit.") % {"max": MAX_BUFFER_MINUTES}
+        )
+    day = date or datetime.date(2000, 1, 3)  # any date: only the length of the hours matters
+    length = datetime.datetime.combine(day, end_time) - datetime.datetime.combine(day, start_time)
+    if length < datetime.timedelta(minutes=slot_minutes):
+        raise ValidationError(_("Jam layanan ini lebih pendek dari satu sesi."))
+    return AvailabilityRule.objects.create(
+        counselor=by,
+        weekday=weekday,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        slot_minutes=slot_minutes,
+        buffer_minutes=buffer_minutes,
+        mode=mode,
+        place=place.strip(),
+    )
+
+
+@transaction.atomic
+def remove_hours(rule: AvailabilityRule, *, by) -> None:
+    if rule.counselor_id != by.pk:
+        raise PermissionDenied
+    rule.delete()
+
+
+@transaction.atomic
+def add_day_off(date: datetime.date, *, by) -> DayOff:
+    """Block a whole day; a day already blocked is refused with a message."""
+    _require_counselor(by)
+    day_off, created = DayOff.objects.get_or_create(counselor=by, date=date)
+    if not created:
+        raise ValidationError(_("Tanggal ini sudah menjadi hari libur."))
+    return day_off
+
+
+@transaction.atomic
+def remove_day_off(day_off: DayOff, *, by) -> None:
+    if day_off.counselor_id != by.pk:
+        raise PermissionDenied
+    day_off.delete()
