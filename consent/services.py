@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from consent.models import ConsentAcknowledgement, ConsentDocument, ConsentWithdrawal, Disclosure
 from consent.rendering import text_hash
-from counseling import policy
+from counseling import notifications, policy
 from counseling.audit import context, log
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment
@@ -134,15 +134,19 @@ def end_counseling(counselee, *, by) -> list:
     Returns the counselors who were on the case.
     """
     from consent.tasks import tell_counselor_case_ended
+    from sessions import bookings
     from sessions import services as session_services
 
+    bookings.cancel_all(counselee, by=by)
     session_services.cancel_upcoming_sessions(counselee, by=by)
+    counselee.counseling_ended_at = timezone.now()
+    counselee.save(update_fields=["counseling_ended_at"])
     assignments = list(CaseAssignment.objects.active().filter(counselee=counselee))
     for assignment in assignments:
         records_services.end_assignment(
             assignment, by=by, reason=CaseAssignment.EndReason.STUDENT_ENDED
         )
-        tell_counselor_case_ended.delay_on_commit(assignment.pk)
+        notifications.enqueue_on_commit(tell_counselor_case_ended, assignment.pk)
     return [a.counselor for a in assignments]
 
 
@@ -178,7 +182,7 @@ def record_disclosure(counselee, *, by, **fields) -> Disclosure:
         counselee=counselee,
         purpose=log.Purpose.CASELOAD,
     )
-    alert_admins_of_disclosure.delay_on_commit(disclosure.pk)
+    notifications.enqueue_on_commit(alert_admins_of_disclosure, disclosure.pk)
     return disclosure
 
 

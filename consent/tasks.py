@@ -13,17 +13,49 @@ from counseling.records.models import CaseAssignment
 REMIND_AFTER = datetime.timedelta(days=7)
 
 
-@shared_task
-def tell_counselor_case_ended(assignment_id: int):
-    assignment = CaseAssignment.objects.select_related("counselor").get(pk=assignment_id)
+def _tell_case_ended(assignment):
     if assignment.counselor.email:
         notifications.send("case_ended", [assignment.counselor.email], {"assignment": assignment})
 
 
-@shared_task
-def alert_admins_of_disclosure(disclosure_id: int):
-    disclosure = Disclosure.objects.select_related("counselor").get(pk=disclosure_id)
+def _alert_disclosure(disclosure):
     notifications.send("disclosure", notifications.admin_addresses(), {"disclosure": disclosure})
+
+
+@shared_task
+def tell_counselor_case_ended(assignment_id: int) -> bool:
+    return notifications.send_once(
+        CaseAssignment.objects.select_related("counselor"),
+        assignment_id,
+        "counselor_told_at",
+        _tell_case_ended,
+    )
+
+
+@shared_task
+def alert_admins_of_disclosure(disclosure_id: int) -> bool:
+    return notifications.send_once(
+        Disclosure.objects.select_related("counselor"),
+        disclosure_id,
+        "admins_alerted_at",
+        _alert_disclosure,
+    )
+
+
+@shared_task
+def send_unsent_alerts() -> int:
+    """Every few minutes: what the broker missed (it was down when the change committed)."""
+    sent = 0
+    for pk in Disclosure.objects.filter(admins_alerted_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        sent += alert_admins_of_disclosure(pk)
+    ended = CaseAssignment.objects.filter(
+        end_reason=CaseAssignment.EndReason.STUDENT_ENDED, counselor_told_at__isnull=True
+    )
+    for pk in ended.values_list("pk", flat=True):
+        sent += tell_counselor_case_ended(pk)
+    return sent
 
 
 @shared_task

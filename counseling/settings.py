@@ -236,6 +236,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions.tasks.requeue_due_messages",
         "schedule": 60.0,
     },
+    "send-unsent-emergency-alerts": {
+        "task": "counseling.audit.tasks.send_unsent_alerts",
+        "schedule": 300.0,
+    },
+    "send-unsent-consent-alerts": {
+        "task": "consent.tasks.send_unsent_alerts",
+        "schedule": 300.0,
+    },
     "remind-counselors-to-inform-students": {
         "task": "consent.tasks.remind_counselors_to_inform_students",
         "schedule": crontab(hour=7, minute=0),

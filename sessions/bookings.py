@@ -83,11 +83,20 @@ def book(counselee, counselor, start, *, by, topic="", urgent=False, rescheduled
             _("Waktu ini baru saja dipesan. Pilih waktu lain yang masih kosong.")
         ) from None
     _log(log.Action.CREATE, booking, by)
+    if counselee.counseling_ended_at is not None:
+        # Her own new request: counseling may begin again (seed 004 a and d).
+        counselee.counseling_ended_at = None
+        counselee.save(update_fields=["counseling_ended_at"])
     if rescheduled_from is None:
         outbox.queue(booking, Kind.BOOKING_MADE, booking.counselee.user)
         outbox.queue(booking, Kind.BOOKING_REQUESTED, counselor)
     if urgent:
-        for other in User.objects.filter(role=User.Role.COUNSELOR, is_active=True):
+        # Every counselor, so someone answers quickly; never one with a declared conflict.
+        conflicted = counselee.conflicts_of_interest.values("counselor_id")
+        alerted = User.objects.filter(role=User.Role.COUNSELOR, is_active=True).exclude(
+            pk__in=conflicted
+        )
+        for other in alerted:
             outbox.queue(booking, Kind.URGENT_REQUEST, other)
     return booking
 
@@ -139,6 +148,17 @@ def cancel(booking, *, by):
     if notify != booking.counselee.user:
         outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselee.user)
     return booking
+
+
+@transaction.atomic
+def cancel_all(counselee, *, by):
+    """The student ended counseling: every active booking goes, whatever the cut-off."""
+    for booking in Booking.objects.select_for_update().filter(
+        counselee=counselee, status__in=Booking.ACTIVE
+    ):
+        _close(booking, Status.CANCELLED, by=by)
+        _log(log.Action.UPDATE, booking, by)
+        outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselor)
 
 
 @transaction.atomic

@@ -224,6 +224,7 @@ def _locked_draft(note, by) -> SessionNote:
 def edit_note(note, *, by, **fields) -> SessionNote:
     """Change a draft note; its author only. A finalised note is refused."""
     locked = _locked_draft(note, by)
+    check_session_may_proceed(locked.session)
     values = _clean_note_fields(fields)
     for name, value in values.items():
         setattr(locked, name, value)
@@ -254,6 +255,7 @@ def add_addendum(note, *, by, body) -> NoteAddendum:
     locked = SessionNote.objects.select_for_update().get(pk=note.pk)
     if not locked.is_final:
         raise ValidationError(_("Catatan ini masih draf; ubah catatannya langsung."))
+    check_session_may_proceed(locked.session)
     addendum = NoteAddendum.objects.create(note=locked, author=by, body=body)
     _log(log.Action.CREATE, addendum, counselee, by)
     return addendum

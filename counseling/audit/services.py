@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counseling import policy
+from counseling import notifications, policy
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
 from counseling.audit.tasks import alert_admins_of_emergency_access
@@ -46,7 +46,7 @@ def grant_emergency_access(counselee, justification: str, *, by) -> EmergencyAcc
         purpose=log.Purpose.EMERGENCY,
         emergency_access=access,
     )
-    alert_admins_of_emergency_access.delay_on_commit(access.pk)
+    notifications.enqueue_on_commit(alert_admins_of_emergency_access, access.pk)
     return access
 
 

@@ -35,11 +35,22 @@ def verify_audit_chain():
     return broken is None
 
 
+def _alert_emergency_access(access):
+    notifications.send("emergency_access", notifications.admin_addresses(), {"access": access})
+
+
 @shared_task
-def alert_admins_of_emergency_access(access_id: int):
-    access = EmergencyAccess.objects.select_related("counselor").get(pk=access_id)
-    notifications.send(
-        "emergency_access",
-        notifications.admin_addresses(),
-        {"access": access},
+def alert_admins_of_emergency_access(access_id: int) -> bool:
+    return notifications.send_once(
+        EmergencyAccess.objects.select_related("counselor"),
+        access_id,
+        "admins_alerted_at",
+        _alert_emergency_access,
     )
+
+
+@shared_task
+def send_unsent_alerts() -> int:
+    """Every few minutes: alerts the broker missed (it was down when access was granted)."""
+    pending = EmergencyAccess.objects.filter(admins_alerted_at__isnull=True)
+    return sum(alert_admins_of_emergency_access(pk) for pk in pending.values_list("pk", flat=True))

@@ -34,6 +34,8 @@ class Counselee(models.Model):
     background_notes = EncryptedTextField(_("catatan latar belakang"), blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the student ends counseling; only her own new request opens a case again.
+    counseling_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EncryptedFieldsQuerySet.as_manager()
 
@@ -82,6 +84,7 @@ class CaseAssignment(models.Model):
     end_reason = models.CharField(
         _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True
     )
+    counselor_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CaseAssignmentQuerySet.as_manager()
 

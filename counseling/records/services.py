@@ -17,6 +17,13 @@ def check_assignable(counselor, counselee):
     """Raise `ValidationError` when `counselor` may not take `counselee` on the caseload."""
     if not policy.has_role(counselor, policy.Role.COUNSELOR):
         raise ValidationError(_("Hanya akun konselor aktif yang dapat menerima penugasan kasus."))
+    if counselee.counseling_ended_at is not None:
+        raise ValidationError(
+            _(
+                "Siswa ini telah mengakhiri konseling. Kasus baru dibuka hanya bila siswa sendiri "
+                "memintanya, dengan memesan jadwal."
+            )
+        )
     if policy.has_conflict(counselor, counselee):
         raise ValidationError(
             _(
@@ -62,6 +69,13 @@ def end_assignment(assignment, *, by, reason=CaseAssignment.EndReason.ADMINISTRA
 @transaction.atomic
 def declare_conflict(counselor, counselee, relation, *, by) -> ConflictOfInterest:
     """Record a counselor's conflict of interest and end any assignment it touches."""
+    if counselee.counseling_ended_at is not None:
+        raise ValidationError(
+            _(
+                "Siswa ini telah mengakhiri konseling. Kasus baru dibuka hanya bila siswa sendiri "
+                "memintanya, dengan memesan jadwal."
+            )
+        )
     if policy.has_conflict(counselor, counselee):
         raise ValidationError(_("Anda sudah menyatakan konflik kepentingan dengan siswa ini."))
     conflict = ConflictOfInterest.objects.create(

@@ -45,3 +45,39 @@ def test_another_counselor_cannot_close_the_case(client_for, siti, pak_budi):
     response = client_for(pak_budi).post(reverse("close-case", args=[siti.counselee.public_id]))
     assert response.status_code == 404
     assert CaseAssignment.objects.active().filter(counselee__user=siti).exists()
+
+
+def test_ending_counseling_cancels_every_booking_and_its_reminders(client_for, siti, bu_rina):
+    from sessions import bookings
+    from sessions.models import Booking, OutboxMessage
+    from tests.sessions.booking_helpers import at, open_hours, tomorrow
+
+    open_hours(bu_rina)
+    confirmed = bookings.confirm(
+        bookings.book(siti.counselee, bu_rina, at(tomorrow(), 9), by=siti), by=bu_rina
+    )
+    requested = bookings.book(siti.counselee, bu_rina, at(tomorrow(), 10), by=siti)
+    client_for(siti).post(reverse("end-counseling"))
+    for booking in (confirmed, requested):
+        booking.refresh_from_db()
+        assert booking.status == Booking.Status.CANCELLED
+    reminders = OutboxMessage.objects.filter(kind__startswith="reminder")
+    assert reminders.exists() and not reminders.filter(cancelled_at__isnull=True).exists()
+
+
+def test_after_ending_only_the_students_own_request_opens_a_case(siti, bu_rina, admin):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from consent import services as consent_services
+    from counseling.records import services as records
+    from sessions import bookings
+    from tests.sessions.booking_helpers import at, open_hours, tomorrow
+
+    consent_services.end_counseling(siti.counselee, by=siti)
+    with pytest.raises(ValidationError, match="mengakhiri konseling"):
+        records.assign(bu_rina, siti.counselee, by=admin)
+    open_hours(bu_rina)
+    booking = bookings.book(siti.counselee, bu_rina, at(tomorrow(), 10), by=siti)
+    bookings.confirm(booking, by=bu_rina)
+    assert siti.counselee.assignments.active().get().counselor == bu_rina

@@ -99,3 +99,18 @@ def test_ending_counseling_cancels_upcoming_sessions_and_keeps_the_rest(client_f
     upcoming.refresh_from_db()
     assert upcoming.status == CounselingSession.Status.CANCELLED
     assert done.notes.count() == 1
+
+
+def test_no_draft_is_edited_and_no_addendum_added_without_consent(siti, bu_rina):
+    session = services.start_session(
+        services.create_walk_in_session(siti.counselee, by=bu_rina),
+        by=bu_rina,
+        limits_explained=True,
+    )
+    draft = services.write_note(session, by=bu_rina, **NOTE)
+    final = services.finalise_note(services.write_note(session, by=bu_rina, **NOTE), by=bu_rina)
+    consent_services.withdraw_consent(siti, by=siti)
+    with pytest.raises(ConsentRequired):
+        services.edit_note(draft, by=bu_rina, presenting_concern="diubah")
+    with pytest.raises(ConsentRequired):
+        services.add_addendum(final, by=bu_rina, body="tambahan")

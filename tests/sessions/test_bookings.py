@@ -242,3 +242,10 @@ def test_a_walk_in_session_holds_the_counselors_time(hours, siti, bu_rina):
         scheduled_start=at(tomorrow(), 10), scheduled_end=at(tomorrow(), 10, 45)
     )
     assert at(tomorrow(), 10) not in [s.start for s in availability.free_slots(bu_rina)]
+
+
+def test_an_urgent_alert_skips_a_counselor_with_a_declared_conflict(hours, siti, bu_rina, pak_budi):
+    records.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    booking = book(siti, bu_rina, at(tomorrow(), 10), urgent=True)
+    alerted = OutboxMessage.objects.filter(booking=booking, kind="urgent_request")
+    assert list(alerted.values_list("recipient__username", flat=True)) == ["bu_rina"]
