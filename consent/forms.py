@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Disclosure
@@ -44,6 +47,17 @@ class DisclosureForm(forms.ModelForm):
                 "Wajib bila siswa belum diberi tahu. Amanah akan mengingatkan Anda 7 hari lagi."
             ),
         }
+
+    def clean_disclosed_at(self):
+        moment = self.cleaned_data["disclosed_at"]
+        now = timezone.now()
+        if moment > now + datetime.timedelta(minutes=5):
+            raise forms.ValidationError(_("Waktu pengungkapan tidak boleh di masa depan."))
+        if moment < now - datetime.timedelta(days=365):
+            raise forms.ValidationError(
+                _("Waktu pengungkapan lebih dari setahun lalu. Periksa tanggalnya.")
+            )
+        return moment
 
     def clean(self):
         cleaned = super().clean()

@@ -118,7 +118,7 @@ def end_counseling(request):
 
 
 @require_POST
-@shows_confidential(policy.get_counselee_for)
+@shows_confidential(policy.get_counselee_for_writing)
 def close_case(request, counselee):
     try:
         services.close_case(counselee, by=request.user)
@@ -133,10 +133,8 @@ def close_case(request, counselee):
     "recipient_name", "recipient_institution", "what_was_shared", "not_informed_reason"
 )
 @require_http_methods(["GET", "POST"])
-@shows_confidential(policy.get_counselee_for)
+@shows_confidential(policy.get_counselee_for_writing)
 def disclosure_create(request, counselee):
-    if not policy.can_write_counseling_data(request.user, counselee):
-        policy.deny(request.user, object_type="consent.disclosure", counselee=counselee)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,12 +150,25 @@ def disclosure_create(request, counselee):
 @require_GET
 @shows_confidential(policy.get_disclosure_for)
 def disclosure_detail(request, disclosure):
-    return render(request, "consent/disclosure_detail.html", {"disclosure": disclosure})
+    may_write = policy.can_write_counseling_data(request.user, disclosure.counselee)
+    return render(
+        request,
+        "consent/disclosure_detail.html",
+        {"disclosure": disclosure, "may_write": may_write},
+    )
 
 
 @require_POST
 def disclosure_informed(request, public_id):
     disclosure = policy.get_disclosure_for(request.user, public_id)
+    if not policy.can_write_counseling_data(request.user, disclosure.counselee):
+        # Emergency access reads; it never changes anything.
+        policy.deny(
+            request.user,
+            object_type="consent.disclosure",
+            object_id=str(public_id),
+            counselee=disclosure.counselee,
+        )
     services.mark_student_informed(disclosure, by=request.user)
     messages.success(request, _("Ditandai: siswa sudah diberi tahu."))
     return redirect("disclosure-detail", public_id=disclosure.public_id)

@@ -35,8 +35,9 @@ def _configured(name):
 
 
 @checks.register(TAG)
-def check_production_secrets(app_configs=None, **kwargs):
-    """With DEBUG off, every secret must be set and must not be a development value."""
+def check_production_settings(app_configs=None, **kwargs):
+    """With DEBUG off: every secret set and not a development value, real e-mail and a
+    real task queue, two factors required, and named hosts."""
     if settings.DEBUG:
         return []
     errors = []
@@ -64,6 +65,25 @@ def check_production_secrets(app_configs=None, **kwargs):
                 hint="Counselors and admins must use two-factor authentication in production: "
                 "remove AMANAH_REQUIRE_2FA from the environment or set it to on.",
                 id="amanah.E030",
+            )
+        )
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+        errors.append(
+            checks.Error(
+                "E-mail is printed to the console and DEBUG is off: alerts to admins about "
+                "emergency access and disclosures would reach nobody.",
+                hint="Set EMAIL_URL, e.g. smtp+tls://user:password@smtp.sekolah.sch.id:587.",
+                id="amanah.E040",
+            )
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        errors.append(
+            checks.Error(
+                "Celery tasks run inside web requests and DEBUG is off: reminders, the nightly "
+                "audit check and the outbox re-queue would never run.",
+                hint="Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and run a worker "
+                "and beat: see README, Production.",
+                id="amanah.E041",
             )
         )
     hosts = settings.ALLOWED_HOSTS

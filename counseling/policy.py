@@ -118,6 +118,17 @@ def get_counselee_for(user, public_id) -> Counselee:
     deny(user, object_type="records.counselee", object_id=str(public_id), counselee=target)
 
 
+def find_student_by_nis(user, nis: str) -> Counselee | None:
+    """A counselor names a student by NIS to declare a conflict or to break the glass.
+
+    Counselors are school staff who may know the directory (name, NIS, class); nothing
+    of the record comes with it.
+    """
+    if not has_role(user, Role.COUNSELOR):
+        return None
+    return Counselee.objects.filter(nis=nis.strip()).only("pk", "nis", "public_id").first()
+
+
 def is_assigned(counselor, counselee) -> bool:
     if not has_role(counselor, Role.COUNSELOR):
         return False

@@ -62,7 +62,9 @@ def is_first_session(session) -> bool:
 
 
 def _log(action, obj, counselee, by):
-    log.record(action, actor=by, obj=obj, counselee=counselee, purpose=log.Purpose.CASELOAD)
+    own = by.pk == counselee.user_id
+    purpose = log.Purpose.OWN if own else log.Purpose.CASELOAD
+    log.record(action, actor=by, obj=obj, counselee=counselee, purpose=purpose)
 
 
 @transaction.atomic

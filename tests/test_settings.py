@@ -7,6 +7,18 @@ from counseling import checks, envfile
 from tests.subprocesses import manage
 
 
+@pytest.fixture
+def production(settings):
+    """Settings as a well-configured production server has them; tests spoil one each."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
+    settings.AMANAH_DEVELOPMENT_SECRETS = []
+    settings.AMANAH_REQUIRE_2FA = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    return settings
+
+
 def error_ids(errors):
     return sorted(e.id for e in errors)
 
@@ -15,26 +27,25 @@ def test_no_check_applies_with_debug_on(settings):
     settings.DEBUG = True
     settings.SECRET_KEY = "x"
     settings.ALLOWED_HOSTS = []
-    assert checks.check_production_secrets() == []
+    assert checks.check_production_settings() == []
 
 
-def test_development_secrets_are_refused_with_debug_off(settings):
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
+def test_development_secrets_are_refused_with_debug_off(production):
+    settings = production
     settings.AMANAH_DEVELOPMENT_SECRETS = ["AUDIT_HMAC_KEY", "FIELD_ENCRYPTION_KEY", "SECRET_KEY"]
-    errors = checks.check_production_secrets()
+    errors = checks.check_production_settings()
     assert error_ids(errors) == ["amanah.E011", "amanah.E012", "amanah.E013"]
     assert all(e.hint for e in errors)
 
 
-def test_missing_secrets_and_hosts_are_refused_with_debug_off(settings):
-    settings.DEBUG = False
+def test_missing_secrets_and_hosts_are_refused_with_debug_off(production):
+    settings = production
     settings.SECRET_KEY = ""
     settings.FIELD_ENCRYPTION_KEY = []
     settings.AUDIT_HMAC_KEY = ""
     settings.ALLOWED_HOSTS = []
     settings.AMANAH_DEVELOPMENT_SECRETS = []
-    assert error_ids(checks.check_production_secrets()) == [
+    assert error_ids(checks.check_production_settings()) == [
         "amanah.E001",
         "amanah.E002",
         "amanah.E003",
@@ -42,18 +53,25 @@ def test_missing_secrets_and_hosts_are_refused_with_debug_off(settings):
     ]
 
 
-def test_a_wildcard_host_is_refused(settings):
-    settings.DEBUG = False
+def test_a_wildcard_host_is_refused(production):
+    settings = production
     settings.ALLOWED_HOSTS = ["*"]
     settings.AMANAH_DEVELOPMENT_SECRETS = []
-    assert error_ids(checks.check_production_secrets()) == ["amanah.E004"]
+    assert error_ids(checks.check_production_settings()) == ["amanah.E004"]
 
 
-def test_real_secrets_pass(settings):
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
-    settings.AMANAH_DEVELOPMENT_SECRETS = []
-    assert checks.check_production_secrets() == []
+def test_real_secrets_pass(production):
+    assert checks.check_production_settings() == []
+
+
+def test_console_email_is_refused_in_production(production):
+    production.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert error_ids(checks.check_production_settings()) == ["amanah.E040"]
+
+
+def test_tasks_inside_requests_are_refused_in_production(production):
+    production.CELERY_TASK_ALWAYS_EAGER = True
+    assert error_ids(checks.check_production_settings()) == ["amanah.E041"]
 
 
 @pytest.fixture
@@ -83,6 +101,8 @@ def test_manage_check_passes_with_production_secrets(empty_database):
         SECRET_KEY="s" * 60,
         FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         AUDIT_HMAC_KEY="a" * 60,
+        EMAIL_URL="smtp+tls://amanah:sandi@smtp.sekolah.sch.id:587",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
     )
     assert result.returncode == 0, result.stderr
 

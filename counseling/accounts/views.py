@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from consent import services as consent_services
 from counseling import policy
@@ -15,6 +15,7 @@ DASHBOARDS = {
 }
 
 
+@require_GET
 def home(request):
     """Send each role to its own dashboard; a student without consent meets it first."""
     if request.user.role == Role.STUDENT and not consent_services.has_valid_consent(request.user):
@@ -22,6 +23,7 @@ def home(request):
     return redirect(DASHBOARDS[request.user.role])
 
 
+@require_GET
 @policy.role_required(Role.STUDENT)
 def student_dashboard(request):
     counselee = policy.counselees_for(request.user).first()
@@ -42,6 +44,7 @@ def student_dashboard(request):
     )
 
 
+@require_GET
 @policy.role_required(Role.COUNSELOR)
 def counselor_dashboard(request):
     caseload = policy.caseload_for(request.user)
@@ -55,6 +58,7 @@ def counselor_dashboard(request):
     )
 
 
+@require_GET
 @policy.role_required(Role.ADMIN)
 def admin_dashboard(request):
     # Counts only: the admin audits and administers, and never reads content.

@@ -1,9 +1,14 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from counseling import policy
 from counseling.audit.models import AccessEvent
-from counseling.records.models import Counselee
+
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
 
 FLAGS = [
     ("", _("Semua")),
@@ -15,6 +20,14 @@ FLAGS = [
 ]
 
 
+def plausible_date(value):
+    if not (EARLIEST_DATE <= value <= LATEST_DATE):
+        raise forms.ValidationError(
+            _("Pilih tanggal antara tahun %(first)s dan %(last)s.")
+            % {"first": EARLIEST_DATE.year, "last": LATEST_DATE.year}
+        )
+
+
 class AuditFilterForm(forms.Form):
     nis = forms.CharField(label=_("NIS konseli"), max_length=20, required=False)
     actor = forms.CharField(label=_("Pelaku (nama pengguna)"), max_length=150, required=False)
@@ -22,8 +35,12 @@ class AuditFilterForm(forms.Form):
         label=_("Tindakan"), choices=[("", _("Semua")), *AccessEvent.Action.choices], required=False
     )
     flag = forms.ChoiceField(label=_("Tanda"), choices=FLAGS, required=False)
-    date_from = forms.DateField(label=_("Dari tanggal"), required=False)
-    date_to = forms.DateField(label=_("Sampai tanggal"), required=False)
+    date_from = forms.DateField(
+        label=_("Dari tanggal"), required=False, validators=[plausible_date]
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"), required=False, validators=[plausible_date]
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -51,10 +68,9 @@ class EmergencyAccessForm(forms.Form):
         self.user = user
 
     def clean_nis(self):
-        try:
-            self.counselee = Counselee.objects.get(nis=self.cleaned_data["nis"].strip())
-        except Counselee.DoesNotExist:
-            raise forms.ValidationError(_("Tidak ada siswa dengan NIS ini.")) from None
+        self.counselee = policy.find_student_by_nis(self.user, self.cleaned_data["nis"])
+        if self.counselee is None:
+            raise forms.ValidationError(_("Tidak ada siswa dengan NIS ini."))
         return self.cleaned_data["nis"]
 
     def clean_password(self):

@@ -65,6 +65,8 @@ def daily_counts(events, filters: dict) -> list[dict]:
     last = min(filters.get("date_to") or today, today)
     first = filters.get("date_from") or last - datetime.timedelta(days=CHART_DAYS - 1)
     first = max(first, last - datetime.timedelta(days=CHART_DAYS * 3))
+    if first > last:
+        return []  # a range wholly in the future
     counts = dict(
         events.filter(
             occurred_at__gte=_local_midnight(first),

@@ -18,10 +18,16 @@ from counseling.records.models import Counselee
 
 
 def _filtered_events(request):
-    """The admin's filter form and the events it selects (all events if it is invalid)."""
+    """The admin's filter form and the events it selects.
+
+    An invalid filter selects nothing: showing (or exporting) the whole log instead of
+    the part asked for would be a surprise, and a large one.
+    """
     form = AuditFilterForm(request.GET or None)
     events = policy.events_for(request.user)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return form, {}, events.none()
+    filters = form.cleaned_data if form.is_bound else {}
     return form, filters, queries.filter_events(events, filters)
 
 
@@ -172,6 +178,13 @@ def emergency_access_request(request):
 def emergency_access_list(request):
     accesses = policy.emergency_accesses_for(request.user).order_by("reviewed_at", "-granted_at")
     page = Paginator(accesses, 25).get_page(request.GET.get("page"))
+    log.record(
+        log.Action.VIEW,
+        actor=request.user,
+        object_type="audit.emergencyaccess",
+        object_id="list",
+        purpose=log.Purpose.AUDIT,
+    )
     return render(request, "audit/emergency_list.html", {"page": page, "now": timezone.now()})
 
 

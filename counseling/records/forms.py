@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from counseling.records.models import ConflictOfInterest, Counselee
+from counseling import policy
+from counseling.records.models import ConflictOfInterest
 
 
 class CaseloadSearchForm(forms.Form):
@@ -14,12 +15,15 @@ class ConflictDeclarationForm(forms.Form):
     nis = forms.CharField(label=_("NIS siswa"), max_length=20, strip=True)
     relation = forms.ChoiceField(label=_("Hubungan"), choices=ConflictOfInterest.Relation.choices)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_nis(self):
         nis = self.cleaned_data["nis"]
-        try:
-            self.counselee = Counselee.objects.get(nis=nis)
-        except Counselee.DoesNotExist:
+        self.counselee = policy.find_student_by_nis(self.user, nis)
+        if self.counselee is None:
             raise forms.ValidationError(
                 _("Tidak ada siswa dengan NIS ini. Periksa kembali NIS pada kartu pelajar.")
-            ) from None
+            )
         return nis

@@ -69,7 +69,7 @@ def counselee_detail(request, counselee):
 @require_http_methods(["GET", "POST"])
 @policy.role_required(Role.COUNSELOR)
 def conflicts(request):
-    form = ConflictDeclarationForm(request.POST or None)
+    form = ConflictDeclarationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.declare_conflict(

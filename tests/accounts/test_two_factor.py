@@ -107,4 +107,6 @@ def test_production_refuses_to_start_without_it(settings):
     settings.AMANAH_REQUIRE_2FA = False
     settings.ALLOWED_HOSTS = ["bk.sekolah.sch.id"]
     settings.AMANAH_DEVELOPMENT_SECRETS = []
-    assert [e.id for e in checks.check_production_secrets()] == ["amanah.E030"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert [e.id for e in checks.check_production_settings()] == ["amanah.E030"]

@@ -141,3 +141,28 @@ def test_only_admins_read_the_log(client_for, request, history, who):
     client = client_for(request.getfixturevalue(who))
     assert audit(client).status_code == 404
     assert client.get(reverse("audit-export")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "0001-01-01"},
+        {"date_to": "9999-12-31"},
+        {"date_from": "2099-01-01"},
+    ],
+)
+def test_extreme_dates_are_an_error_message_or_an_empty_chart(client_for, admin, history, params):
+    client = client_for(admin)
+    response = audit(client, **params)
+    assert response.status_code == 200
+    export = client.get(reverse("audit-export"), params)
+    assert export.status_code == 200
+
+
+def test_an_invalid_filter_shows_and_exports_nothing(client_for, admin, history):
+    client = client_for(admin)
+    response = audit(client, date_from="kemarin")
+    assert listed_ids(response) == []
+    export = client.get(reverse("audit-export"), {"date_from": "kemarin"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == 1  # the header alone

@@ -22,7 +22,9 @@ def disclose(client, student, **overrides):
         "recipient_role": "orang tua",
         "recipient_institution": "",
         "what_was_shared": SHARED,
-        "disclosed_at": "2026-11-20T10:00",
+        "disclosed_at": (timezone.localtime() - datetime.timedelta(days=1)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
         "student_informed": "on",
         "not_informed_reason": "",
         **overrides,
@@ -149,3 +151,14 @@ def test_only_the_counselor_on_the_case_records_or_reads_them(
     assert disclose(client, siti).status_code == 404
     assert client.get(reverse("disclosure-detail", args=[disclosure.public_id])).status_code == 404
     assert Disclosure.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [("0001-01-01T00:00", "lebih dari setahun"), ("2999-01-01T00:00", "masa depan")],
+)
+def test_an_implausible_time_is_refused_with_a_message(client_for, siti, bu_rina, when, message):
+    response = disclose(client_for(bu_rina), siti, disclosed_at=when)
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Disclosure.objects.exists()
