@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.audit.models import AppendOnlyError
+from counseling.audit.models import AppendOnlyError, AppendOnlyQuerySet
 from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
 
 
@@ -84,6 +84,8 @@ class ConsentAcknowledgement(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=300, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("persetujuan siswa")
         verbose_name_plural = _("persetujuan siswa")
@@ -109,12 +111,23 @@ class ConsentWithdrawal(models.Model):
     )
     withdrawn_at = models.DateTimeField(default=timezone.now)
 
+    # Deleting or backdating a withdrawal would quietly bring consent back.
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("penarikan persetujuan")
         verbose_name_plural = _("penarikan persetujuan")
 
     def __str__(self):
         return f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("A consent withdrawal cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A consent withdrawal cannot be deleted.")
 
 
 class Disclosure(models.Model):

@@ -121,6 +121,23 @@ def test_acknowledgements_cannot_be_changed_or_deleted(siti):
         ack.save()
     with pytest.raises(AppendOnlyError):
         ack.delete()
+    with pytest.raises(AppendOnlyError):
+        ConsentAcknowledgement.objects.filter(student=siti).delete()
+    with pytest.raises(AppendOnlyError):
+        ConsentAcknowledgement.objects.filter(student=siti).update(typed_name="x")
+
+
+def test_a_withdrawal_cannot_be_undone_by_editing_it(siti):
+    from consent.models import ConsentWithdrawal
+
+    withdrawal = services.withdraw_consent(siti, by=siti)
+    with pytest.raises(AppendOnlyError):
+        withdrawal.delete()
+    with pytest.raises(AppendOnlyError):
+        ConsentWithdrawal.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        ConsentWithdrawal.objects.update(withdrawn_at=withdrawal.withdrawn_at.replace(year=2000))
+    assert not services.has_valid_consent(siti)
 
 
 def test_published_versions_cannot_be_changed_or_deleted(consent_v1):
@@ -149,9 +166,11 @@ def test_a_draft_can_be_edited_until_published(admin):
         "DELETE FROM consent_consentacknowledgement",
         "UPDATE consent_consentdocument SET body_id = 'x' WHERE published_at IS NOT NULL",
         "DELETE FROM consent_consentdocument WHERE published_at IS NOT NULL",
+        "DELETE FROM consent_consentwithdrawal",
     ],
 )
 def test_the_database_refuses_changes_too(siti, statement):
+    services.withdraw_consent(siti, by=siti)
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
