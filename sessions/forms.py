@@ -72,10 +72,10 @@ class DeclineForm(forms.Form):
 
 class _HoursForm(forms.Form):
     start_time = forms.TimeField(
-        label=_("Mulai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Jam mulai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     end_time = forms.TimeField(
-        label=_("Selesai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Jam selesai"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     slot_minutes = forms.TypedChoiceField(
         label=_("Lama sesi"), choices=SlotLength.choices, coerce=int, initial=45

@@ -47,8 +47,8 @@ class AvailabilityRule(models.Model):
         _("hari"), choices=Weekday.choices, null=True, blank=True
     )
     date = models.DateField(_("tanggal"), null=True, blank=True)
-    start_time = models.TimeField(_("mulai"))
-    end_time = models.TimeField(_("selesai"))
+    start_time = models.TimeField(_("jam mulai"))
+    end_time = models.TimeField(_("jam selesai"))
     slot_minutes = models.PositiveSmallIntegerField(
         _("lama sesi"), choices=SlotLength.choices, default=SlotLength.MINUTES_45
     )
@@ -105,7 +105,7 @@ class Booking(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Menunggu konfirmasi")
         CONFIRMED = "confirmed", _("Dikonfirmasi")
-        DECLINED = "declined", _("Ditolak")
+        DECLINED = "declined", _("Tidak diterima")
         CANCELLED = "cancelled", _("Dibatalkan")
 
     class DeclineReason(models.TextChoices):
@@ -123,8 +123,8 @@ class Booking(models.Model):
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
     )
-    start = models.DateTimeField(_("mulai"))
-    end = models.DateTimeField(_("selesai"))
+    start = models.DateTimeField(_("waktu mulai"))
+    end = models.DateTimeField(_("waktu selesai"))
     mode = models.CharField(_("bentuk"), max_length=16, choices=Mode.choices)
     place = models.CharField(_("tempat"), max_length=100, blank=True)
     topic = EncryptedTextField(_("topik"), blank=True)

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.urls import reverse
 
 from counseling.accounts.models import User
 from sessions import bookings
@@ -100,3 +101,62 @@ def test_the_database_rejects_overlapping_active_bookings(siti, dimas, bu_rina):
         mode="face_to_face",
         status="cancelled",
     )
+
+
+def race_over_http(students, counselor, start):
+    """The same race through the booking page, one browser-like client per student."""
+    from django.test import Client
+
+    from consent.views import CONSENT_LATER_KEY
+    from sessions.availability import Slot
+
+    url = reverse("book-confirm", args=[counselor.username, Slot(start, start, "", "").key])
+    clients = []
+    for student in students:
+        client = Client()
+        client.force_login(student)
+        session = client.session
+        session[CONSENT_LATER_KEY] = True  # she chose "Nanti saja" on the consent page
+        session.save()
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    outcomes = []
+
+    def attempt(client):
+        try:
+            barrier.wait()
+            response = client.post(url, {"topic": "", "urgent": ""})
+            if response.status_code == 302 and response["Location"].startswith("/bookings/"):
+                outcomes.append("booked")
+            elif response.status_code in (200, 302):
+                outcomes.append("refused")
+            else:
+                outcomes.append(f"HTTP {response.status_code}")
+        except Exception as error:  # an error page would be a failure of the test
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_race_over_http_one_booking_and_clear_refusals_no_error_page(consent_v1):
+    counselor = make_user("bu_rina", "Rina Wulandari", User.Role.COUNSELOR)
+    open_hours(counselor)
+    students = []
+    for n in range(RACERS):
+        student = make_user(f"murid{n}", f"Murid {n}", User.Role.STUDENT)
+        make_counselee(student, f"78{n:03d}")
+        students.append(student)
+
+    for hour in (9, 12):
+        outcomes = race_over_http(students, counselor, at(tomorrow(), hour))
+        assert outcomes.count("booked") == 1, outcomes
+        assert outcomes.count("refused") == RACERS - 1, outcomes
+        assert Booking.objects.filter(start=at(tomorrow(), hour)).count() == 1
