@@ -1,3 +1,4 @@
+from counseling import policy
 from counseling.accounts.security import idle_timeout
 
 
@@ -6,4 +7,8 @@ def session_timeout(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"idle_seconds": int(idle_timeout(user).total_seconds())}
+    return {
+        "idle_seconds": int(idle_timeout(user).total_seconds()),
+        # The menu would only lead back to the two-factor page.
+        "second_factor_pending": policy.needs_second_factor(user),
+    }
