@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -108,6 +109,20 @@ def test_the_chart_counts_events_per_day(client_for, admin, history):
     # Today's bar includes this very read, which is itself an event about the student.
     assert chart[-1]["count"] == AccessEvent.objects.filter(counselee__nis="1001").count()
     assert "<svg" in response.text
+
+
+def test_the_chart_geometry_is_not_localised(client_for, admin, history):
+    # Indonesian writes 96,667 for 96.667; in an SVG attribute that is no number, and the
+    # bar is not drawn.
+    response = audit(client_for(admin), nis="1001")
+    assert response.headers["Content-Language"] == "id"
+    bars = re.findall(
+        r'<rect x="([^"]*)" y="([^"]*)" width="([^"]*)" height="([^"]*)"', response.text
+    )
+    assert len(bars) == 30
+    for bar in bars:
+        assert all(re.fullmatch(r"\d+(\.\d+)?", number) for number in bar), bar
+    assert bars[-1][3] == "100.0"
 
 
 def test_the_query_count_is_constant(client_for, admin, siti, bu_rina):
