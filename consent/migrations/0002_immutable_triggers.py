@@ -3,6 +3,8 @@ consent documents. Reuses amanah_refuse_change() from the access log's migration
 
 from django.db import migrations
 
+from counseling.migration_sql import on_postgresql
+
 CREATE = """
 CREATE TRIGGER consent_acknowledgement_immutable
     BEFORE UPDATE OR DELETE ON consent_consentacknowledgement
@@ -23,17 +25,8 @@ DROP TRIGGER IF EXISTS consent_acknowledgement_immutable ON consent_consentackno
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
 
 class Migration(migrations.Migration):
     dependencies = [("consent", "0001_initial"), ("audit", "0002_append_only_triggers")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [on_postgresql(CREATE, DROP)]

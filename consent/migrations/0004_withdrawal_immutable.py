@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from counseling.migration_sql import on_postgresql
+
 CREATE = """
 CREATE TRIGGER consent_withdrawal_immutable
     BEFORE UPDATE OR DELETE ON consent_consentwithdrawal
@@ -17,17 +19,8 @@ DROP TRIGGER IF EXISTS consent_withdrawal_immutable ON consent_consentwithdrawal
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
 
 class Migration(migrations.Migration):
     dependencies = [("consent", "0003_disclosure_admins_alerted_at")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [on_postgresql(CREATE, DROP)]

@@ -7,6 +7,8 @@ back-to-back sessions ([start, end) ranges). It needs btree_gist for the counsel
 
 from django.db import migrations
 
+from counseling.migration_sql import on_postgresql
+
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 ALTER TABLE counseling_sessions_booking
@@ -18,17 +20,8 @@ ALTER TABLE counseling_sessions_booking
 DROP = "ALTER TABLE counseling_sessions_booking DROP CONSTRAINT IF EXISTS booking_no_overlap;"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
 
 class Migration(migrations.Migration):
     dependencies = [("counseling_sessions", "0002_availability_bookings_outbox")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [on_postgresql(CREATE, DROP)]

@@ -25,24 +25,24 @@ pytestmark = pytest.mark.skipif(
 RACERS = 50
 
 
-def race(students, counselor, start):
-    """Every student tries to book `start` at the same moment; returns the outcomes."""
-    barrier = threading.Barrier(len(students))
+def all_at_once(attempts):
+    """Run every callable in its own thread, released together; collect what each says.
+
+    A callable returns its outcome; an exception becomes its repr, which no test expects.
+    """
+    barrier = threading.Barrier(len(attempts))
     outcomes = []
 
-    def attempt(student):
+    def run(attempt):
         try:
             barrier.wait()
-            bookings.book(student.counselee, counselor, start, by=student)
-            outcomes.append("booked")
-        except BookingRefused:
-            outcomes.append("refused")
+            outcomes.append(attempt())
         except Exception as error:  # any other outcome is a failure of the test
             outcomes.append(repr(error))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=attempt, args=(s,)) for s in students]
+    threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -50,15 +50,36 @@ def race(students, counselor, start):
     return outcomes
 
 
+def race(students, counselor, start):
+    """Every student tries to book `start` at the same moment through the service."""
+
+    def attempt_for(student):
+        def attempt():
+            try:
+                bookings.book(student.counselee, counselor, start, by=student)
+            except BookingRefused:
+                return "refused"
+            return "booked"
+
+        return attempt
+
+    return all_at_once([attempt_for(s) for s in students])
+
+
+def students_without_a_counselor(prefix):
+    students = []
+    for n in range(RACERS):
+        student = make_user(f"murid{prefix}{n}", f"Murid {n}", User.Role.STUDENT)
+        make_counselee(student, f"{prefix}{n:03d}")
+        students.append(student)
+    return students
+
+
 @pytest.mark.django_db(transaction=True)
 def test_race_fifty_students_one_slot_exactly_one_booking(consent_v1):
     counselor = make_user("bu_rina", "Rina Wulandari", User.Role.COUNSELOR)
     open_hours(counselor)
-    students = []
-    for n in range(RACERS):
-        student = make_user(f"murid{n}", f"Murid {n}", User.Role.STUDENT)
-        make_counselee(student, f"77{n:03d}")
-        students.append(student)
+    students = students_without_a_counselor("77")
 
     for hour in (9, 10, 11):  # the race, repeated
         outcomes = race(students, counselor, at(tomorrow(), hour))
@@ -119,41 +140,26 @@ def race_over_http(students, counselor, start):
         session[CONSENT_LATER_KEY] = True  # she chose "Nanti saja" on the consent page
         session.save()
         clients.append(client)
-    barrier = threading.Barrier(len(clients))
-    outcomes = []
 
-    def attempt(client):
-        try:
-            barrier.wait()
+    def attempt_for(client):
+        def attempt():
             response = client.post(url, {"topic": "", "urgent": ""})
             if response.status_code == 302 and response["Location"].startswith("/bookings/"):
-                outcomes.append("booked")
-            elif response.status_code in (200, 302):
-                outcomes.append("refused")
-            else:
-                outcomes.append(f"HTTP {response.status_code}")
-        except Exception as error:  # an error page would be a failure of the test
-            outcomes.append(repr(error))
-        finally:
-            connections.close_all()
+                return "booked"
+            if response.status_code in (200, 302):
+                return "refused"
+            return f"HTTP {response.status_code}"
 
-    threads = [threading.Thread(target=attempt, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+        return attempt
+
+    return all_at_once([attempt_for(c) for c in clients])
 
 
 @pytest.mark.django_db(transaction=True)
 def test_race_over_http_one_booking_and_clear_refusals_no_error_page(consent_v1):
     counselor = make_user("bu_rina", "Rina Wulandari", User.Role.COUNSELOR)
     open_hours(counselor)
-    students = []
-    for n in range(RACERS):
-        student = make_user(f"murid{n}", f"Murid {n}", User.Role.STUDENT)
-        make_counselee(student, f"78{n:03d}")
-        students.append(student)
+    students = students_without_a_counselor("78")
 
     for hour in (9, 12):
         outcomes = race_over_http(students, counselor, at(tomorrow(), hour))

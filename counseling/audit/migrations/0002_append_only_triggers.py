@@ -5,6 +5,8 @@ Row triggers do not fire on TRUNCATE, hence the separate statement-level trigger
 
 from django.db import migrations
 
+from counseling.migration_sql import on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION amanah_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -27,19 +29,8 @@ DROP TRIGGER IF EXISTS audit_accessevent_no_update_delete ON audit_accessevent;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # params=None: the SQL holds plpgsql's own % placeholders, which must not be read
-        # as query parameters (PostgreSQL's schema editor composes the SQL client-side).
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [on_postgresql(CREATE, DROP)]
