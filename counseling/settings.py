@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "counseling.accounts.security.SecurityHeadersMiddleware",
+    "counseling.accounts.security.RefuseNulInUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -256,4 +257,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # At DEBUG, Django's template engine logs each variable it cannot resolve with
+        # the whole template context attached, decrypted notes and topics included. Keep
+        # it quiet even when LOG_LEVEL=DEBUG is set to chase some other problem.
+        "django.template": {"level": "INFO"},
+    },
 }

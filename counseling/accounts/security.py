@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -34,6 +35,29 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+class NulInUrl(SuspiciousOperation):
+    """A URL carried a NUL character."""
+
+
+class RefuseNulInUrlMiddleware:
+    """Answer 400 Bad Request to a URL whose path or query carries a NUL character.
+
+    No page takes one, and PostgreSQL refuses a NUL in any text parameter: a NUL in a
+    path segment (a username in a booking URL) or a query value (an admin list filter)
+    would otherwise reach a query and end in a server error. Forms refuse NUL in what
+    is posted to them, with a message, through Django's own validator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET.lists()
+        if "\x00" in request.path or any("\x00" in k + "".join(v) for k, v in query):
+            raise NulInUrl("NUL character in the URL")
+        return self.get_response(request)
 
 
 def idle_timeout(user):

@@ -37,6 +37,12 @@ def is_after_hours(moment: datetime.datetime) -> bool:
     return local.weekday() >= 5 or not (start <= local.hour < end)
 
 
+def _storable(text: str) -> str:
+    # A denied URL or a user agent is whatever the client sent; PostgreSQL refuses a NUL
+    # in a text column, and a refused denial would turn a 404 into a server error.
+    return text.replace("\x00", "")
+
+
 def object_ref(obj) -> tuple[str, str]:
     """(type, id) of a model instance: its public UUID when it has one, else its pk."""
     if obj is None:
@@ -79,13 +85,13 @@ def record(
             actor_role=actor_role,
             action=action,
             object_type=object_type,
-            object_id=str(object_id)[:64],
+            object_id=_storable(str(object_id))[:64],
             counselee=counselee,
             purpose=purpose,
             emergency_access=emergency_access,
             after_hours=is_after_hours(now),
             ip_address=request.ip_address,
-            user_agent=request.user_agent,
+            user_agent=_storable(request.user_agent),
             request_id=request.request_id,
             prev_hash=prev_hash,
         )

@@ -1,0 +1,499 @@
+"""The leak sweep: every role crawls the demo school, then tries every page any other
+role reached, and no encrypted value leaves the reach of the people allowed to read it.
+
+What each person may read is written out below as a small table built from the seeded
+caseloads, not by asking `counseling.policy`: the sweep checks the policy, it does not
+trust it. Besides the pages, it looks at headers, cookies, log records, e-mails, the
+outbox, Celery task arguments, and every text column of every table.
+"""
+
+import datetime
+import html
+import logging
+import re
+from collections import Counter, deque
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from celery import signals as celery_signals
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from consent import services as consent_services
+from consent.models import Disclosure
+from counseling import demo
+from counseling.accounts.models import User
+from counseling.audit import services as audit_services
+from counseling.audit.models import EmergencyAccess
+from counseling.encryption import encrypted_field_names
+from counseling.records import services as records_services
+from counseling.records.models import CaseAssignment, Counselee
+from sessions import availability, bookings
+from sessions import services as session_services
+from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
+from tests.conftest import login
+
+PAGES_PER_USER = 300
+STUDENTS = [f"siswa{n}" for n in range(1, 7)]
+COUNSELORS = ["konselor1", "konselor2"]
+EVERYONE = ["admin", *COUNSELORS, *STUDENTS]
+
+# Who is on whose active caseload once the sweep's own story below has run: the demo's
+# caseloads, with konselor1's short assignment to siswa4 ended again.
+ACTIVE_CASELOAD = {
+    "konselor1": {"siswa1", "siswa2", "siswa3"},
+    "konselor2": {"siswa4", "siswa5", "siswa6"},
+}
+
+# Markers of our own, on top of the demo's realistic values, so that a leak of any kind
+# of content is caught by a string nobody could write by chance.
+SITI_NOTE = "RAHASIA-SITI-7731: takut pulang karena ayahnya sering marah."
+SITI_PLACE = "RAHASIA-TEMPAT-5512 rumah neneknya di Cibubur"
+SITI_ADDENDUM = "RAHASIA-ADENDUM-8842: neneknya bersedia menjemput."
+DIMAS_SHARED = "RAHASIA-DIBAGIKAN-6610: Dimas menyebut ingin melukai diri."
+DIMAS_RECIPIENT = "RAHASIA-PENERIMA-4417 Ibu Ratna"
+DIMAS_INSTITUTION = "RAHASIA-LEMBAGA-5523 Puskesmas Cempaka"
+DIMAS_NOT_TOLD = "RAHASIA-ALASAN-3391: Dimas sedang dirawat, belum dapat diajak bicara."
+RIZKY_TOPIC = "RAHASIA-TOPIK-2208: aku dipaksa bekerja sampai malam."
+RIZKY_OLD_NOTE = "RAHASIA-LAMA-7002: Rizky bercerita tentang utang keluarga."
+PUTRI_JUSTIFICATION = "RAHASIA-DARURAT-9021: Putri tidak dapat dihubungi sejak pagi."
+PUTRI_REVIEW = "RAHASIA-TINJAU-9022: alasan cukup, akses wajar."
+
+# Places that name a room, not a secret: the counselors publish them with their hours.
+GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
+
+
+@dataclass(frozen=True)
+class Secret:
+    text: str
+    student: str  # the username of the student it is about
+    kind: str  # contact, record, topic, justification, review
+    counselor: str = ""  # the counselor a booking was made with, or who broke the glass
+
+
+def may_see(viewer: str, secret: Secret) -> bool:
+    """The table: DESIGN.md's confidentiality rules, for the people of the demo school."""
+    if viewer == "admin":
+        # Admins audit emergency access, reading why it was used and their own review.
+        return secret.kind in {"justification", "review"}
+    if viewer in COUNSELORS:
+        on_caseload = secret.student in ACTIVE_CASELOAD[viewer]
+        if secret.kind in {"contact", "record"}:
+            return on_caseload
+        if secret.kind == "topic":
+            # A booking's topic is for the student and the counselor booked, no one else.
+            return secret.counselor == viewer
+        if secret.kind == "justification":
+            return secret.counselor == viewer
+        return False
+    # A student: her guardian's contact and her own topics; and on "Siapa yang membuka
+    # catatanku", why someone broke the glass on her record. Never notes, never others.
+    if secret.student != viewer:
+        return False
+    return secret.kind in {"contact", "topic", "justification"}
+
+
+# The sweep's own story, told through the services as the people would.
+
+
+def _slot(counselor, days_ahead):
+    first_day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    for slot in availability.free_slots(counselor):
+        if timezone.localtime(slot.start).date() >= first_day:
+            return slot.start
+    raise LookupError(f"no free slot for {counselor}")
+
+
+def add_markers(users, counselees):
+    admin, konselor1, konselor2 = users["admin"], users["konselor1"], users["konselor2"]
+
+    # A walk-in session with siswa1 somewhere private, a final note and an addendum.
+    session = session_services.create_walk_in_session(
+        counselees["siswa1"], by=konselor1, place=SITI_PLACE
+    )
+    session_services.start_session(session, by=konselor1, limits_explained=True)
+    note = session_services.write_note(session, by=konselor1, body=SITI_NOTE)
+    session_services.finalise_note(note, by=konselor1)
+    session_services.add_addendum(note, by=konselor1, body=SITI_ADDENDUM)
+    session_services.complete_session(session, by=konselor1)
+
+    # A disclosure about siswa2, not yet told to him.
+    consent_services.record_disclosure(
+        counselees["siswa2"],
+        by=konselor1,
+        reason=Disclosure.Reason.DANGER_TO_SELF,
+        recipient_name=DIMAS_RECIPIENT,
+        recipient_role="orang tua",
+        recipient_institution=DIMAS_INSTITUTION,
+        what_was_shared=DIMAS_SHARED,
+        disclosed_at=timezone.now(),
+        student_informed=False,
+        not_informed_reason=DIMAS_NOT_TOLD,
+    )
+
+    # siswa4 books his counselor with a topic.
+    bookings.book(
+        counselees["siswa4"],
+        konselor2,
+        _slot(konselor2, 8),
+        by=users["siswa4"],
+        topic=RIZKY_TOPIC,
+    )
+
+    # konselor1 held siswa4's case for a while and wrote about him; the case moved on,
+    # and with it konselor1's right to read it, though they wrote the note themselves.
+    assignment = records_services.assign(konselor1, counselees["siswa4"], by=admin)
+    old = session_services.create_walk_in_session(counselees["siswa4"], by=konselor1)
+    session_services.start_session(old, by=konselor1, limits_explained=True)
+    session_services.write_note(old, by=konselor1, body=RIZKY_OLD_NOTE)
+    records_services.end_assignment(assignment, by=admin)
+
+    # konselor1 broke the glass on siswa5; the admin reviewed it; it has expired.
+    access = audit_services.grant_emergency_access(
+        counselees["siswa5"], PUTRI_JUSTIFICATION, by=konselor1
+    )
+    audit_services.review_emergency_access(access, PUTRI_REVIEW, by=admin)
+    EmergencyAccess.objects.filter(pk=access.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+
+def collect_secrets() -> list[Secret]:
+    """Every encrypted value about a student, decrypted through the models."""
+    secrets = []
+
+    def add(text, counselee, kind, counselor=""):
+        if text and text.strip():
+            secrets.append(Secret(text, counselee.user.username, kind, counselor))
+
+    for counselee in Counselee.objects.select_related("user"):
+        add(counselee.guardian_name, counselee, "contact")
+        add(counselee.guardian_phone, counselee, "contact")
+        add(counselee.background_notes, counselee, "record")
+    rooms = GENERIC_PLACES | set(AvailabilityRule.objects.values_list("place", flat=True))
+    for session in CounselingSession.objects.select_related("counselee__user"):
+        if session.place not in rooms:
+            add(session.place, session.counselee, "record")
+    for note in SessionNote.objects.select_related("session__counselee__user"):
+        for name in ("presenting_concern", "what_was_done", "agreed_follow_up", "body"):
+            add(getattr(note, name), note.session.counselee, "record")
+    for addendum in NoteAddendum.objects.select_related("note__session__counselee__user"):
+        add(addendum.body, addendum.note.session.counselee, "record")
+    for booking in Booking.objects.select_related("counselee__user", "counselor"):
+        add(booking.topic, booking.counselee, "topic", booking.counselor.username)
+    for disclosure in Disclosure.objects.select_related("counselee__user"):
+        for name in ("what_was_shared", "recipient_name", "recipient_institution"):
+            add(getattr(disclosure, name), disclosure.counselee, "record")
+        add(disclosure.not_informed_reason, disclosure.counselee, "record")
+    for access in EmergencyAccess.objects.select_related("counselee__user", "counselor"):
+        add(access.justification, access.counselee, "justification", access.counselor.username)
+        add(access.review_comment, access.counselee, "review")
+    return secrets
+
+
+def hidden_from(viewer, secrets) -> list[Secret]:
+    """The secrets `viewer` may not see, less any text they may see for another reason
+    (siswa5's guardian is also the recipient of a disclosure about her)."""
+    allowed = {s.text for s in secrets if may_see(viewer, s)}
+    return [s for s in secrets if not may_see(viewer, s) and s.text not in allowed]
+
+
+def needles(text: str) -> list[str]:
+    """The forms a value takes on the way out: as is, HTML-escaped, and (for a long
+    value, which a page might shorten) its opening words."""
+    forms = {text, html.escape(text), html.escape(text, quote=False)}
+    if len(text) > 32:
+        forms |= {text[:32], html.escape(text[:32])}
+    return sorted(forms)
+
+
+def pattern_for(secrets) -> re.Pattern:
+    alternatives = sorted({n for s in secrets for n in needles(s.text)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives)))
+
+
+# Crawling.
+
+
+class LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self.titles = []
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "form" and (attrs.get("method") or "get").lower() == "get":
+            self.links.append(attrs.get("action") or "")
+        if tag == "title":
+            self._in_title = True
+            self.titles.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.titles[-1] += data
+
+
+def normalise(href: str, base: str) -> str | None:
+    """A same-site URL worth fetching, as path?query; None for anything else.
+
+    In the admin site the query only sorts and filters the same rows (and every change
+    page carries the list's filters along), so it is dropped there.
+    """
+    parts = urlsplit(urljoin(f"http://testserver{base}", href))
+    if parts.scheme not in ("http", "https") or parts.netloc != "testserver":
+        return None
+    path = parts.path
+    if path.startswith(("/static/", "/i18n/")) or "logout" in path:
+        return None
+    if parts.query and not path.startswith("/admin/"):
+        return f"{path}?{parts.query}"
+    return path
+
+
+SLOT_KEY = re.compile(r"\d{4}-\d{2}-\d{2}T\d{4}")
+SAME_SHAPE_LIMIT = 3
+
+
+def shape(url: str) -> str:
+    """The page a URL shows, whatever slot or page number it names: the crawl visits a
+    few of each (every slot on a counselor's calendar is the same booking form), while
+    every object named by its own id is visited."""
+    path, _, query = url.partition("?")
+    keys = sorted(part.partition("=")[0] for part in query.split("&") if part)
+    return SLOT_KEY.sub("{slot}", path) + "?" + "&".join(keys)
+
+
+@dataclass
+class Fetched:
+    url: str
+    status: int
+    body: str
+    headers: str
+    cookies: str
+    links: list
+    titles: list
+
+
+def fetch(client, url) -> Fetched:
+    response = client.get(url)
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
+    links, titles = [], []
+    location = response.get("Location")
+    if location:
+        links.append(location)
+    if response.get("Content-Type", "").startswith("text/html"):
+        parser = LinkParser()
+        parser.feed(body)
+        links += parser.links
+        titles = parser.titles
+    headers = "\n".join(f"{k}: {v}" for k, v in response.items())
+    cookies = "\n".join(f"{m.key}={m.value}" for m in response.cookies.values())
+    return Fetched(url, response.status_code, body, headers, cookies, links, titles)
+
+
+def crawl(client, check) -> set[str]:
+    reached, queue, shapes = set(), deque(["/"]), Counter()
+    while queue and len(reached) < PAGES_PER_USER:
+        url = queue.popleft()
+        if url in reached or shapes[shape(url)] >= SAME_SHAPE_LIMIT:
+            continue
+        reached.add(url)
+        shapes[shape(url)] += 1
+        page = check(fetch(client, url))
+        for href in page.links:
+            target = normalise(href, url)
+            if target and target not in reached:
+                queue.append(target)
+    return reached
+
+
+# The sweep.
+
+
+@pytest.fixture
+def captured_tasks():
+    """Arguments of every Celery task sent or run (eagerly, in tests) during the test."""
+    calls = []
+
+    def on_publish(sender=None, body=None, headers=None, **extra):
+        calls.append(f"{sender} {body!r} {headers!r}")
+
+    def on_run(sender=None, task=None, args=None, kwargs=None, **extra):
+        calls.append(f"{sender} {args!r} {kwargs!r}")
+
+    celery_signals.before_task_publish.connect(on_publish, weak=False)
+    celery_signals.task_prerun.connect(on_run, weak=False)
+    yield calls
+    celery_signals.before_task_publish.disconnect(on_publish)
+    celery_signals.task_prerun.disconnect(on_run)
+
+
+@contextmanager
+def sql_logged():
+    """Log every SQL statement with its parameters, as DEBUG would, without DEBUG's pages.
+
+    Used while content is written; the crawl only reads, and logging its thousands of
+    queries would make the sweep slow.
+    """
+    before = connection.force_debug_cursor
+    connection.force_debug_cursor = True
+    try:
+        yield
+    finally:
+        connection.force_debug_cursor = before
+
+
+def text_columns():
+    """(table, column) for every text-like column of every table in the database."""
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            for column in connection.introspection.get_table_description(cursor, table):
+                type_name = connection.introspection.get_field_type(column.type_code, column)
+                if type_name in {"CharField", "TextField", "JSONField", "SlugField"}:
+                    yield table, column.name
+
+
+def test_no_one_sees_a_secret_outside_their_reach(
+    db, caplog, mailoutbox, captured_tasks, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django")
+    # Alerts and e-mails are queued on commit: run them, so their content is checked too.
+    with sql_logged(), django_capture_on_commit_callbacks(execute=True):
+        demo.seed("amanah-demo", log=lambda *args: None)
+        users = {u.username: u for u in User.objects.filter(username__in=EVERYONE)}
+        counselees = {c.user.username: c for c in Counselee.objects.select_related("user")}
+        add_markers(users, counselees)
+
+    active = {
+        (a.counselor.username, a.counselee.user.username)
+        for a in CaseAssignment.objects.active().select_related("counselor", "counselee__user")
+    }
+    assert active == {(c, s) for c, students in ACTIVE_CASELOAD.items() for s in students}
+    assert not EmergencyAccess.objects.filter(expires_at__gt=timezone.now()).exists()
+
+    secrets = collect_secrets()
+    texts = {s.text for s in secrets}
+    for marker in (SITI_NOTE, SITI_PLACE, SITI_ADDENDUM, DIMAS_SHARED, DIMAS_NOT_TOLD):
+        assert marker in texts
+    for marker in (RIZKY_TOPIC, RIZKY_OLD_NOTE, PUTRI_JUSTIFICATION, PUTRI_REVIEW):
+        assert marker in texts
+    any_secret = pattern_for(secrets)
+    forbidden = {viewer: pattern_for(hidden_from(viewer, secrets)) for viewer in EVERYONE}
+    allowed_seen = {viewer: set() for viewer in EVERYONE}
+
+    def checker(viewer):
+        def check(page: Fetched) -> Fetched:
+            assert page.status < 500, f"{viewer} {page.url}: {page.status}"
+            for where in ("body", "headers", "cookies"):
+                found = forbidden[viewer].search(getattr(page, where))
+                assert found is None, f"{viewer} sees {found[0]!r} in the {where} of {page.url}"
+            for title in page.titles:
+                found = any_secret.search(title)
+                assert found is None, f"the title of {page.url} holds {found[0]!r}"
+            for secret in secrets:
+                if secret.text in page.body:
+                    allowed_seen[viewer].add(secret.text)
+            return page
+
+        return check
+
+    clients = {}
+    reached = {}
+    for viewer in EVERYONE:
+        clients[viewer] = login(Client(), users[viewer])
+        reached[viewer] = crawl(clients[viewer], checker(viewer))
+    for viewer in EVERYONE:
+        check = checker(viewer)
+        others = set().union(*(urls for who, urls in reached.items() if who != viewer))
+        for url in sorted(others - reached[viewer]):
+            check(fetch(clients[viewer], url))
+
+    # The crawl really went somewhere: each role reached its content through links.
+    assert len(reached["admin"]) > 20
+    assert SITI_NOTE in allowed_seen["konselor1"]
+    assert SITI_ADDENDUM in allowed_seen["konselor1"]
+    assert DIMAS_SHARED in allowed_seen["konselor1"]
+    assert RIZKY_TOPIC in allowed_seen["konselor2"]
+    assert RIZKY_TOPIC in allowed_seen["siswa4"]
+    assert "Ibu Suryani" in allowed_seen["siswa1"]
+    assert PUTRI_JUSTIFICATION in allowed_seen["admin"]
+    assert PUTRI_REVIEW in allowed_seen["admin"]
+
+    # Nothing secret anywhere else: logs, e-mails, Celery, the outbox, the sessions.
+    logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
+    assert 'INSERT INTO "counseling_sessions_sessionnote"' in logged.replace("`", '"')
+    mail = "".join(
+        m.message().as_string() + m.subject + m.body + repr(getattr(m, "alternatives", ""))
+        for m in mailoutbox
+    )
+    assert mailoutbox, "the demo sends booking and alert e-mails"
+    assert captured_tasks, "the demo queues tasks"
+    sessions = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    for where, text in {
+        "log records": logged,
+        "e-mails": mail,
+        "Celery tasks": "".join(captured_tasks),
+        "sessions": sessions,
+    }.items():
+        found = any_secret.search(text)
+        assert found is None, f"{found[0]!r} is in the {where}"
+
+    # Every text column of every table: no plaintext of any encrypted value, and the
+    # encrypted columns hold Fernet tokens.
+    every_encrypted = collect_all_encrypted_plaintext()
+    anywhere = pattern_for([Secret(t, "", "") for t in every_encrypted])
+    encrypted_columns = {
+        (model._meta.db_table, model._meta.get_field(name).column)
+        for model in encrypted_models()
+        for name in encrypted_field_names(model)
+    }
+    scanned = 0
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, column in text_columns():
+            cursor.execute(f"SELECT {qn(column)} FROM {qn(table)} WHERE {qn(column)} IS NOT NULL")
+            for (value,) in cursor.fetchall():
+                value = str(value)
+                scanned += 1
+                if (table, column) in encrypted_columns:
+                    assert value.startswith("gAAAA"), f"{table}.{column} holds {value[:20]!r}"
+                    continue
+                found = anywhere.search(value)
+                assert found is None, f"{table}.{column} holds {found[0]!r} in plaintext"
+    assert scanned > 1000
+    assert {t for t, _ in encrypted_columns} <= {t for t, _ in text_columns()}
+
+
+def encrypted_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if encrypted_field_names(m)]
+
+
+def collect_all_encrypted_plaintext() -> set[str]:
+    """The plaintext of every encrypted value in the database, whoever it is about."""
+    rooms = GENERIC_PLACES | set(AvailabilityRule.objects.values_list("place", flat=True))
+    values = set()
+    for model in encrypted_models():
+        names = encrypted_field_names(model)
+        for row in model.objects.only(*names):
+            for name in names:
+                value = getattr(row, name)
+                if value and value.strip() and value not in rooms:
+                    values.add(value)
+    return values
