@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import AvailabilityRule, Booking, CounselingSession, SlotLength
@@ -105,10 +108,25 @@ class WeeklyHoursForm(_HoursForm):
     field_order = ["weekday"]
 
 
+def upcoming_date(value):
+    """Hours and days off are for the coming year: earlier or later dates are typing slips."""
+    today = timezone.localdate()
+    if not today <= value <= today + datetime.timedelta(days=366):
+        raise forms.ValidationError(_("Pilih tanggal antara hari ini dan setahun ke depan."))
+
+
 class DatedHoursForm(_HoursForm):
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[upcoming_date],
+    )
     field_order = ["date"]
 
 
 class DayOffForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[upcoming_date],
+    )

@@ -150,3 +150,27 @@ def test_hours_are_weekly_or_dated_and_slots_have_a_set_length(bu_rina):
             end_time=datetime.time(9),
             slot_minutes=50,
         )
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "9999-12-31", "2000-01-01"])
+def test_dates_far_off_are_refused_with_a_message(client_for, bu_rina, when):
+    from sessions.models import AvailabilityRule, DayOff
+
+    client = client_for(bu_rina)
+    client.post(reverse("day-off-add"), {"date": when})
+    response = client.post(
+        reverse("availability-dated"),
+        {
+            "date": when,
+            "start_time": "08:00",
+            "end_time": "12:00",
+            "slot_minutes": "45",
+            "buffer_minutes": "15",
+            "mode": "face_to_face",
+            "place": "Ruang BK",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not DayOff.objects.exists()
+    assert not AvailabilityRule.objects.exists()
