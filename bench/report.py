@@ -1,0 +1,108 @@
+"""bench/RESULTS.md from the results: the machine, the date, each figure against its budget."""
+
+PAGES = [
+    ("caseload", "Caseload page"),
+    ("record", "A counselee's record"),
+    ("session_notes", "A session with its notes"),
+    ("audit_by_counselee", "Access log filtered by counselee (NIS)"),
+    ("audit_by_actor", "Access log filtered by actor"),
+    ("audit_by_date", "Access log filtered by date (one day)"),
+]
+
+
+def _fmt(value):
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "–" if value is None else str(value)
+
+
+def markdown(results, budgets) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `make bench BENCH_SCALE={results['scale']}` on {results['date']}.",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
+        f"PostgreSQL {m['postgresql']}. Load average when the run began: "
+        f"{m['load_average_at_start']:.1f} (other jobs shared the machine).",
+        f"- Data: {_fmt(results['students'])} students, {_fmt(results['counselors'])} "
+        f"counselors, {_fmt(results['session_notes'])} session notes, "
+        f"{_fmt(results['audit_events'])} access-log entries "
+        f"(seeded in {_fmt(results.get('seed_seconds'))} s).",
+        f"- Server: gunicorn, {results['gunicorn_workers']} sync workers, DEBUG off, "
+        "CONN_MAX_AGE=60, production settings from the environment.",
+        f"- Each page figure is the median over {results['medians_of_runs']} runs of "
+        f"{results['requests_per_run']} sequential requests (after 3 warm-up requests).",
+        f"- The whole benchmark took {_fmt(results['bench_seconds'])} s.",
+        "",
+        "## Budgets (DESIGN.md)",
+        "",
+        "| what | measured | budget | met |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for budget in budgets:
+        value = results.get(budget.key)
+        unit = " ms" if budget.key.endswith("_ms") else ""
+        unit = " s" if budget.key.endswith("_seconds") else unit
+        unit = " MB" if budget.key.endswith("_mb") else unit
+        lines.append(
+            f"| {budget.what} | {_fmt(value)}{unit} | {budget.budget} | "
+            f"{'yes' if budget.met(results) else '**no**'} |"
+        )
+    lines += [
+        "",
+        "## Pages, beside their physical floor",
+        "",
+        "The floor is a bare Django view in `bench/bare_views.py` that reads the same rows "
+        "and renders the same template without policy checks, access logging or decryption.",
+        "",
+        "| page | p50 ms | p95 ms | queries | bare p50 ms | bare p95 ms | bare queries | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    ratios = results["confidentiality_overhead_by_page"]
+    for key, label in PAGES:
+        lines.append(
+            f"| {label} | {_fmt(results[f'{key}_p50_ms'])} | {_fmt(results[f'{key}_p95_ms'])} | "
+            f"{results[f'{key}_queries']} | {_fmt(results[f'{key}_bare_p50_ms'])} | "
+            f"{_fmt(results[f'{key}_bare_p95_ms'])} | {results[f'{key}_bare_queries']} | "
+            f"{ratios[key]:.2f} |"
+        )
+    lines += [
+        "",
+        f"Raw costs: one Fernet decryption {results['fernet_decrypt_us']} µs; one access-log "
+        f"HMAC step (canonical JSON and HMAC-SHA256) {results['hmac_step_us']} µs.",
+        "",
+        "## Booking rush",
+        "",
+        f"{results['booking_rush_students']:,} students, each on their own connection, released "
+        f"at the same moment by a barrier, each POST a booking of one of "
+        f"{results['booking_rush_slots']} slots (ten counselors, ten slots each; ten "
+        "students aim at each slot).",
+        "",
+        "| figure | value |",
+        "| --- | ---: |",
+        f"| bookings made (SQL) | {results['booking_rush_bookings_made']} |",
+        f"| answered 'booked' | {results['booking_rush_booked_responses']} |",
+        f"| refusals | {results['booking_rush_refusals']} |",
+        f"| errors | {results['booking_rush_errors']} |",
+        f"| double bookings (SQL) | {results['booking_rush_double_bookings']} |",
+        f"| p50 / p95 | {_fmt(results['booking_rush_p50_ms'])} / "
+        f"{_fmt(results['booking_rush_p95_ms'])} ms |",
+        f"| wall time | {_fmt(results['booking_rush_seconds'])} s |",
+        f"| throughput | {_fmt(results['booking_rush_throughput_rps'])} requests/s |",
+        "",
+        "## Commands",
+        "",
+        f"- `verify_audit`: {_fmt(results['verify_audit_seconds'])} s, peak "
+        f"{_fmt(results['verify_audit_peak_mb'])} MB over {_fmt(results['audit_events'])} entries.",
+        f"- `rotate_encryption_key`: {_fmt(results['rotate_seconds'])} s, peak "
+        f"{_fmt(results['rotate_peak_mb'])} MB, {_fmt(results['rotated_values'])} encrypted "
+        "values (notes, sessions, counselees, bookings).",
+        "- Peak memory is GNU time's maximum resident set size: the largest single process "
+        "(verify_audit checks id ranges in one worker process per core).",
+        "",
+    ]
+    return "\n".join(lines)
