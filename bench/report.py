@@ -15,7 +15,7 @@ def _fmt(value):
         return f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return "–" if value is None else str(value)
+    return "-" if value is None else str(value)
 
 
 def markdown(results, budgets) -> str:

@@ -16,7 +16,6 @@ import platform
 import re
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import time

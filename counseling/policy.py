@@ -188,14 +188,10 @@ def record_access(user, counselee) -> RecordAccess:
     """
     assigned = is_assigned(user, counselee)
     emergency = None if assigned else emergency_access_to(user, counselee)
-    if has_role(user, Role.STUDENT):
-        read_contact = counselee.user_id == user.pk
-    else:
-        read_contact = assigned
     return RecordAccess(
         read_counseling_data=assigned or emergency is not None,
         write_counseling_data=assigned,
-        read_contact=read_contact,
+        read_contact=(counselee.user_id == user.pk if has_role(user, Role.STUDENT) else assigned),
         emergency_access=emergency,
     )
 
