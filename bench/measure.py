@@ -257,16 +257,25 @@ def _midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def booking_rush(port, *, students, log) -> dict:
+def booking_rush(port, *, students, concurrency=None, prefix="booking_rush", log) -> dict:
+    """`students` book at once; with `concurrency`, no more than that many at a time."""
     day, counselors, attempts = _prepare_rush(students)
     sessions = [(_session_for(student), path) for student, path in attempts]
-    log(f"booking rush: {len(sessions)} students, {len(counselors) * RUSH_SLOTS_EACH} slots")
-    barrier = threading.Barrier(len(sessions))
-    outcomes = []
+    concurrency = min(concurrency or len(sessions), len(sessions))
+    log(
+        f"{prefix}: {len(sessions)} students, {len(counselors) * RUSH_SLOTS_EACH} slots, "
+        f"{concurrency} at a time"
+    )
+    # The first `concurrency` clients connect, then all are released together.
+    ready, go, lock = [0], threading.Event(), threading.Lock()
 
     def book(session_key, path):
         client = Client(port, session_key)
-        barrier.wait()
+        with lock:
+            ready[0] += 1
+            if ready[0] == concurrency:
+                go.set()
+        go.wait()
         try:
             status, headers, _body, elapsed = client.post_form(path, {"topic": ""})
         except Exception as error:  # counted, not raised
@@ -279,7 +288,7 @@ def booking_rush(port, *, students, log) -> dict:
         return "error", elapsed, str(status)
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
         outcomes = list(pool.map(lambda a: book(*a), sessions))
     wall = time.perf_counter() - started
     times = [elapsed * 1000 for outcome, elapsed, _ in outcomes if outcome != "error"]
@@ -296,20 +305,21 @@ def booking_rush(port, *, students, log) -> dict:
         )
         double = cursor.fetchone()[0]
     result = {
-        "booking_rush_students": len(sessions),
-        "booking_rush_slots": len(counselors) * RUSH_SLOTS_EACH,
-        "booking_rush_bookings_made": made,
-        "booking_rush_booked_responses": sum(o == "booked" for o, _, _ in outcomes),
-        "booking_rush_refusals": sum(o == "refused" for o, _, _ in outcomes),
-        "booking_rush_errors": sum(o == "error" for o, _, _ in outcomes),
-        "booking_rush_double_bookings": double,
-        "booking_rush_p50_ms": round(statistics.median(times), 1) if times else None,
-        "booking_rush_p95_ms": round(_percentile(times, 0.95), 1) if times else None,
-        "booking_rush_seconds": round(wall, 2),
-        "booking_rush_throughput_rps": round(len(sessions) / wall, 1),
+        f"{prefix}_concurrency": concurrency,
+        f"{prefix}_students": len(sessions),
+        f"{prefix}_slots": len(counselors) * RUSH_SLOTS_EACH,
+        f"{prefix}_bookings_made": made,
+        f"{prefix}_booked_responses": sum(o == "booked" for o, _, _ in outcomes),
+        f"{prefix}_refusals": sum(o == "refused" for o, _, _ in outcomes),
+        f"{prefix}_errors": sum(o == "error" for o, _, _ in outcomes),
+        f"{prefix}_double_bookings": double,
+        f"{prefix}_p50_ms": round(statistics.median(times), 1) if times else None,
+        f"{prefix}_p95_ms": round(_percentile(times, 0.95), 1) if times else None,
+        f"{prefix}_seconds": round(wall, 2),
+        f"{prefix}_throughput_rps": round(len(sessions) / wall, 1),
     }
     errors = [detail for o, _, detail in outcomes if o == "error"][:3]
-    log(f"booking rush: {result}" + (f" first errors: {errors}" if errors else ""))
+    log(f"{prefix}: {result}" + (f" first errors: {errors}" if errors else ""))
     return result
 
 

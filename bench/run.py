@@ -190,6 +190,12 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=20, help="Requests per page per run.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
     parser.add_argument("--rush-students", type=int, default=1000)
+    parser.add_argument(
+        "--rush-concurrency",
+        type=int,
+        default=20,
+        help="Clients at a time in the second, bounded rush (the first sends all at once).",
+    )
     parser.add_argument("--reuse", action="store_true", help="Keep an already seeded database.")
     parser.add_argument("--seed-only", action="store_true", help="Prepare the database, stop.")
     parser.add_argument("--output", default=str(ROOT / "bench"))
@@ -218,6 +224,16 @@ def main(argv=None):
         log(f"gunicorn on 127.0.0.1:{port} with {args.workers} workers")
         results.update(measure.pages(port, runs=args.runs, requests=args.requests, log=log))
         results.update(measure.booking_rush(port, students=args.rush_students, log=log))
+        # The same rush with a bounded number of clients at a time, for comparison.
+        results.update(
+            measure.booking_rush(
+                port,
+                students=args.rush_students,
+                concurrency=args.rush_concurrency,
+                prefix="booking_rush_bounded",
+                log=log,
+            )
+        )
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
