@@ -68,6 +68,20 @@ def keyset_page(events, before: int | None):
     return rows, rows[-1].id if more else None
 
 
+def with_labels(events: list) -> list:
+    """Set `action_label` and `purpose_label` on each event of a page.
+
+    The labels are translated once per page: `get_action_display()` rebuilds the choices
+    and translates again for every row, a fifth of the page's time at fifty rows.
+    """
+    actions = {value: str(label) for value, label in AccessEvent.Action.choices}
+    purposes = {value: str(label) for value, label in AccessEvent.Purpose.choices}
+    for event in events:
+        event.action_label = actions.get(event.action, event.action)
+        event.purpose_label = purposes.get(event.purpose, event.purpose)
+    return events
+
+
 def daily_counts(events, filters: dict) -> list[dict]:
     """Events per local day over the filtered range (the last CHART_DAYS days by default),
     with bar geometry for a server-rendered SVG chart."""
