@@ -245,13 +245,14 @@ def main(argv=None):
 
     log("rotate_encryption_key")
     new_keys = [_fernet_key(), *state["keys"]]
+    # Saved first: an interrupted rotation leaves values under the new key, which a later
+    # --reuse run must be able to read.
+    state["keys"] = new_keys
+    (STATE / f"{args.database}.json").write_text(json.dumps(state))
     rotate_env = {**env, "FIELD_ENCRYPTION_KEY": ",".join(new_keys)}
     seconds, peak, _ = timed_command(rotate_env, "rotate_encryption_key", "-v0")
     results.update(rotate_seconds=round(seconds, 1), rotate_peak_mb=round(peak))
     results["rotated_values"] = measure.encrypted_values()
-    # The database is now under the new key: a later --reuse run must know it.
-    state["keys"] = new_keys
-    (STATE / f"{args.database}.json").write_text(json.dumps(state))
 
     results["bench_seconds"] = round(time.monotonic() - started)
     results["date"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")

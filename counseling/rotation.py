@@ -114,6 +114,9 @@ def _write(model, changes: list[tuple[object, dict[str, tuple[str, str]]]]) -> i
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for columns, params in by_columns.items():
+            if connection.vendor == "postgresql":
+                written += _write_in_one_statement(cursor, model, columns, params)
+                continue
             assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
             unchanged = " AND ".join(f"{quote(c)} = %s" for c in columns)
             # Only quoted table and column names from the models are interpolated.
@@ -124,3 +127,28 @@ def _write(model, changes: list[tuple[object, dict[str, tuple[str, str]]]]) -> i
             cursor.executemany(sql, params)
             written += max(cursor.rowcount, 0) * len(columns)
     return written
+
+
+def _write_in_one_statement(cursor, model, columns, params) -> int:
+    """The batch as one UPDATE ... FROM (VALUES ...): one statement instead of one per row.
+
+    At hundreds of thousands of rows the per-row statements, not the cryptography, were
+    most of the time. Each row is still updated only if it holds the old tokens.
+    """
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    n = len(columns)
+    new = [f"new{i}" for i in range(n)]
+    old = [f"old{i}" for i in range(n)]
+    row = "(" + ", ".join(["%s::text"] * n + ["%s"] + ["%s::text"] * n) + ")"
+    assignments = ", ".join(f"{quote(c)} = v.{new[i]}" for i, c in enumerate(columns))
+    unchanged = " AND ".join(f"t.{quote(c)} = v.{old[i]}" for i, c in enumerate(columns))
+    # Only quoted table and column names from the models are interpolated.
+    sql = (
+        f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
+        f"FROM (VALUES {', '.join([row] * len(params))}) "
+        f"AS v({', '.join(new)}, pk, {', '.join(old)}) "
+        f"WHERE t.{pk} = v.pk AND {unchanged}"
+    )
+    cursor.execute(sql, [value for values in params for value in values])
+    return max(cursor.rowcount, 0) * n

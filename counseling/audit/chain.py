@@ -107,3 +107,34 @@ def walk(rows: Iterator[tuple], start: tuple[int, str] | None = None) -> tuple[H
             return Head(count, id_ - 1, prev_hash), Break(id_, occurred_at, "has been altered")
         expected_id, prev_hash, count = id_ + 1, stored_hash, count + 1
     return Head(count, expected_id - 1, prev_hash), None
+
+
+def walk_canonical(
+    rows: Iterator[tuple], start: tuple[int, str] | None = None, recheck=None
+) -> tuple[Head, Break | None]:
+    """`walk` over rows of (id, occurred_at text, canonical prefix, prev_hash, hash).
+
+    The canonical prefix is an entry's canonical JSON up to, not including, the previous
+    hash (`[1,"2025-...",...,`), as the database writes it. An entry whose HMAC does not
+    match is handed to `recheck(id)`, which hashes it the ordinary way, so a difference in
+    how the database writes JSON can never pass for tampering.
+    """
+    key = _key()
+    expected_id, prev_hash = start or (1, GENESIS)
+    count = 0
+    digest, same = hmac.digest, hmac.compare_digest
+    for id_, occurred_at, prefix, stored_prev, stored_hash in rows:
+        if id_ != expected_id:
+            reason = (
+                f"entry #{expected_id} is missing" if id_ > expected_id else "entry out of order"
+            )
+            return Head(count, expected_id - 1, prev_hash), Break(id_, occurred_at, reason)
+        if stored_prev != prev_hash:
+            return Head(count, id_ - 1, prev_hash), Break(
+                id_, occurred_at, "does not follow the previous entry"
+            )
+        mac = digest(key, f'{prefix}"{stored_prev}"]'.encode(), "sha256").hex()
+        if not same(mac, stored_hash) and not (recheck is not None and recheck(id_)):
+            return Head(count, id_ - 1, prev_hash), Break(id_, occurred_at, "has been altered")
+        expected_id, prev_hash, count = id_ + 1, stored_hash, count + 1
+    return Head(count, expected_id - 1, prev_hash), None

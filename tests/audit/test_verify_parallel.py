@@ -48,3 +48,28 @@ def test_a_deletion_is_named_in_parallel_even_at_a_range_boundary(long_log, posi
     tamper("DELETE FROM audit_accessevent WHERE id = %s", [target])
     _head, broken = verification.verify(workers=2)
     assert broken.reason == f"entry #{target} is missing"
+
+
+def test_the_database_writes_the_canonical_json_as_python_does(siti, bu_rina):
+    from counseling.audit import chain, context
+
+    awkward = 'Mozilla "5.0" \\ tab\there\nnew line \x01 ünïcödé \u2013 日本 \u2028 /slash'
+    token = context._current.set(
+        context.RequestContext(ip_address="2001:db8::1", user_agent=awkward, request_id="r")
+    )
+    try:
+        event = log.record(log.Action.VIEW, actor=bu_rina, obj=siti.counselee)
+    finally:
+        context._current.reset(token)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {verification._CANONICAL_PREFIX_SQL} FROM audit_accessevent WHERE id = %s",
+            [event.id],
+        )
+        prefix = cursor.fetchone()[0]
+    event.refresh_from_db()
+    values = log.chained_values(event)
+    expected = chain._CANONICAL.encode(
+        [values[0], chain.canonical_time(values[1]), *values[2:], event.prev_hash]
+    )
+    assert f'{prefix}"{event.prev_hash}"]' == expected
