@@ -217,6 +217,7 @@ def main(argv=None):
 
     results = {"scale": args.scale, **measure.sizes()}
     results["seed_seconds"] = state.get("seed_seconds") if seed_seconds is None else seed_seconds
+    results["database_reused"] = seed_seconds is None
     results.update(measure.floors())
 
     gunicorn, port = start_gunicorn(env, args.workers)
