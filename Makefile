@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format migrations messages clean
+.PHONY: run test lint format migrations messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ messages: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## make bench: seed a dedicated PostgreSQL database (BENCH_SCALE, default 0.05) and measure
+BENCH_SCALE ?= 0.05
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench.run --scale $(BENCH_SCALE)

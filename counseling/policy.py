@@ -10,6 +10,7 @@ caseload; a student sees their own record and nothing about anyone else; an admi
 metadata and never content.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.utils import timezone
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import AccessEvent, EmergencyAccess
-from counseling.encryption import encrypted_paths
+from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions.models import CounselingSession, SessionNote
 
@@ -72,11 +73,19 @@ def can_audit(user) -> bool:
 
 
 def caseload_for(user):
-    """A counselor's active caseload (empty for everyone else)."""
+    """A counselor's active caseload (empty for everyone else).
+
+    Directory data only: the encrypted fields are deferred, so a list of a hundred
+    counselees decrypts nothing (and a record opened from it is logged on its own page).
+    """
     if not has_role(user, Role.COUNSELOR):
         return Counselee.objects.none()
     assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
-    return Counselee.objects.select_related("user").filter(pk__in=assigned)
+    return (
+        Counselee.objects.select_related("user")
+        .defer(*encrypted_field_names(Counselee))
+        .filter(pk__in=assigned)
+    )
 
 
 def active_emergency_accesses(user):
@@ -157,6 +166,34 @@ def access_basis(user, counselee) -> tuple[str, EmergencyAccess | None]:
     if has_role(user, Role.ADMIN):
         return Purpose.ADMINISTRATION, None
     return Purpose.NONE, None
+
+
+@dataclass(frozen=True)
+class RecordAccess:
+    """What one user may read and do on one counselee's record, decided together."""
+
+    read_counseling_data: bool
+    write_counseling_data: bool
+    read_contact: bool
+    emergency_access: EmergencyAccess | None
+
+
+def record_access(user, counselee) -> RecordAccess:
+    """The decisions of the record page at once, in at most two queries.
+
+    The same answers as `can_read_counseling_data`, `can_write_counseling_data`,
+    `can_read_contact` and `emergency_access_to`, which asked separately repeat the
+    caseload query for each. Emergency access is looked up only for a counselor who is
+    not on the case: the counselor on the case reads and writes by that right alone.
+    """
+    assigned = is_assigned(user, counselee)
+    emergency = None if assigned else emergency_access_to(user, counselee)
+    return RecordAccess(
+        read_counseling_data=assigned or emergency is not None,
+        write_counseling_data=assigned,
+        read_contact=(counselee.user_id == user.pk if has_role(user, Role.STUDENT) else assigned),
+        emergency_access=emergency,
+    )
 
 
 def can_read_counseling_data(user, counselee) -> bool:
@@ -292,8 +329,14 @@ def _readable_counselees(user, field="counselee_id"):
 
 
 def sessions_for(user):
-    """The counseling sessions `user` may open, with their counselee and counselor."""
-    sessions = CounselingSession.objects.select_related("counselee__user", "counselor")
+    """The counseling sessions `user` may open, with their counselee and counselor.
+
+    The counselee comes with directory data only (the encrypted fields deferred): session
+    pages show the student's name and class, and need not decrypt the record.
+    """
+    sessions = CounselingSession.objects.select_related("counselee__user", "counselor").defer(
+        *encrypted_paths(Counselee, "counselee")
+    )
     if not has_role(user, Role.COUNSELOR):
         return sessions.none()
     return sessions.filter(_readable_counselees(user))
@@ -301,7 +344,9 @@ def sessions_for(user):
 
 def notes_for(user):
     """The session notes `user` may read."""
-    notes = SessionNote.objects.select_related("session__counselee__user", "author")
+    notes = SessionNote.objects.select_related("session__counselee__user", "author").defer(
+        *encrypted_paths(Counselee, "session__counselee")
+    )
     if not has_role(user, Role.COUNSELOR):
         return notes.none()
     return notes.filter(_readable_counselees(user, "session__counselee_id"))

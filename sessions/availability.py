@@ -66,11 +66,25 @@ def _busy_ranges(counselor, start, end):
     return [*bookings, *sessions]
 
 
-def free_slots(counselor, *, now=None) -> list[Slot]:
-    """The counselor's bookable slots inside the booking window, in time order."""
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def free_slots(counselor, *, now=None, day=None) -> list[Slot]:
+    """The counselor's bookable slots inside the booking window, in time order.
+
+    With `day`, only that day's: what a booking computes while it holds the counselor's
+    lock, so the lock is held for one day's work instead of the whole window's.
+    """
     earliest, latest = booking_window(now)
     first_day = timezone.localtime(earliest).date()
     last_day = timezone.localtime(latest).date()
+    if day is not None:
+        first_day, last_day = max(first_day, day), min(last_day, day)
+        if first_day > last_day:
+            return []
+        earliest = max(earliest, _midnight(first_day))
+        latest = min(latest, _midnight(last_day + datetime.timedelta(days=1)))
     rules = list(AvailabilityRule.objects.filter(counselor=counselor))
     days_off = set(
         DayOff.objects.filter(counselor=counselor, date__range=(first_day, last_day)).values_list(
@@ -100,4 +114,5 @@ def free_slots(counselor, *, now=None) -> list[Slot]:
 
 
 def find_free_slot(counselor, start, **kwargs) -> Slot | None:
-    return next((s for s in free_slots(counselor, **kwargs) if s.start == start), None)
+    day = timezone.localtime(start).date()
+    return next((s for s in free_slots(counselor, day=day, **kwargs) if s.start == start), None)

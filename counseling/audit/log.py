@@ -75,9 +75,11 @@ def record(
         actor = None
     with transaction.atomic():
         _lock_chain()
-        last = AccessEvent.objects.order_by("-id").values_list("id", "hash").first()
-        last_id, prev_hash = last if last else (0, chain.GENESIS)
-        now = timezone.now()
+        last = AccessEvent.objects.order_by("-id").values_list("id", "hash", "occurred_at").first()
+        last_id, prev_hash, last_time = last if last else (0, chain.GENESIS, None)
+        # Never earlier than the entry before, even if the clock steps back: the log's
+        # order by id is then its order in time, which the date filters rely on.
+        now = max(timezone.now(), last_time) if last_time else timezone.now()
         event = AccessEvent(
             id=last_id + 1,
             occurred_at=now,

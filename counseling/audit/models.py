@@ -64,15 +64,26 @@ class AccessEvent(models.Model):
     # Assigned under a lock as the previous id + 1, so a missing entry leaves a gap.
     id = models.BigIntegerField(primary_key=True)
     occurred_at = models.DateTimeField(default=timezone.now)
+    # No single-column indexes on actor and counselee: the (actor, id) and (counselee, id)
+    # indexes below serve those lookups, and a second index tempted the planner into
+    # sorting every entry of a person instead of walking one page of the composite one.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     actor_role = models.CharField(max_length=16, blank=True)
     action = models.CharField(max_length=32, choices=Action.choices)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     counselee = models.ForeignKey(
-        "records.Counselee", null=True, on_delete=models.PROTECT, related_name="+"
+        "records.Counselee",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     purpose = models.CharField(max_length=16, choices=Purpose.choices, blank=True)
     emergency_access = models.ForeignKey(

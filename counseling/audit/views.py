@@ -63,7 +63,7 @@ def audit_log(request):
         "audit/log.html",
         {
             "form": form,
-            "events": rows,
+            "events": queries.with_labels(rows),
             "next_before": next_before,
             "is_first_page": before is None,
             "query": query.urlencode(),

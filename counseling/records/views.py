@@ -41,11 +41,13 @@ def counselee_detail(request, counselee):
         a.counselor
         for a in counselee.assignments.active().select_related("counselor").order_by("pk")
     ]
-    show_counseling_data = policy.can_read_counseling_data(request.user, counselee)
-    may_write = policy.can_write_counseling_data(request.user, counselee)
+    access = policy.record_access(request.user, counselee)
+    show_counseling_data = access.read_counseling_data
+    may_write = access.write_counseling_data
     sessions = None
     if show_counseling_data:
-        sessions = policy.sessions_for(request.user).filter(counselee=counselee)
+        # The list shows date, counselor and status: the encrypted place stays unread.
+        sessions = policy.sessions_for(request.user).filter(counselee=counselee).defer("place")
         sessions = sessions.order_by("-scheduled_start")[:SESSIONS_SHOWN]
     return render(
         request,
@@ -53,9 +55,9 @@ def counselee_detail(request, counselee):
         {
             "counselee": counselee,
             "counselors": counselors,
-            "show_contact": policy.can_read_contact(request.user, counselee),
+            "show_contact": access.read_contact,
             "show_counseling_data": show_counseling_data,
-            "emergency_access": policy.emergency_access_to(request.user, counselee),
+            "emergency_access": access.emergency_access,
             "can_write": may_write,
             "disclosures": policy.disclosures_for(request.user)
             .filter(counselee=counselee)

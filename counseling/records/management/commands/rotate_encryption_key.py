@@ -6,6 +6,7 @@ remove the older keys. It is safe to interrupt and to run again.
 """
 
 import functools
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +25,12 @@ class Command(BaseCommand):
             default=1000,
             help="Rows read and rewritten per transaction (default 1000).",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes that re-encrypt (default: one per core).",
+        )
 
     def handle(self, *args, batch_size, **options):
         self.verbosity = options["verbosity"]
@@ -36,7 +43,7 @@ class Command(BaseCommand):
         except keycheck.WrongEncryptionKey as error:
             raise CommandError(str(error)) from None
 
-        run = rotation.Rotation(keys, batch_size)
+        run = rotation.Rotation(keys, batch_size, workers=options["workers"])
         tallies = {}
         try:
             for model, names in rotation.encrypted_models():
@@ -52,6 +59,8 @@ class Command(BaseCommand):
                 f"Stopped: {error} That row was left untouched. Add the key it was written "
                 "with to FIELD_ENCRYPTION_KEY (after the newest) and run the command again."
             ) from None
+        finally:
+            run.close()
         self._record(tallies, stopped=False)
         self._summarise(tallies, len(keys))
 

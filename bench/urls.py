@@ -1,0 +1,12 @@
+from django.urls import path
+
+from bench import bare_views
+from counseling.urls import urlpatterns as amanah_urlpatterns
+
+urlpatterns = [
+    path("bench-bare/caseload/", bare_views.caseload),
+    path("bench-bare/records/<uuid:public_id>/", bare_views.counselee_detail),
+    path("bench-bare/sessions/<uuid:public_id>/", bare_views.session_detail),
+    path("bench-bare/audit/", bare_views.audit_log),
+    *amanah_urlpatterns,
+]

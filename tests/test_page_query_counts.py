@@ -1,0 +1,113 @@
+"""The pages measured by `make bench` run a fixed number of queries, whatever the data.
+
+Each page is loaded with a little data and again with more; the count must not move.
+The counts include the session, the user, the second factor and the access-log append.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from counseling.audit import log
+from sessions import services
+from tests.conftest import login, make_counselee, make_user
+
+# On PostgreSQL an access-log append takes an advisory lock first: one query more.
+LOCK = 1 if connection.vendor == "postgresql" else 0
+CASELOAD_QUERIES = 5
+RECORD_QUERIES = 13 + LOCK
+SESSION_QUERIES = 15 + LOCK
+# The NIS and actor filters look the person up first (the NIS once more for the log
+# entry); the chart, and the date filter, look up the first and last id of their period.
+AUDIT_QUERIES = {"nis": 13 + LOCK, "actor": 12 + LOCK, "date": 13 + LOCK}
+
+
+def add_students(counselor, admin, count, start):
+    from counseling.records import services as records_services
+
+    for n in range(start, start + count):
+        user = make_user(f"siswa{n}", f"Siswa {n}", "student")
+        records_services.assign(counselor, make_counselee(user, f"9{n:04d}"), by=admin)
+
+
+def add_session_with_notes(counselee, counselor, notes):
+    session = services.create_walk_in_session(counselee, by=counselor, place="Ruang BK")
+    services.start_session(session, by=counselor, limits_explained=True)
+    for n in range(notes):
+        note = services.write_note(session, by=counselor, presenting_concern=f"Catatan {n}")
+        if n % 2:
+            note = services.finalise_note(note, by=counselor)
+            services.add_addendum(note, by=counselor, body="Adendum")
+    return session
+
+
+def test_the_caseload_page_runs_the_same_queries_for_any_caseload(
+    client, bu_rina, siti, admin, django_assert_num_queries
+):
+    login(client, bu_rina)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        client.get(reverse("caseload"))
+    add_students(bu_rina, admin, 30, start=1)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        assert client.get(reverse("caseload")).status_code == 200
+
+
+def test_the_record_page_runs_the_same_queries_for_any_history(
+    client, bu_rina, siti, django_assert_num_queries
+):
+    counselee = siti.counselee
+    add_session_with_notes(counselee, bu_rina, 1)
+    url = reverse("counselee-detail", args=[counselee.public_id])
+    login(client, bu_rina)
+    client.get(url)
+    with django_assert_num_queries(RECORD_QUERIES):
+        client.get(url)
+    for _ in range(4):
+        add_session_with_notes(counselee, bu_rina, 2)
+    with django_assert_num_queries(RECORD_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+def test_the_session_page_runs_the_same_queries_for_any_number_of_notes(
+    client, bu_rina, siti, django_assert_num_queries
+):
+    few = add_session_with_notes(siti.counselee, bu_rina, 1)
+    many = add_session_with_notes(siti.counselee, bu_rina, 6)
+    login(client, bu_rina)
+    client.get(reverse("session-detail", args=[few.public_id]))
+    with django_assert_num_queries(SESSION_QUERIES):
+        client.get(reverse("session-detail", args=[few.public_id]))
+    with django_assert_num_queries(SESSION_QUERIES):
+        assert client.get(reverse("session-detail", args=[many.public_id])).status_code == 200
+
+
+@pytest.mark.parametrize("filter_by", ["nis", "actor", "date"])
+def test_the_filtered_access_log_runs_the_same_queries_for_any_log(
+    client, admin, bu_rina, siti, django_assert_num_queries, filter_by
+):
+    today = timezone.localdate().isoformat()
+    query = {
+        "nis": f"nis={siti.counselee.nis}",
+        "actor": f"actor={bu_rina.username}",
+        "date": f"date_from={today}&date_to={today}",
+    }[filter_by]
+    url = f"{reverse('audit-log')}?{query}"
+    login(client, admin)
+    client.get(url)
+    with django_assert_num_queries(AUDIT_QUERIES[filter_by]):
+        client.get(url)
+    for _ in range(60):
+        log.record(log.Action.VIEW, actor=bu_rina, obj=siti.counselee, counselee=siti.counselee)
+    with django_assert_num_queries(AUDIT_QUERIES[filter_by]):
+        assert client.get(url).status_code == 200
+
+
+def test_an_old_day_of_the_access_log_is_found(client, admin, bu_rina, siti):
+    log.record(log.Action.VIEW, actor=bu_rina, obj=siti.counselee, counselee=siti.counselee)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    login(client, admin)
+    response = client.get(f"{reverse('audit-log')}?date_from={yesterday}&date_to={yesterday}")
+    assert list(response.context["events"]) == []
