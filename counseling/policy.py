@@ -198,12 +198,12 @@ def record_access(user, counselee) -> RecordAccess:
 
 def can_read_counseling_data(user, counselee) -> bool:
     """Encrypted counseling content: the caseload's counselor, or one under emergency access."""
-    return is_assigned(user, counselee) or emergency_access_to(user, counselee) is not None
+    return record_access(user, counselee).read_counseling_data
 
 
 def can_write_counseling_data(user, counselee) -> bool:
     """Writing stays with the counselor on the case; emergency access is read-only."""
-    return is_assigned(user, counselee)
+    return record_access(user, counselee).write_counseling_data
 
 
 def can_request_emergency_access(user, counselee) -> bool:
@@ -216,9 +216,7 @@ def can_request_emergency_access(user, counselee) -> bool:
 
 def can_read_contact(user, counselee) -> bool:
     """Guardian contact details: the student's own data, and their counselor's."""
-    if has_role(user, Role.STUDENT):
-        return counselee.user_id == user.pk
-    return is_assigned(user, counselee)
+    return record_access(user, counselee).read_contact
 
 
 # Conflicts of interest
