@@ -58,7 +58,7 @@ def test_two_swapped_entries_are_caught_at_the_first(chain):
         "UPDATE audit_accessevent SET actor_role=%s, action=%s, object_type=%s, "
         "object_id=%s, prev_hash=%s, hash=%s WHERE id=%s"
     )
-    # Through a placeholder hash, since hashes are unique.
+    # Through a placeholder hash: the swap is done one row at a time.
     tamper(swap, [*rows[second][:-1], "swap", first])
     tamper(swap, [*rows[first], second])
     tamper("UPDATE audit_accessevent SET hash=%s WHERE id=%s", [rows[second][-1], first])
