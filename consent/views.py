@@ -119,7 +119,7 @@ def end_counseling(request):
 
 @require_POST
 @shows_confidential(policy.get_counselee_for_writing)
-def close_case(request, counselee):
+def close_case(request, counselee, _access):
     try:
         services.close_case(counselee, by=request.user)
     except ValidationError as error:
@@ -134,7 +134,7 @@ def close_case(request, counselee):
 )
 @require_http_methods(["GET", "POST"])
 @shows_confidential(policy.get_counselee_for_writing)
-def disclosure_create(request, counselee):
+def disclosure_create(request, counselee, _access):
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,8 +149,8 @@ def disclosure_create(request, counselee):
 
 @require_GET
 @shows_confidential(policy.get_disclosure_for)
-def disclosure_detail(request, disclosure):
-    may_write = policy.can_write_counseling_data(request.user, disclosure.counselee)
+def disclosure_detail(request, disclosure, access):
+    may_write = access.write_counseling_data
     return render(
         request,
         "consent/disclosure_detail.html",

@@ -152,26 +152,11 @@ def emergency_access_to(user, counselee) -> EmergencyAccess | None:
     return grants.order_by("-expires_at").first()
 
 
-def access_basis(user, counselee) -> tuple[str, EmergencyAccess | None]:
-    """Why `user` may open `counselee`'s record: the purpose logged with each view."""
-    if has_role(user, Role.STUDENT) and counselee.user_id == user.pk:
-        return Purpose.OWN, None
-    if is_assigned(user, counselee):
-        return Purpose.CASELOAD, None
-    access = emergency_access_to(user, counselee)
-    if access is not None:
-        return Purpose.EMERGENCY, access
-    if has_role(user, Role.COUNSELOR) and counselee.bookings.filter(counselor=user).exists():
-        return Purpose.BOOKING, None
-    if has_role(user, Role.ADMIN):
-        return Purpose.ADMINISTRATION, None
-    return Purpose.NONE, None
-
-
 @dataclass(frozen=True)
 class RecordAccess:
-    """What one user may read and do on one counselee's record, decided together."""
+    """What one user may read and do on one counselee's record, and on what basis."""
 
+    purpose: str
     read_counseling_data: bool
     write_counseling_data: bool
     read_contact: bool
@@ -179,19 +164,32 @@ class RecordAccess:
 
 
 def record_access(user, counselee) -> RecordAccess:
-    """The decisions of the record page at once, in at most two queries.
+    """The decisions about one record at once: one query for the counselor on the case.
 
-    The same answers as `can_read_counseling_data`, `can_write_counseling_data`,
-    `can_read_contact` and `emergency_access_to`, which asked separately repeat the
-    caseload query for each. Emergency access is looked up only for a counselor who is
-    not on the case: the counselor on the case reads and writes by that right alone.
+    `@shows_confidential` asks once per page and hands the answer to the view, which
+    then needs no second look at the caseload. Emergency access is looked up only for a
+    counselor who is not on the case, and bookings only for one without either.
     """
-    assigned = is_assigned(user, counselee)
-    emergency = None if assigned else emergency_access_to(user, counselee)
+    own = has_role(user, Role.STUDENT) and counselee.user_id == user.pk
+    assigned = not own and is_assigned(user, counselee)
+    emergency = None if own or assigned else emergency_access_to(user, counselee)
+    if own:
+        purpose = Purpose.OWN
+    elif assigned:
+        purpose = Purpose.CASELOAD
+    elif emergency is not None:
+        purpose = Purpose.EMERGENCY
+    elif has_role(user, Role.COUNSELOR) and counselee.bookings.filter(counselor=user).exists():
+        purpose = Purpose.BOOKING
+    elif has_role(user, Role.ADMIN):
+        purpose = Purpose.ADMINISTRATION
+    else:
+        purpose = Purpose.NONE
     return RecordAccess(
+        purpose=purpose,
         read_counseling_data=assigned or emergency is not None,
         write_counseling_data=assigned,
-        read_contact=(counselee.user_id == user.pk if has_role(user, Role.STUDENT) else assigned),
+        read_contact=own or assigned,
         emergency_access=emergency,
     )
 

@@ -150,7 +150,7 @@ def my_bookings(request):
 
 @require_GET
 @shows_confidential(policy.get_booking_for)
-def booking_detail(request, booking):
+def booking_detail(request, booking, _access):
     """The booking with its topic: for the student who made it and the counselor booked."""
     is_counselor = request.user.pk == booking.counselor_id
     return render(

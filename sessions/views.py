@@ -46,8 +46,8 @@ def _note_entries(user, session, may_write):
 
 @require_GET
 @shows_confidential(policy.get_session_for)
-def session_detail(request, session):
-    may_write = policy.can_write_counseling_data(request.user, session.counselee)
+def session_detail(request, session, access):
+    may_write = access.write_counseling_data
     start_from, _started = services.TRANSITIONS["start"]
     complete_from, _completed = services.TRANSITIONS["complete"]
     no_show_from, _no_show = services.TRANSITIONS["no_show"]
@@ -69,9 +69,7 @@ def session_detail(request, session):
             "note_form": NoteForm()
             if may_write and session.status in services.NOTE_STATUSES
             else None,
-            "emergency_access": None
-            if may_write
-            else policy.emergency_access_to(request.user, session.counselee),
+            "emergency_access": access.emergency_access,
         },
     )
 

@@ -16,10 +16,11 @@ def shows_confidential(getter, *, action=log.Action.VIEW):
 
     `getter(user, public_id)` returns the object or raises `Http404` (and logs the
     denial). The view receives the object instead of the id, so it cannot show the
-    object without the access log knowing:
+    object without the access log knowing, and with it the policy's decisions about the
+    record (`policy.RecordAccess`), asked once for both the log and the page:
 
         @shows_confidential(policy.get_counselee_for)
-        def counselee_detail(request, counselee): ...
+        def counselee_detail(request, counselee, access): ...
     """
 
     def decorator(view):
@@ -27,16 +28,16 @@ def shows_confidential(getter, *, action=log.Action.VIEW):
         def wrapper(request, public_id, *args, **kwargs):
             obj = getter(request.user, public_id)
             counselee = counselee_of(obj)
-            purpose, emergency_access = policy.access_basis(request.user, counselee)
+            access = policy.record_access(request.user, counselee)
             log.record(
                 action,
                 actor=request.user,
                 obj=obj,
                 counselee=counselee,
-                purpose=purpose,
-                emergency_access=emergency_access,
+                purpose=access.purpose,
+                emergency_access=access.emergency_access,
             )
-            return view(request, obj, *args, **kwargs)
+            return view(request, obj, access, *args, **kwargs)
 
         return wrapper
 

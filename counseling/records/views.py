@@ -36,12 +36,11 @@ def caseload(request):
 
 @require_GET
 @shows_confidential(policy.get_counselee_for)
-def counselee_detail(request, counselee):
+def counselee_detail(request, counselee, access):
     counselors = [
         a.counselor
         for a in counselee.assignments.active().select_related("counselor").order_by("pk")
     ]
-    access = policy.record_access(request.user, counselee)
     show_counseling_data = access.read_counseling_data
     may_write = access.write_counseling_data
     sessions = None
