@@ -10,11 +10,13 @@ caseload; a student sees their own record and nothing about anyone else; an admi
 metadata and never content.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -102,29 +104,46 @@ def counselees_for(user):
     if has_role(user, Role.STUDENT):
         return records.filter(user=user)
     if has_role(user, Role.COUNSELOR):
-        assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
-        emergency = active_emergency_accesses(user).values("counselee_id")
-        return records.filter(Q(pk__in=assigned) | Q(pk__in=emergency))
+        return records.filter(_readable_counselees(user, "pk"))
     if has_role(user, Role.ADMIN):
         return records
     return records.none()
 
 
-def get_counselee_for(user, public_id) -> Counselee:
-    """The counselee with `public_id` if `user` may open the record, else `Http404`.
-
-    A refusal is recorded in the access log against the counselee it was aimed at.
-    """
+def _by_public_id(queryset, public_id):
+    """The row with `public_id`, or None for no such row and for a malformed id alike."""
     try:
-        if has_role(user, Role.STUDENT, Role.COUNSELOR):
-            return counselees_for(user).get(public_id=public_id)
-    except (Counselee.DoesNotExist, ValidationError):
-        pass
-    try:
-        target = Counselee.objects.filter(public_id=public_id).first()
+        return queryset.filter(public_id=public_id).first()
     except ValidationError:
-        target = None
-    deny(user, object_type="records.counselee", object_id=str(public_id), counselee=target)
+        return None
+
+
+def _get_readable(user, queryset, public_id, counselee_of, *, own=False):
+    """The object with `public_id` if `user` may read its counselee's record, else `Http404`.
+
+    Single objects are fetched by id and then decided on by `record_access`, the same
+    decision `counselees_for` and `sessions_for` make in SQL for lists. A refusal is
+    recorded against the counselee the attempt was aimed at. `own`: a student may open
+    their own (the record itself, not the counselor's notes).
+    """
+    obj = _by_public_id(queryset, public_id)
+    if obj is not None:
+        access = record_access(user, counselee_of(obj))
+        if access.read_counseling_data or (own and access.purpose == Purpose.OWN):
+            return obj
+    deny(
+        user,
+        object_type=queryset.model._meta.label_lower,
+        object_id=str(public_id),
+        counselee=counselee_of(obj) if obj is not None else None,
+    )
+
+
+def get_counselee_for(user, public_id) -> Counselee:
+    """The counselee with `public_id` if `user` may open the record, else `Http404`:
+    their own for a student; on the caseload or under emergency access for a counselor."""
+    records = Counselee.objects.select_related("user")
+    return _get_readable(user, records, public_id, lambda counselee: counselee, own=True)
 
 
 def find_student_by_nis(user, nis: str) -> Counselee | None:
@@ -163,6 +182,25 @@ class RecordAccess:
     emergency_access: EmergencyAccess | None
 
 
+# Decisions already made inside `one_decision_per_record()`, by (user, counselee).
+_decided: ContextVar[dict | None] = ContextVar("amanah_policy_decided", default=None)
+
+
+@contextmanager
+def one_decision_per_record():
+    """Within the block, `record_access` decides each (user, counselee) once.
+
+    A confidential page's getter and its access-log entry ask the same question; the
+    block spans those reads only and ends before the view changes anything, so a
+    decision is never reused after an assignment could have changed.
+    """
+    token = _decided.set({})
+    try:
+        yield
+    finally:
+        _decided.reset(token)
+
+
 def record_access(user, counselee) -> RecordAccess:
     """The decisions about one record at once: one query for the counselor on the case.
 
@@ -170,6 +208,17 @@ def record_access(user, counselee) -> RecordAccess:
     then needs no second look at the caseload. Emergency access is looked up only for a
     counselor who is not on the case, and bookings only for one without either.
     """
+    decided = _decided.get()
+    key = (user.pk, counselee.pk)
+    if decided is not None and key in decided:
+        return decided[key]
+    access = _decide(user, counselee)
+    if decided is not None:
+        decided[key] = access
+    return access
+
+
+def _decide(user, counselee) -> RecordAccess:
     own = has_role(user, Role.STUDENT) and counselee.user_id == user.pk
     assigned = not own and is_assigned(user, counselee)
     emergency = None if own or assigned else emergency_access_to(user, counselee)
@@ -290,23 +339,30 @@ def disclosures_for(user):
 
     disclosures = Disclosure.objects.select_related("counselor", "counselee__user")
     if has_role(user, Role.COUNSELOR):
-        assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
-        emergency = active_emergency_accesses(user).values("counselee_id")
-        return disclosures.filter(Q(counselee__in=assigned) | Q(counselee__in=emergency))
+        return disclosures.filter(_readable_counselees(user))
     if has_role(user, Role.STUDENT):
         return disclosures.filter(counselee__user=user, student_informed=True)
     return disclosures.none()
 
 
 def get_disclosure_for(user, public_id):
+    """A disclosure, for a counselor who may read its counselee's record (the student
+    reads theirs in the register, not here)."""
     from consent.models import Disclosure
 
-    try:
-        if has_role(user, Role.COUNSELOR):
-            return disclosures_for(user).get(public_id=public_id)
-    except (Disclosure.DoesNotExist, ValidationError):
-        pass
-    deny(user, object_type="consent.disclosure", object_id=str(public_id))
+    disclosures = Disclosure.objects.select_related("counselor", "counselee__user")
+    return _get_readable(user, disclosures, public_id, lambda disclosure: disclosure.counselee)
+
+
+def disclosures_on_record(counselee, access: RecordAccess):
+    """The disclosures listed on `counselee`'s record page, given the page's `access`."""
+    from consent.models import Disclosure
+
+    if not access.read_counseling_data:
+        return Disclosure.objects.none()
+    # Date, reason and whether the student was told: the encrypted details stay unread.
+    disclosures = Disclosure.objects.filter(counselee=counselee).select_related("counselor")
+    return disclosures.defer(*encrypted_field_names(Disclosure))
 
 
 # Sessions and notes
@@ -318,10 +374,15 @@ def get_disclosure_for(user, public_id):
 
 
 def _readable_counselees(user, field="counselee_id"):
-    """A filter on `field`: the counselees whose counseling content `user` may read."""
-    assigned = CaseAssignment.objects.active().filter(counselor=user).values("counselee_id")
-    emergency = active_emergency_accesses(user).values("counselee_id")
-    return Q(**{f"{field}__in": assigned}) | Q(**{f"{field}__in": emergency})
+    """A filter on `field`: the counselees whose counseling content `user` may read.
+
+    Each row is checked with two index probes (the one active assignment of the pair, an
+    unexpired emergency access): pages filter to one counselee, and an `IN` over the
+    whole caseload read every assignment of the counselor for each query.
+    """
+    assigned = CaseAssignment.objects.active().filter(counselor=user, counselee=OuterRef(field))
+    emergency = active_emergency_accesses(user).filter(counselee=OuterRef(field))
+    return Exists(assigned) | Exists(emergency)
 
 
 def sessions_for(user):
@@ -348,35 +409,35 @@ def notes_for(user):
     return notes.filter(_readable_counselees(user, "session__counselee_id"))
 
 
-def _deny_by_public_id(user, model, public_id, counselee_of):
-    try:
-        target = model.objects.filter(public_id=public_id).first()
-    except ValidationError:
-        target = None
-    deny(
-        user,
-        object_type=model._meta.label_lower,
-        object_id=str(public_id),
-        counselee=counselee_of(target) if target is not None else None,
-    )
-
-
 def get_session_for(user, public_id) -> CounselingSession:
     """The session with `public_id` if `user` may read it, else `Http404` (logged)."""
-    try:
-        return sessions_for(user).get(public_id=public_id)
-    except (CounselingSession.DoesNotExist, ValidationError):
-        pass
-    _deny_by_public_id(user, CounselingSession, public_id, lambda s: s.counselee)
+    sessions = CounselingSession.objects.select_related("counselee__user", "counselor").defer(
+        *encrypted_paths(Counselee, "counselee")
+    )
+    return _get_readable(user, sessions, public_id, lambda session: session.counselee)
 
 
 def get_note_for(user, public_id) -> SessionNote:
     """The note with `public_id` if `user` may read it, else `Http404` (logged)."""
-    try:
-        return notes_for(user).get(public_id=public_id)
-    except (SessionNote.DoesNotExist, ValidationError):
-        pass
-    _deny_by_public_id(user, SessionNote, public_id, lambda n: n.session.counselee)
+    notes = SessionNote.objects.select_related("session__counselee__user", "author").defer(
+        *encrypted_paths(Counselee, "session__counselee")
+    )
+    return _get_readable(user, notes, public_id, lambda note: note.session.counselee)
+
+
+def sessions_on_record(counselee, access: RecordAccess):
+    """The sessions listed on `counselee`'s record page, given the page's `access`.
+
+    The page has already asked `record_access`; this needs no second look at the
+    caseload. Date, counselor and status only: the encrypted place stays unread.
+    """
+    if not access.read_counseling_data:
+        return CounselingSession.objects.none()
+    return (
+        CounselingSession.objects.filter(counselee=counselee)
+        .select_related("counselor")
+        .defer(*encrypted_field_names(CounselingSession))
+    )
 
 
 def get_counselee_for_writing(user, public_id) -> Counselee:

@@ -43,11 +43,8 @@ def counselee_detail(request, counselee, access):
     ]
     show_counseling_data = access.read_counseling_data
     may_write = access.write_counseling_data
-    sessions = None
-    if show_counseling_data:
-        # The list shows date, counselor and status: the encrypted place stays unread.
-        sessions = policy.sessions_for(request.user).filter(counselee=counselee).defer("place")
-        sessions = sessions.order_by("-scheduled_start")[:SESSIONS_SHOWN]
+    sessions = policy.sessions_on_record(counselee, access).order_by("-scheduled_start")
+    disclosures = policy.disclosures_on_record(counselee, access).order_by("-disclosed_at")
     return render(
         request,
         "records/counselee_detail.html",
@@ -58,10 +55,8 @@ def counselee_detail(request, counselee, access):
             "show_counseling_data": show_counseling_data,
             "emergency_access": access.emergency_access,
             "can_write": may_write,
-            "disclosures": policy.disclosures_for(request.user)
-            .filter(counselee=counselee)
-            .order_by("-disclosed_at"),
-            "sessions": sessions,
+            "disclosures": disclosures,
+            "sessions": sessions[:SESSIONS_SHOWN],
             "walk_in_form": WalkInSessionForm() if may_write else None,
         },
     )
