@@ -31,6 +31,25 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
 
 
+def _head():
+    """(id, hash, time) of the last entry, or None.
+
+    Every confidential page reads it, so in plain SQL: building the ORM query cost more
+    than the index lookup it asks for.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, hash, occurred_at FROM audit_accessevent ORDER BY id DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    id_, hash_, occurred_at = row
+    if timezone.is_naive(occurred_at):  # SQLite hands back UTC without the offset
+        occurred_at = occurred_at.replace(tzinfo=datetime.UTC)
+    return id_, hash_, occurred_at
+
+
 def is_after_hours(moment: datetime.datetime) -> bool:
     local = timezone.localtime(moment)
     start, end = settings.AMANAH_SCHOOL_HOURS
@@ -75,7 +94,7 @@ def record(
         actor = None
     with transaction.atomic():
         _lock_chain()
-        last = AccessEvent.objects.order_by("-id").values_list("id", "hash", "occurred_at").first()
+        last = _head()
         last_id, prev_hash, last_time = last if last else (0, chain.GENESIS, None)
         # Never earlier than the entry before, even if the clock steps back: the log's
         # order by id is then its order in time, which the date filters rely on.
