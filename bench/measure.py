@@ -29,7 +29,9 @@ from sessions.models import AvailabilityRule, Booking, CounselingSession, Sessio
 
 RUSH_COUNSELORS = 10
 RUSH_SLOTS_EACH = 10
-WARM_UP = 3
+# Requests per page per gunicorn worker before measuring: each worker compiles its
+# templates and fills its caches on its first requests.
+WARM_UP_PER_WORKER = 3
 
 
 def sizes() -> dict:
@@ -118,27 +120,40 @@ def _percentile(values, fraction):
     return ordered[index]
 
 
-def _measure_page(client, path, runs, requests):
-    """(p50 ms, p95 ms, queries): medians over `runs` runs of `requests` requests each."""
-    for _ in range(WARM_UP):
-        status, headers, _body, _ = client.request("GET", path)
-        if status != 200:
-            raise SystemExit(f"GET {path} answered {status}")
-    p50s, p95s, queries = [], [], set()
+def _get(client, path):
+    status, headers, _body, elapsed = client.request("GET", path)
+    if status != 200:
+        raise SystemExit(f"GET {path} answered {status}")
+    return elapsed * 1000, int(headers[HEADER])
+
+
+def _measure_pair(client, path, bare_path, *, runs, requests, warm_up):
+    """((p50, p95, queries) of `path`, the same of `bare_path`), medians over `runs` runs.
+
+    The page and its bare twin are requested in turn, so that whatever else the machine
+    is doing slows both alike and their ratio stays steady.
+    """
+    for _ in range(warm_up):
+        _get(client, path)
+        _get(client, bare_path)
+    figures = {path: ([], [], set()), bare_path: ([], [], set())}
     for _ in range(runs):
-        times = []
+        times = {path: [], bare_path: []}
         for _ in range(requests):
-            status, headers, _body, elapsed = client.request("GET", path)
-            if status != 200:
-                raise SystemExit(f"GET {path} answered {status}")
-            times.append(elapsed * 1000)
-            queries.add(int(headers[HEADER]))
-        p50s.append(statistics.median(times))
-        p95s.append(_percentile(times, 0.95))
-    return round(statistics.median(p50s), 1), round(statistics.median(p95s), 1), max(queries)
+            for each in (path, bare_path):
+                elapsed, queries = _get(client, each)
+                times[each].append(elapsed)
+                figures[each][2].add(queries)
+        for each, (p50s, p95s, _queries) in figures.items():
+            p50s.append(statistics.median(times[each]))
+            p95s.append(_percentile(times[each], 0.95))
+    return tuple(
+        (round(statistics.median(p50s), 1), round(statistics.median(p95s), 1), max(queries))
+        for p50s, p95s, queries in figures.values()
+    )
 
 
-def pages(port, *, runs, requests, log) -> dict:
+def pages(port, *, runs, requests, workers, log) -> dict:
     targets = _targets()
     counselor = Client(port, _session_for(targets["counselor"]))
     admin = Client(port, _session_for(targets["admin"]))
@@ -176,8 +191,14 @@ def pages(port, *, runs, requests, log) -> dict:
     }
     results, ratios = {}, {}
     for name, (client, path, bare_path) in measured.items():
-        p50, p95, queries = _measure_page(client, path, runs, requests)
-        bare_p50, bare_p95, bare_queries = _measure_page(client, bare_path, runs, requests)
+        (p50, p95, queries), (bare_p50, bare_p95, bare_queries) = _measure_pair(
+            client,
+            path,
+            bare_path,
+            runs=runs,
+            requests=requests,
+            warm_up=WARM_UP_PER_WORKER * workers,
+        )
         log(
             f"{name}: p50 {p50} ms, p95 {p95} ms, {queries} queries; "
             f"bare p50 {bare_p50} ms, {bare_queries} queries"

@@ -223,7 +223,11 @@ def main(argv=None):
     gunicorn, port = start_gunicorn(env, args.workers)
     try:
         log(f"gunicorn on 127.0.0.1:{port} with {args.workers} workers")
-        results.update(measure.pages(port, runs=args.runs, requests=args.requests, log=log))
+        results.update(
+            measure.pages(
+                port, runs=args.runs, requests=args.requests, workers=args.workers, log=log
+            )
+        )
         results.update(measure.booking_rush(port, students=args.rush_students, log=log))
         # The same rush with a bounded number of clients at a time, for comparison.
         results.update(
