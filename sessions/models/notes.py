@@ -80,6 +80,13 @@ class CounselingSession(models.Model):
         indexes = [
             models.Index(fields=["counselee", "scheduled_start"], name="session_counselee_start"),
             models.Index(fields=["counselor", "scheduled_start"], name="session_counselor_start"),
+            # The sessions that hold a counselor's time (sessions.availability): a few
+            # upcoming ones among years of history, read on every booking.
+            models.Index(
+                fields=["counselor", "scheduled_start"],
+                condition=Q(status__in=["scheduled", "in_progress"]),
+                name="session_counselor_busy",
+            ),
         ]
 
     def __str__(self):
