@@ -6,6 +6,7 @@ write a note call it, so no path around the pages can skip it.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,21 +27,22 @@ def current_document() -> ConsentDocument | None:
 
 
 def valid_acknowledgement(student) -> ConsentAcknowledgement | None:
-    """The student's acknowledgement of the current version, unless withdrawn since."""
-    document = current_document()
-    if document is None:
-        return None
-    acknowledgement = (
-        ConsentAcknowledgement.objects.filter(student=student, document=document)
+    """The student's acknowledgement of the current version, unless withdrawn since.
+
+    One query: the gate runs on every session page and every booking.
+    """
+    current = ConsentDocument.objects.filter(published_at__isnull=False).order_by("-version")
+    withdrawn_since = ConsentWithdrawal.objects.filter(
+        student=student, withdrawn_at__gte=OuterRef("acknowledged_at")
+    )
+    return (
+        ConsentAcknowledgement.objects.filter(
+            student=student, document=Subquery(current.values("pk")[:1])
+        )
+        .exclude(Exists(withdrawn_since))
         .order_by("-acknowledged_at")
         .first()
     )
-    if acknowledgement is None:
-        return None
-    withdrawn = ConsentWithdrawal.objects.filter(
-        student=student, withdrawn_at__gte=acknowledgement.acknowledged_at
-    ).exists()
-    return None if withdrawn else acknowledgement
 
 
 def has_valid_consent(student) -> bool:

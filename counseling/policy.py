@@ -505,18 +505,21 @@ def get_note_for_addendum(user, public_id) -> SessionNote:
 
 def bookable_counselors_for(user):
     """The counselors a student may book: their assigned counselor(s), or any counselor
-    while they have none; never one who declared a conflict of interest with them."""
+    while they have none; never one who declared a conflict of interest with them.
+
+    One query, without looking the student's record up first: it runs on every booking.
+    """
     if not has_role(user, Role.STUDENT):
         return User.objects.none()
-    counselors = User.objects.filter(role=Role.COUNSELOR, is_active=True)
-    counselee = Counselee.objects.filter(user=user).first()
-    if counselee is None:
-        return counselors.none()
-    assigned = CaseAssignment.objects.active().filter(counselee=counselee)
-    if assigned.exists():
-        counselors = counselors.filter(pk__in=assigned.values("counselor_id"))
-    conflicted = ConflictOfInterest.objects.filter(counselee=counselee).values("counselor_id")
-    return counselors.exclude(pk__in=conflicted).order_by("full_name")
+    assigned = CaseAssignment.objects.active().filter(counselee__user=user)
+    conflicted = ConflictOfInterest.objects.filter(counselee__user=user, counselor=OuterRef("pk"))
+    return (
+        User.objects.filter(role=Role.COUNSELOR, is_active=True)
+        .filter(Exists(Counselee.objects.filter(user=user)))
+        .filter(~Exists(assigned) | Exists(assigned.filter(counselor=OuterRef("pk"))))
+        .exclude(Exists(conflicted))
+        .order_by("full_name")
+    )
 
 
 def can_book(user, counselor) -> bool:
