@@ -17,10 +17,15 @@ from sessions.models import Booking
 from tests.conftest import make_counselee, make_user
 from tests.sessions.booking_helpers import at, open_hours, tomorrow
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the race and the exclusion constraint are PostgreSQL's; CI runs them there",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the race and the exclusion constraint are PostgreSQL's; CI runs them there",
+    ),
+    # Each race opens one connection per student: run them on one worker, one after the
+    # other, or two at once exceed PostgreSQL's 100 connections.
+    pytest.mark.xdist_group("races"),
+]
 
 RACERS = 50
 
