@@ -9,13 +9,18 @@ between a real page and its bare twin is what encryption, policy and audit cost.
 Served only by `bench.settings`; never part of Amanah's own URLconf.
 """
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from consent import services as consent_services
 from consent.models import Disclosure
+from counseling.accounts.models import User
 from counseling.audit import queries
 from counseling.audit.forms import AuditFilterForm
 from counseling.audit.models import AccessEvent, EmergencyAccess
@@ -23,9 +28,9 @@ from counseling.encryption import encrypted_field_names, encrypted_paths, raw
 from counseling.records.forms import CaseloadSearchForm
 from counseling.records.models import CaseAssignment, Counselee
 from counseling.records.views import CASELOAD_PAGE_SIZE, SESSIONS_SHOWN
-from sessions import services
+from sessions import availability, services
 from sessions.forms import AddendumForm, NoteForm, WalkInSessionForm
-from sessions.models import CounselingSession, NoteAddendum, SessionNote
+from sessions.models import Booking, CounselingSession, NoteAddendum, SessionNote
 
 
 def _tokens(queryset):
@@ -169,3 +174,43 @@ def audit_log(request):
             "chart": queries.daily_counts(events, filters),
         },
     )
+
+
+@require_POST
+def nothing(request):
+    """Answers a signed-in POST and does nothing else: the floor under any request."""
+    return HttpResponseRedirect("/book/")
+
+
+@require_POST
+def book(request, username, slot_key):
+    """A booking request without policy, consent, access log or outbox: the rush's floor.
+
+    The same free-slot check before and under the counselor's lock, the same insert and
+    the same redirects and messages as `sessions.booking_views.confirm_slot`.
+    """
+    counselor = get_object_or_404(User, username=username, role=User.Role.COUNSELOR)
+    start = availability.parse_key(slot_key)
+    taken = redirect("book-slots", username=username)
+    if availability.find_free_slot(counselor, start) is None:
+        messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
+        return taken
+    counselee = Counselee.objects.only("pk").get(user=request.user)
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=counselor.pk)
+        slot = availability.find_free_slot(counselor, start)
+        if slot is None:
+            messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
+            return taken
+        booking = Booking.objects.create(
+            counselee=counselee,
+            counselor=counselor,
+            start=slot.start,
+            end=slot.end,
+            mode=slot.mode,
+            place=slot.place,
+        )
+    messages.success(
+        request, _("Permintaanmu terkirim. Kamu akan diberi tahu setelah guru BK mengonfirmasi.")
+    )
+    return redirect("booking-detail", public_id=booking.public_id)

@@ -278,9 +278,19 @@ def _midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def booking_rush(port, *, students, concurrency=None, prefix="booking_rush", log) -> dict:
-    """`students` book at once; with `concurrency`, no more than that many at a time."""
+def booking_rush(
+    port, *, students, concurrency=None, prefix="booking_rush", floor=None, log
+) -> dict:
+    """`students` book at once; with `concurrency`, no more than that many at a time.
+
+    `floor`: "bare" sends the rush to the bare booking view (`bench.bare_views.book`);
+    "nothing" to a view that only answers, the floor of any signed-in request.
+    """
     day, counselors, attempts = _prepare_rush(students)
+    if floor == "bare":
+        attempts = [(student, "/bench-bare" + path) for student, path in attempts]
+    elif floor == "nothing":
+        attempts = [(student, "/bench-bare/nothing/") for student, _path in attempts]
     sessions = [(_session_for(student), path) for student, path in attempts]
     concurrency = min(concurrency or len(sessions), len(sessions))
     log(

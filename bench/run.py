@@ -239,6 +239,18 @@ def main(argv=None):
                 log=log,
             )
         )
+        # The first rush again through a booking view with no confidentiality layer, and
+        # through a view that does nothing at all: the floors under its p95.
+        for floor in ("bare", "nothing"):
+            results.update(
+                measure.booking_rush(
+                    port,
+                    students=args.rush_students,
+                    prefix=f"booking_rush_{floor}",
+                    floor=floor,
+                    log=log,
+                )
+            )
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
