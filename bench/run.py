@@ -187,7 +187,7 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 0.05)))
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "amanah_bench"))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=20, help="Requests per page per run.")
+    parser.add_argument("--requests", type=int, default=50, help="Requests per page per run.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
     parser.add_argument("--rush-students", type=int, default=1000)
     parser.add_argument(
