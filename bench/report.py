@@ -47,7 +47,7 @@ def markdown(results, budgets) -> str:
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
         f"PostgreSQL {m['postgresql']}. Load average when the run began: "
-        f"{m['load_average_at_start']:.1f} (other jobs shared the machine).",
+        f"{m['load_average_at_start']:.1f}.",
         f"- Data: {_fmt(results['students'])} students, {_fmt(results['counselors'])} "
         f"counselors, {_fmt(results['session_notes'])} session notes, "
         f"{_fmt(results['audit_events'])} access-log entries "
@@ -66,6 +66,8 @@ def markdown(results, budgets) -> str:
     ]
     for budget in budgets:
         value = results.get(budget.key)
+        if budget.key.endswith("_ratio") and value is not None:
+            value = f"{value:.2f}"
         unit = " ms" if budget.key.endswith("_ms") else ""
         unit = " s" if budget.key.endswith("_seconds") else unit
         unit = " MB" if budget.key.endswith("_mb") else unit
