@@ -261,11 +261,6 @@ def can_request_emergency_access(user, counselee) -> bool:
     )
 
 
-def can_read_contact(user, counselee) -> bool:
-    """Guardian contact details: the student's own data, and their counselor's."""
-    return record_access(user, counselee).read_contact
-
-
 # Conflicts of interest
 
 
