@@ -1,4 +1,4 @@
-"""Consent, withdrawal, ending counseling, and disclosures.
+"""Consent, withdrawal, and disclosures. (Ending counseling is in `sessions.cases`.)
 
 The consent gate is `require_consent(counselee)`: the services that start a session and
 write a note call it, so no path around the pages can skip it.
@@ -14,8 +14,6 @@ from consent.models import ConsentAcknowledgement, ConsentDocument, ConsentWithd
 from consent.rendering import text_hash
 from counseling import notifications, policy
 from counseling.audit import context, log
-from counseling.records import services as records_services
-from counseling.records.models import CaseAssignment
 
 
 class ConsentRequired(ValidationError):
@@ -67,8 +65,7 @@ def require_consent(counselee) -> None:
 @transaction.atomic
 def publish(document: ConsentDocument, *, by) -> None:
     """Publish a draft; from now on it is the current version and immutable."""
-    if not policy.can_use_admin_site(by):
-        raise ValidationError(_("Hanya admin yang dapat menerbitkan dokumen persetujuan."))
+    policy.require(policy.may_publish_consent(by), document)
     if document.is_published:
         raise ValidationError(_("Versi ini sudah diterbitkan."))
     latest = current_document()
@@ -117,6 +114,7 @@ def acknowledge(student, document, *, language, shown_hash, typed_name) -> Conse
 
 @transaction.atomic
 def withdraw_consent(student, *, by) -> ConsentWithdrawal:
+    policy.require(policy.may_act_on_own_consent(by, student))
     withdrawal = ConsentWithdrawal.objects.create(student=student)
     log.record(
         log.Action.CONSENT_WITHDRAWN,
@@ -129,47 +127,11 @@ def withdraw_consent(student, *, by) -> ConsentWithdrawal:
 
 
 @transaction.atomic
-def end_counseling(counselee, *, by) -> list:
-    """The student ends the counseling relationship: records stay, new sessions stop.
-
-    Active assignments end; the counselors are told, without content, once committed.
-    Returns the counselors who were on the case.
-    """
-    from consent.tasks import tell_counselor_case_ended
-    from sessions import bookings
-    from sessions import services as session_services
-
-    bookings.cancel_all(counselee, by=by)
-    session_services.cancel_upcoming_sessions(counselee, by=by)
-    counselee.counseling_ended_at = timezone.now()
-    counselee.save(update_fields=["counseling_ended_at"])
-    assignments = list(CaseAssignment.objects.active().filter(counselee=counselee))
-    for assignment in assignments:
-        records_services.end_assignment(
-            assignment, by=by, reason=CaseAssignment.EndReason.STUDENT_ENDED
-        )
-        notifications.enqueue_on_commit(tell_counselor_case_ended, assignment.pk)
-    return [a.counselor for a in assignments]
-
-
-@transaction.atomic
-def close_case(counselee, *, by) -> None:
-    """The counselor closes a case that no longer benefits the student (seed 004 b)."""
-    assignment = CaseAssignment.objects.active().filter(counselee=counselee, counselor=by).first()
-    if assignment is None:
-        raise ValidationError(_("Siswa ini tidak ada dalam daftar kasus Anda."))
-    records_services.end_assignment(
-        assignment, by=by, reason=CaseAssignment.EndReason.COUNSELOR_CLOSED
-    )
-
-
-@transaction.atomic
 def record_disclosure(counselee, *, by, **fields) -> Disclosure:
     """Record a use of the limits of confidentiality; admins are alerted without content."""
     from consent.tasks import alert_admins_of_disclosure
 
-    if not policy.can_write_counseling_data(by, counselee):
-        raise ValidationError(_("Siswa ini tidak ada dalam daftar kasus Anda."))
+    policy.require(policy.may_record_disclosure(by, counselee), counselee=counselee)
     if fields.get("reason") not in Disclosure.Reason.values:
         raise ValidationError(_("Pilih alasan dari daftar batas kerahasiaan."))
     if not fields.get("student_informed") and not fields.get("not_informed_reason", "").strip():
@@ -190,8 +152,10 @@ def record_disclosure(counselee, *, by, **fields) -> Disclosure:
 
 @transaction.atomic
 def mark_student_informed(disclosure, *, by) -> None:
-    if not policy.can_write_counseling_data(by, disclosure.counselee):
-        raise ValidationError(_("Siswa ini tidak ada dalam daftar kasus Anda."))
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    policy.require(
+        policy.may_mark_informed(by, disclosure), disclosure, counselee=disclosure.counselee
+    )
     if disclosure.student_informed:
         return
     disclosure.student_informed = True

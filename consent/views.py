@@ -12,6 +12,7 @@ from consent.forms import AcknowledgementForm, DisclosureForm
 from counseling import policy
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
+from sessions import cases
 
 
 def _language():
@@ -101,11 +102,11 @@ def withdraw_consent(request):
 @require_http_methods(["GET", "POST"])
 @policy.role_required(Role.STUDENT)
 def end_counseling(request):
-    counselee = policy.counselees_for(request.user).first()
+    counselee = policy.own_counselee(request.user)
     if counselee is None:
         return redirect("student-dashboard")
     if request.method == "POST":
-        services.end_counseling(counselee, by=request.user)
+        cases.end_counseling(counselee, by=request.user)
         messages.success(
             request,
             _(
@@ -120,12 +121,14 @@ def end_counseling(request):
 @require_POST
 @shows_confidential(policy.get_counselee_for_writing)
 def close_case(request, counselee, _access):
-    try:
-        services.close_case(counselee, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("counselee-detail", public_id=counselee.public_id)
-    messages.success(request, _("Kasus ditutup. Catatan tetap tersimpan."))
+    cases.close_case(counselee, by=request.user)
+    messages.success(
+        request,
+        _(
+            "Kasus ditutup. Catatan tetap tersimpan; jadwal yang tersisa dibatalkan dan siswa "
+            "diberi tahu."
+        ),
+    )
     return redirect("caseload")
 
 
@@ -161,14 +164,7 @@ def disclosure_detail(request, disclosure, access):
 @require_POST
 def disclosure_informed(request, public_id):
     disclosure = policy.get_disclosure_for(request.user, public_id)
-    if not policy.can_write_counseling_data(request.user, disclosure.counselee):
-        # Emergency access reads; it never changes anything.
-        policy.deny(
-            request.user,
-            object_type="consent.disclosure",
-            object_id=str(public_id),
-            counselee=disclosure.counselee,
-        )
+    # Emergency access reads; it never changes anything: the service refuses it.
     services.mark_student_informed(disclosure, by=request.user)
     messages.success(request, _("Ditandai: siswa sudah diberi tahu."))
     return redirect("disclosure-detail", public_id=disclosure.public_id)

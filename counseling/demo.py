@@ -246,6 +246,11 @@ def seed(password: str, log=print) -> None:
             counselee = counselees[student_name]
             if not CaseAssignment.objects.filter(counselor=counselor, counselee=counselee).exists():
                 services.assign(counselor, counselee, by=admin)
+    # Every demo student has answered the admin's assignment but siswa3, whose dashboard
+    # still shows it: "a new counselor for you", with "fine" and "I did not ask for this".
+    CaseAssignment.objects.exclude(counselee=counselees["siswa3"]).filter(
+        student_answered_at__isnull=True
+    ).update(student_answered_at=timezone.now())
     log("Daftar kasus: siswa1-3 pada konselor1, siswa4-6 pada konselor2")
 
     consent_demo.seed(admin, counselees, users, log=log)

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "counseling.accounts.security.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "counseling.policy.middleware.DeniedMiddleware",
 ]
 
 ROOT_URLCONF = "counseling.urls"

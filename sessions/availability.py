@@ -116,3 +116,8 @@ def free_slots(counselor, *, now=None, day=None) -> list[Slot]:
 def find_free_slot(counselor, start, **kwargs) -> Slot | None:
     day = timezone.localtime(start).date()
     return next((s for s in free_slots(counselor, day=day, **kwargs) if s.start == start), None)
+
+
+def is_busy(counselor, start, end) -> bool:
+    """Whether the counselor holds an active booking or a session between start and end."""
+    return bool(_busy_ranges(counselor, start, end))

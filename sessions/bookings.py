@@ -1,16 +1,20 @@
-"""Booking, rescheduling, cancelling, confirming and declining.
+"""Booking, rescheduling, cancelling, confirming, declining, and taking urgent requests.
 
 Each function is one transaction with its access-log event and its outbox messages
-inside. No double booking: the counselor's row is locked before the free-slot check, so
-concurrent requests for one counselor queue up and the later ones see the slot taken;
-on PostgreSQL the exclusion constraint is the last line of defence.
+inside, and asks the policy under its lock whether `by` may act. No double booking: the
+counselor's row is locked before the free-slot check, so concurrent requests for one
+counselor queue up and the later ones see the slot taken; on PostgreSQL the exclusion
+constraint is the last line of defence. Locks are taken in one order: the counselor's
+row, then the booking's.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +22,7 @@ from counseling import policy
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.records import services as records_services
-from counseling.records.models import CaseAssignment
+from counseling.records.models import CaseAssignment, Counselee
 from sessions import availability, outbox
 from sessions import services as session_services
 from sessions.models import Booking, CounselingSession, OutboxMessage
@@ -31,7 +35,9 @@ class BookingRefused(ValidationError):
     """A booking cannot be made or changed; the message says why and what to do."""
 
 
-def _log(action, booking, by, purpose=log.Purpose.OWN):
+def _log(action: str, booking: Booking, by: Any, purpose: str | None = None) -> None:
+    if purpose is None:
+        purpose = policy.record_access(by, booking.counselee).purpose
     log.record(action, actor=by, obj=booking, counselee=booking.counselee, purpose=purpose)
 
 
@@ -42,11 +48,19 @@ def _lock_counselor(counselor):
 
 
 @transaction.atomic
-def book(counselee, counselor, start, *, by, topic="", urgent=False, rescheduled_from=None):
+def book(
+    counselee: Counselee,
+    counselor: User,
+    start: datetime.datetime,
+    *,
+    by: Any,
+    topic: str = "",
+    urgent: bool = False,
+    rescheduled_from: Booking | None = None,
+) -> Booking:
     """Book the free slot of `counselor` that starts at `start` for `counselee`."""
-    if counselee.user_id != by.pk or not policy.can_book(by, counselor):
-        raise PermissionDenied
     _lock_counselor(counselor)
+    policy.require(policy.may_book(by, counselee, counselor), counselor)
     slot = availability.find_free_slot(counselor, start)
     if slot is None:
         raise BookingRefused(
@@ -82,7 +96,7 @@ def book(counselee, counselor, start, *, by, topic="", urgent=False, rescheduled
         raise BookingRefused(
             _("Waktu ini baru saja dipesan. Pilih waktu lain yang masih kosong.")
         ) from None
-    _log(log.Action.CREATE, booking, by)
+    _log(log.Action.CREATE, booking, by, log.Purpose.OWN)
     if counselee.counseling_ended_at is not None:
         # Her own new request: counseling may begin again (seed 004 a and d).
         counselee.counseling_ended_at = None
@@ -91,17 +105,12 @@ def book(counselee, counselor, start, *, by, topic="", urgent=False, rescheduled
         outbox.queue(booking, Kind.BOOKING_MADE, booking.counselee.user)
         outbox.queue(booking, Kind.BOOKING_REQUESTED, counselor)
     if urgent:
-        # Every counselor, so someone answers quickly; never one with a declared conflict.
-        conflicted = counselee.conflicts_of_interest.values("counselor_id")
-        alerted = User.objects.filter(role=User.Role.COUNSELOR, is_active=True).exclude(
-            pk__in=conflicted
-        )
-        for other in alerted:
+        for other in policy.urgent_alert_recipients(counselee):
             outbox.queue(booking, Kind.URGENT_REQUEST, other)
     return booking
 
 
-def _check_cutoff(booking):
+def _check_cutoff(booking: Booking) -> None:
     if booking.start - timezone.now() < settings.AMANAH_BOOKING_CANCEL_CUTOFF:
         hours = int(settings.AMANAH_BOOKING_CANCEL_CUTOFF.total_seconds() // 3600)
         raise BookingRefused(
@@ -113,14 +122,15 @@ def _check_cutoff(booking):
         )
 
 
-def _locked(booking):
-    locked = Booking.objects.select_for_update().get(pk=booking.pk)
-    if locked.status not in Booking.ACTIVE:
+def _locked(booking: Booking) -> Booking:
+    locked = Booking.objects.select_related("counselee").select_for_update(of=("self",))
+    locked_booking = locked.get(pk=booking.pk)
+    if locked_booking.status not in Booking.ACTIVE:
         raise BookingRefused(_("Pemesanan ini sudah tidak aktif."))
-    return locked
+    return locked_booking
 
 
-def _close(booking, status, *, by, reason=""):
+def _close(booking: Booking, status: str, *, by: Any, reason: str = "") -> None:
     booking.status = status
     booking.decline_reason = reason
     booking.save(update_fields=["status", "decline_reason", "updated_at"])
@@ -130,49 +140,72 @@ def _close(booking, status, *, by, reason=""):
 
 
 @transaction.atomic
-def cancel(booking, *, by):
+def cancel(booking: Booking, *, by: Any) -> Booking:
     """The student (before the cut-off) or the counselor cancels an active booking."""
     booking = _locked(booking)
-    if by.pk == booking.counselee.user_id:
+    policy.require(policy.may_cancel(by, booking), booking, counselee=booking.counselee)
+    by_student = policy.may_reschedule(by, booking)
+    if by_student:
         _check_cutoff(booking)
-        notify = booking.counselor
-        purpose = log.Purpose.OWN
-    elif by.pk == booking.counselor_id:
-        notify = booking.counselee.user
-        purpose = log.Purpose.BOOKING
-    else:
-        raise PermissionDenied
+    purpose = policy.record_access(by, booking.counselee).purpose
     _close(booking, Status.CANCELLED, by=by)
     _log(log.Action.UPDATE, booking, by, purpose)
-    outbox.queue(booking, Kind.BOOKING_CANCELLED, notify)
-    if notify != booking.counselee.user:
-        outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselee.user)
+    outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselee.user)
+    if by_student:
+        outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselor)
     return booking
 
 
 @transaction.atomic
-def cancel_all(counselee, *, by):
+def cancel_all(counselee: Counselee, *, by: Any) -> None:
     """The student ended counseling: every active booking goes, whatever the cut-off."""
-    for booking in Booking.objects.select_for_update().filter(
-        counselee=counselee, status__in=Booking.ACTIVE
-    ):
+    for booking in _active(counselee):
         _close(booking, Status.CANCELLED, by=by)
-        _log(log.Action.UPDATE, booking, by)
+        _log(log.Action.UPDATE, booking, by, log.Purpose.OWN)
         outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselor)
 
 
+def _active(counselee: Counselee, counselor: User | None = None) -> QuerySet[Booking]:
+    bookings = Booking.objects.select_for_update(of=("self",)).select_related("counselee")
+    bookings = bookings.filter(counselee=counselee, status__in=Booking.ACTIVE)
+    return bookings.filter(counselor=counselor) if counselor is not None else bookings
+
+
 @transaction.atomic
-def reschedule(booking, new_start, *, by):
-    """Move a booking to another free slot of the same counselor, as one change."""
+def withdraw(counselee: Counselee, counselor: User, *, by: Any) -> int:
+    """The counselor's reach ended: her requests from this student are declined, their
+    confirmed bookings cancelled, and the student is told (without content) each time.
+
+    Called by the case lifecycle (`sessions.cases`) when an assignment ends or a conflict
+    is declared. Returns how many bookings were withdrawn.
+    """
+    count = 0
+    for booking in _active(counselee, counselor):
+        if booking.status == Status.REQUESTED:
+            _close(booking, Status.DECLINED, by=by, reason=Booking.DeclineReason.COUNSELOR_CHANGED)
+            outbox.queue(booking, Kind.BOOKING_DECLINED, counselee.user)
+        else:
+            _close(booking, Status.CANCELLED, by=by)
+            outbox.queue(booking, Kind.BOOKING_CANCELLED, counselee.user)
+        _log(log.Action.UPDATE, booking, by, log.Purpose.ADMINISTRATION)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def reschedule(booking: Booking, new_start: datetime.datetime, *, by: Any) -> Booking:
+    """Move a booking to another free slot of the same counselor, as one change.
+
+    The moved booking is a new request: a confirmed time that moves goes back to the
+    counselor to confirm again.
+    """
     booking = _locked(booking)
-    if by.pk != booking.counselee.user_id:
-        raise PermissionDenied
+    policy.require(policy.may_reschedule(by, booking), booking, counselee=booking.counselee)
     _check_cutoff(booking)
-    was_confirmed = booking.status == Status.CONFIRMED
     # Free the old time first, so the new one may overlap it; if booking the new time
     # fails, the transaction puts the old booking back as it was.
     _close(booking, Status.CANCELLED, by=by)
-    _log(log.Action.UPDATE, booking, by)
+    _log(log.Action.UPDATE, booking, by, log.Purpose.OWN)
     new = book(
         booking.counselee,
         booking.counselor,
@@ -184,32 +217,33 @@ def reschedule(booking, new_start, *, by):
     )
     outbox.queue(new, Kind.BOOKING_CHANGED, booking.counselee.user)
     outbox.queue(new, Kind.BOOKING_CHANGED, booking.counselor)
-    if was_confirmed:
-        confirm(new, by=booking.counselor, _notify=False)
     return new
 
 
 @transaction.atomic
-def confirm(booking, *, by, _notify=True):
+def confirm(booking: Booking, *, by: Any) -> Booking:
     """The counselor accepts: the booking becomes a counseling session.
 
-    A student with no counselor yet, who chose this one, is put on their caseload: the
+    A student with no counselor yet, who chose this one, is put on her caseload: the
     booking is the student's own request for help (seed 004 a and d).
     """
     booking = _locked(booking)
-    if by.pk != booking.counselor_id:
-        raise PermissionDenied
+    policy.require(policy.may_confirm(by, booking), booking, counselee=booking.counselee)
     if booking.status == Status.CONFIRMED:
         return booking
     counselee = booking.counselee
-    if not CaseAssignment.objects.active().filter(counselee=counselee, counselor=by).exists():
-        records_services.assign(by, counselee, by=by)
+    if not policy.is_assigned(by, counselee):
+        opened_by = (
+            CaseAssignment.OpenedBy.URGENT_REQUEST
+            if booking.urgent
+            else CaseAssignment.OpenedBy.STUDENT_BOOKING
+        )
+        records_services.open_assignment(by, counselee, by=by, opened_by=opened_by)
     booking.session = session_services.create_session_from_booking(booking, by=by)
     booking.status = Status.CONFIRMED
     booking.save(update_fields=["status", "session", "updated_at"])
-    _log(log.Action.UPDATE, booking, by, log.Purpose.BOOKING)
-    if _notify:
-        outbox.queue(booking, Kind.BOOKING_CONFIRMED, counselee.user)
+    _log(log.Action.UPDATE, booking, by)
+    outbox.queue(booking, Kind.BOOKING_CONFIRMED, counselee.user)
     for kind, before in (
         (Kind.REMINDER_24H, datetime.timedelta(hours=24)),
         (Kind.REMINDER_1H, datetime.timedelta(hours=1)),
@@ -220,15 +254,65 @@ def confirm(booking, *, by, _notify=True):
 
 
 @transaction.atomic
-def decline(booking, reason, *, by):
+def decline(booking: Booking, reason: str, *, by: Any) -> Booking:
     booking = _locked(booking)
-    if by.pk != booking.counselor_id:
-        raise PermissionDenied
+    policy.require(policy.may_decline(by, booking), booking, counselee=booking.counselee)
     if booking.status != Status.REQUESTED:
         raise BookingRefused(_("Hanya permintaan yang belum dikonfirmasi yang dapat ditolak."))
     if reason not in Booking.DeclineReason.values:
         raise BookingRefused(_("Pilih alasan dari daftar."))
     _close(booking, Status.DECLINED, by=by, reason=reason)
-    _log(log.Action.UPDATE, booking, by, log.Purpose.BOOKING)
+    _log(log.Action.UPDATE, booking, by)
     outbox.queue(booking, Kind.BOOKING_DECLINED, booking.counselee.user)
     return booking
+
+
+class AlreadyTaken(BookingRefused):
+    """Another counselor took the urgent request first."""
+
+    def __init__(self, taker: User):
+        super().__init__(
+            _("Permintaan ini sudah ditangani oleh %(name)s.") % {"name": taker.full_name}
+        )
+        self.taker = taker
+
+
+@transaction.atomic
+def take_urgent(booking: Booking, *, by: User) -> Booking:
+    """A counselor takes an urgent request ("Saya tangani"): it becomes her session.
+
+    Every counselor without a conflict was alerted; the first to take it wins. The
+    taker's row is locked (her time), then the booking's, so two counselors taking at
+    once queue on the booking and the second finds it taken.
+    """
+    _lock_counselor(by)
+    locked = Booking.objects.select_related("counselee", "counselor").select_for_update(
+        of=("self",)
+    )
+    booking = locked.get(pk=booking.pk)
+    policy.require(policy.may_see_urgent_request(by, booking), booking, counselee=booking.counselee)
+    if booking.status == Status.CONFIRMED:
+        raise AlreadyTaken(booking.counselor)
+    policy.require(
+        policy.may_take_urgent_request(by, booking), booking, counselee=booking.counselee
+    )
+    if booking.counselor_id != by.pk:
+        if availability.is_busy(by, booking.start, booking.end):
+            raise BookingRefused(
+                _(
+                    "Anda sudah punya jadwal pada waktu itu. Kosongkan dulu, atau biarkan "
+                    "konselor lain mengambilnya."
+                )
+            )
+        booked = booking.counselor
+        booking.counselor = by
+        booking.save(update_fields=["counselor", "updated_at"])
+        outbox.queue(booking, Kind.URGENT_TAKEN, booked)
+    log.record(
+        log.Action.URGENT_TAKEN,
+        actor=by,
+        obj=booking,
+        counselee=booking.counselee,
+        purpose=log.Purpose.BOOKING,
+    )
+    return confirm(booking, by=by)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from counseling import policy
+from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
 from sessions import bookings, hours
 from sessions.booking_views import attempt
@@ -35,8 +36,41 @@ def booking_queue(request):
         .defer("topic")
     )
     return render(
-        request, "sessions/booking_queue.html", {"requests": requests, "upcoming": upcoming}
+        request,
+        "sessions/booking_queue.html",
+        {
+            "requests": requests,
+            "urgent_elsewhere": policy.urgent_requests_for(request.user),
+            "upcoming": upcoming,
+        },
     )
+
+
+@require_GET
+@shows_confidential(policy.get_urgent_request_for)
+def urgent_request(request, booking, _access):
+    """An urgent request booked with someone else: when, which class, how long it has
+    waited, and "Saya tangani"; the topic is read on the booking page once it is hers."""
+    return render(
+        request,
+        "sessions/urgent_request.html",
+        {
+            "booking": booking,
+            "waiting": timezone.now() - booking.created_at,
+            "may_take": policy.may_take_urgent_request(request.user, booking),
+        },
+    )
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def take_urgent_request(request, public_id):
+    booking = policy.get_urgent_request_for(request.user, public_id)
+    taken = attempt(request, lambda: bookings.take_urgent(booking, by=request.user))
+    if taken is None:
+        return redirect("urgent-request", public_id=booking.public_id)
+    messages.success(request, _("Permintaan ini sekarang Anda tangani. Sesinya sudah terjadwal."))
+    return redirect("booking-detail", public_id=taken.public_id)
 
 
 @require_POST

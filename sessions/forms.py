@@ -70,7 +70,15 @@ class BookingForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Alasan"), choices=Booking.DeclineReason.choices)
+    # "No longer your counselor" is given by Amanah when an assignment ends, not chosen.
+    reason = forms.ChoiceField(
+        label=_("Alasan"),
+        choices=[
+            choice
+            for choice in Booking.DeclineReason.choices
+            if choice[0] != Booking.DeclineReason.COUNSELOR_CHANGED
+        ],
+    )
 
 
 class _HoursForm(forms.Form):

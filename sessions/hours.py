@@ -7,20 +7,14 @@ is added; the counselor cancels those one by one, so each student is told.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from counseling import policy
-from counseling.policy import Role
 from sessions.models import AvailabilityRule, DayOff, Mode, SlotLength
 
 MAX_BUFFER_MINUTES = 60
-
-
-def _require_counselor(user):
-    if not policy.has_role(user, Role.COUNSELOR):
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -37,7 +31,7 @@ def add_hours(
     place: str = "",
 ) -> AvailabilityRule:
     """Publish hours of `by`: every week on `weekday`, or once on `date`."""
-    _require_counselor(by)
+    policy.require(policy.may_manage_hours(by))
     if (weekday is None) == (date is None):
         raise ValidationError(_("Pilih hari dalam seminggu atau satu tanggal, bukan keduanya."))
     if end_time <= start_time:
@@ -67,15 +61,14 @@ def add_hours(
 
 @transaction.atomic
 def remove_hours(rule: AvailabilityRule, *, by) -> None:
-    if rule.counselor_id != by.pk:
-        raise PermissionDenied
+    policy.require(policy.may_change_hours(by, rule), rule)
     rule.delete()
 
 
 @transaction.atomic
 def add_day_off(date: datetime.date, *, by) -> DayOff:
     """Block a whole day; a day already blocked is refused with a message."""
-    _require_counselor(by)
+    policy.require(policy.may_manage_hours(by))
     day_off, created = DayOff.objects.get_or_create(counselor=by, date=date)
     if not created:
         raise ValidationError(_("Tanggal ini sudah menjadi hari libur."))
@@ -84,6 +77,5 @@ def add_day_off(date: datetime.date, *, by) -> DayOff:
 
 @transaction.atomic
 def remove_day_off(day_off: DayOff, *, by) -> None:
-    if day_off.counselor_id != by.pk:
-        raise PermissionDenied
+    policy.require(policy.may_change_hours(by, day_off), day_off)
     day_off.delete()

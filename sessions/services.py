@@ -1,13 +1,18 @@
 """Changes to counseling sessions and session notes.
 
-Each function is one transaction, takes the acting user as `by=`, checks the policy,
-and writes its access-log event inside the same transaction. Views call these; nothing
-else saves a session, a note or an addendum.
+Each function is one transaction, takes the acting user as `by=`, asks the policy under
+its lock, and writes its access-log event inside the same transaction. Views call these;
+nothing else saves a session, a note or an addendum.
+
+The consent gate (DESIGN rule 6) stands before a session starts: a session that began
+with the student's consent may be written up to its end, even if a new version of the
+document is published or the student withdraws meanwhile (records are kept; new
+sessions stop).
 """
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,15 +43,10 @@ class SessionStateError(ValidationError):
     """The session is not in a state that allows this action."""
 
 
-def _require_writer(user, counselee):
-    if not policy.can_write_counseling_data(user, counselee):
-        raise PermissionDenied
-
-
 def check_session_may_proceed(session) -> None:
-    """The one precondition for starting a session or writing a note about it.
+    """The one precondition for starting a session.
 
-    Raise `ValidationError` when counseling may not go on with this counselee: today, the
+    Raise `ValidationError` when counseling may not begin with this counselee: today, the
     consent gate (DESIGN rule 6), so that no path around the pages can skip it.
     """
     consent_services.require_consent(session.counselee)
@@ -62,8 +62,7 @@ def is_first_session(session) -> bool:
 
 
 def _log(action, obj, counselee, by):
-    own = by.pk == counselee.user_id
-    purpose = log.Purpose.OWN if own else log.Purpose.CASELOAD
+    purpose = policy.record_access(by, counselee).purpose
     log.record(action, actor=by, obj=obj, counselee=counselee, purpose=purpose)
 
 
@@ -77,7 +76,7 @@ def create_walk_in_session(
     minutes=WALK_IN_MINUTES,
 ) -> CounselingSession:
     """Record a student who walks into the BK office: a session scheduled from now."""
-    _require_writer(by, counselee)
+    policy.require(policy.may_create_walk_in(by, counselee), counselee=counselee)
     start = timezone.now()
     session = CounselingSession.objects.create(
         counselee=counselee,
@@ -93,8 +92,8 @@ def create_walk_in_session(
 
 def _transition(session, action, *, by, **fields) -> CounselingSession:
     allowed_from, target = TRANSITIONS[action]
-    _require_writer(by, session.counselee)
     locked = CounselingSession.objects.select_for_update().get(pk=session.pk)
+    policy.require(policy.may_run_session(by, locked), locked, counselee=session.counselee)
     if locked.status not in allowed_from:
         raise SessionStateError(
             _("Sesi ini berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
@@ -133,8 +132,10 @@ def start_session(session, *, by, limits_explained=False) -> CounselingSession:
 
 @transaction.atomic
 def create_session_from_booking(booking, *, by) -> CounselingSession:
-    """The session a confirmed booking becomes; it still needs consent to start."""
-    _require_writer(by, booking.counselee)
+    """The session a confirmed booking becomes; it still needs consent to start.
+
+    The booking service has decided, under its lock, that `by` may confirm it.
+    """
     session = CounselingSession.objects.create(
         counselee=booking.counselee,
         counselor=booking.counselor,
@@ -169,11 +170,14 @@ def mark_no_show(session, *, by) -> CounselingSession:
 
 
 @transaction.atomic
-def cancel_upcoming_sessions(counselee, *, by) -> int:
-    """Cancel the counselee's sessions that have not begun (the student ended counseling)."""
+def cancel_upcoming_sessions(counselee, *, by, counselor=None) -> int:
+    """Cancel the counselee's sessions that have not begun (with `counselor` only, if
+    given): the student ended counseling, or that counselor's reach ended."""
     upcoming = CounselingSession.objects.select_for_update().filter(
         counselee=counselee, status=Status.SCHEDULED
     )
+    if counselor is not None:
+        upcoming = upcoming.filter(counselor=counselor)
     count = 0
     for session in upcoming:
         session.status = Status.CANCELLED
@@ -202,23 +206,21 @@ def _clean_note_fields(fields) -> dict:
 @transaction.atomic
 def write_note(session, *, by, **fields) -> SessionNote:
     """Write a draft note about a session that has begun."""
-    _require_writer(by, session.counselee)
+    session = CounselingSession.objects.select_for_update().get(pk=session.pk)
+    policy.require(policy.may_run_session(by, session), session, counselee=session.counselee)
     if session.status not in NOTE_STATUSES:
         raise SessionStateError(_("Catatan hanya dapat ditulis setelah sesi dimulai."))
-    check_session_may_proceed(session)
     note = SessionNote.objects.create(session=session, author=by, **_clean_note_fields(fields))
     _log(log.Action.CREATE, note, session.counselee, by)
     return note
 
 
 def _locked_draft(note, by) -> SessionNote:
-    counselee = note.session.counselee
-    _require_writer(by, counselee)
-    if note.author_id != by.pk:
-        raise PermissionDenied
     locked = SessionNote.objects.select_for_update().get(pk=note.pk)
-    if locked.is_final:
+    locked.session = note.session
+    if locked.is_final and locked.author_id == by.pk:
         raise FinalisedNoteError("A finalised note cannot be changed; add an addendum.")
+    policy.require(policy.may_edit_note(by, locked), locked, counselee=note.counselee)
     return locked
 
 
@@ -226,7 +228,6 @@ def _locked_draft(note, by) -> SessionNote:
 def edit_note(note, *, by, **fields) -> SessionNote:
     """Change a draft note; its author only. A finalised note is refused."""
     locked = _locked_draft(note, by)
-    check_session_may_proceed(locked.session)
     values = _clean_note_fields(fields)
     for name, value in values.items():
         setattr(locked, name, value)
@@ -250,14 +251,14 @@ def finalise_note(note, *, by) -> SessionNote:
 def add_addendum(note, *, by, body) -> NoteAddendum:
     """Add a dated addendum to a finalised note (a draft is simply edited instead)."""
     counselee = note.session.counselee
-    _require_writer(by, counselee)
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("Adendum kosong."))
     locked = SessionNote.objects.select_for_update().get(pk=note.pk)
+    locked.session = note.session
     if not locked.is_final:
         raise ValidationError(_("Catatan ini masih draf; ubah catatannya langsung."))
-    check_session_may_proceed(locked.session)
+    policy.require(policy.may_add_addendum(by, locked), locked, counselee=counselee)
     addendum = NoteAddendum.objects.create(note=locked, author=by, body=body)
     _log(log.Action.CREATE, addendum, counselee, by)
     return addendum

@@ -46,6 +46,7 @@ HEADLINES = {
     Kind.BOOKING_MADE: _("Permintaan jadwal konselingmu sudah terkirim"),
     Kind.BOOKING_REQUESTED: _("Ada permintaan jadwal konseling baru"),
     Kind.URGENT_REQUEST: _("Permintaan konseling MENDESAK"),
+    Kind.URGENT_TAKEN: _("Permintaan mendesak sudah ditangani konselor lain"),
     Kind.BOOKING_CONFIRMED: _("Jadwal konselingmu dikonfirmasi"),
     Kind.BOOKING_DECLINED: _("Permintaan jadwal konselingmu belum dapat diterima"),
     Kind.BOOKING_CHANGED: _("Jadwal konseling diubah"),

@@ -27,6 +27,16 @@ urlpatterns = [
     # Counselors answer requests and publish their hours.
     path("requests/", counselor_views.booking_queue, name="booking-queue"),
     path(
+        "requests/urgent/<uuid:public_id>/",
+        counselor_views.urgent_request,
+        name="urgent-request",
+    ),
+    path(
+        "requests/urgent/<uuid:public_id>/take/",
+        counselor_views.take_urgent_request,
+        name="urgent-request-take",
+    ),
+    path(
         "bookings/<uuid:public_id>/confirm/",
         counselor_views.confirm_booking,
         name="booking-confirm",

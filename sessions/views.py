@@ -20,24 +20,26 @@ from sessions.forms import AddendumForm, NoteForm, WalkInSessionForm
 from sessions.models import FinalisedNoteError, NoteAddendum
 
 
-def _note_entries(user, session, may_write):
-    """The session's notes in writing order, each with the forms `user` may use on it."""
+def _note_entries(user, session, access):
+    """The session's notes `user` reads, in writing order, each with the forms she may use."""
     addenda = NoteAddendum.objects.select_related("author").order_by("created_at", "pk")
     notes = (
-        session.notes.select_related("author")
+        policy.notes_on_session(user, session, access)
+        .select_related("author")
         .prefetch_related(Prefetch("addenda", queryset=addenda))
         .order_by("created_at", "pk")
     )
     entries = []
     for note in notes:
+        note.session = session
         auto_id = f"id_{note.public_id.hex}_%s"
-        editable = policy.may_edit_note(user, note, may_write=may_write)
+        editable = policy.may_edit_note(user, note, access)
         entries.append(
             {
                 "note": note,
                 "edit_form": NoteForm.for_note(note, auto_id=auto_id) if editable else None,
                 "addendum_form": AddendumForm(auto_id=auto_id)
-                if policy.may_add_addendum(note, may_write=may_write)
+                if policy.may_add_addendum(user, note, access)
                 else None,
             }
         )
@@ -47,7 +49,8 @@ def _note_entries(user, session, may_write):
 @require_GET
 @shows_confidential(policy.get_session_for)
 def session_detail(request, session, access):
-    may_write = access.write_counseling_data
+    may_write = policy.may_run_session(request.user, session, access)
+    entries = _note_entries(request.user, session, access)
     start_from, _started = services.TRANSITIONS["start"]
     complete_from, _completed = services.TRANSITIONS["complete"]
     no_show_from, _no_show = services.TRANSITIONS["no_show"]
@@ -56,13 +59,16 @@ def session_detail(request, session, access):
         "sessions/session_detail.html",
         {
             "session": session,
-            "entries": _note_entries(request.user, session, may_write),
+            "entries": entries,
+            # Another counselor's session: its notes reach her only through a hand-over.
+            "notes_withheld": not may_write and access.emergency_access is None,
             "may_write": may_write,
             "can_start": may_write and session.status in start_from,
             "first_session": may_write
             and session.status in start_from
             and services.is_first_session(session),
             "consent_missing": may_write
+            and session.status in start_from
             and not consent_services.has_valid_consent(session.counselee.user),
             "can_complete": may_write and session.status in complete_from,
             "can_mark_no_show": may_write and session.status in no_show_from,
@@ -99,7 +105,7 @@ def walk_in_create(request, public_id):
 
 @require_POST
 def session_start(request, public_id):
-    session = policy.get_session_for_writing(request.user, public_id)
+    session = policy.get_session_for_running(request.user, public_id)
     try:
         services.start_session(
             session, by=request.user, limits_explained=request.POST.get("limits_explained") == "on"
@@ -113,7 +119,7 @@ def session_start(request, public_id):
 
 @require_POST
 def session_complete(request, public_id):
-    session = policy.get_session_for_writing(request.user, public_id)
+    session = policy.get_session_for_running(request.user, public_id)
     try:
         services.complete_session(session, by=request.user)
     except ValidationError as error:
@@ -125,7 +131,7 @@ def session_complete(request, public_id):
 
 @require_POST
 def session_no_show(request, public_id):
-    session = policy.get_session_for_writing(request.user, public_id)
+    session = policy.get_session_for_running(request.user, public_id)
     try:
         services.mark_no_show(session, by=request.user)
     except ValidationError as error:
@@ -138,19 +144,20 @@ def session_no_show(request, public_id):
 @require_POST
 @sensitive_post_parameters()
 def note_create(request, public_id):
-    session = policy.get_session_for_writing(request.user, public_id)
+    session = policy.get_session_for_running(request.user, public_id)
     form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.write_note(session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
     if not form.is_valid():
+        # What she typed comes back with the reason, never lost behind a redirect.
         return render(
             request,
             "sessions/note_form.html",
             {"session": session, "form": form, "title": _("Tulis catatan sesi")},
         )
-    try:
-        note = services.write_note(session, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _refuse(request, error)
-        return _back_to(session)
     messages.success(request, _("Catatan disimpan sebagai draf."))
     return _back_to(session, f"note-{note.public_id}")
 
@@ -163,17 +170,20 @@ def note_edit(request, public_id):
     if note.is_final:
         return _refuse_final_edit(request, note)
     form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.edit_note(note, by=request.user, **form.cleaned_data)
+        except FinalisedNoteError:
+            # Finalised between loading the note and locking it for the edit.
+            return _refuse_final_edit(request, note)
+        except ValidationError as error:
+            form.add_error(None, error)
     if not form.is_valid():
         return render(
             request,
             "sessions/note_form.html",
             {"session": session, "note": note, "form": form, "title": _("Ubah draf catatan")},
         )
-    try:
-        services.edit_note(note, by=request.user, **form.cleaned_data)
-    except FinalisedNoteError:
-        # Finalised between loading the note and locking it for the edit.
-        return _refuse_final_edit(request, note)
     messages.success(request, _("Draf catatan diperbarui."))
     return _back_to(session, f"note-{note.public_id}")
 
@@ -202,16 +212,16 @@ def note_finalise(request, public_id):
 def addendum_create(request, public_id):
     note = policy.get_note_for_addendum(request.user, public_id)
     form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_addendum(note, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error)
     if not form.is_valid():
         return render(
             request,
             "sessions/note_form.html",
             {"session": note.session, "note": note, "form": form, "title": _("Tambah adendum")},
         )
-    try:
-        services.add_addendum(note, by=request.user, body=form.cleaned_data["body"])
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, _("Adendum ditambahkan."))
+    messages.success(request, _("Adendum ditambahkan."))
     return _back_to(note.session, f"note-{note.public_id}")

@@ -10,6 +10,7 @@ from consent import services as consent_services
 from consent import tasks as consent_tasks
 from counseling.audit import services as audit_services
 from counseling.audit import tasks as audit_tasks
+from sessions import cases
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_an_emergency_alert_left_unqueued_is_sent_by_the_sweep_once(
 def test_a_case_ended_message_left_unqueued_is_sent_by_the_sweep_once(siti, bu_rina, mailoutbox):
     bu_rina.email = "rina@sekolah.test"
     bu_rina.save()
-    consent_services.end_counseling(siti.counselee, by=siti)
+    cases.end_counseling(siti.counselee, by=siti)
     assert consent_tasks.send_unsent_alerts() == 1
     assert consent_tasks.send_unsent_alerts() == 0
     [mail] = mailoutbox

@@ -33,7 +33,7 @@ from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
-from sessions import availability, bookings
+from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
 from tests.conftest import login
@@ -151,7 +151,7 @@ def add_markers(users, counselees):
     old = session_services.create_walk_in_session(counselees["siswa4"], by=konselor1)
     session_services.start_session(old, by=konselor1, limits_explained=True)
     session_services.write_note(old, by=konselor1, body=RIZKY_OLD_NOTE)
-    records_services.end_assignment(assignment, by=admin)
+    cases.end_assignment(assignment, by=admin)
 
     # konselor1 broke the glass on siswa5; the admin reviewed it; it has expired.
     access = audit_services.grant_emergency_access(

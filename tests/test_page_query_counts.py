@@ -19,7 +19,7 @@ from tests.conftest import login, make_counselee, make_user
 LOCK = 1 if connection.vendor == "postgresql" else 0
 CASELOAD_QUERIES = 5
 RECORD_QUERIES = 12 + LOCK
-SESSION_QUERIES = 12 + LOCK
+SESSION_QUERIES = 11 + LOCK
 # The NIS and actor filters look the person up first (the NIS once more for the log
 # entry); the chart, and the date filter, look up the first and last id of their period.
 AUDIT_QUERIES = {"nis": 13 + LOCK, "actor": 12 + LOCK, "date": 13 + LOCK}

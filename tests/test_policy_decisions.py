@@ -1,8 +1,8 @@
 """policy.record_access: what it decides, and that a page decides it once."""
 
 from counseling import policy
-from counseling.records import services
 from counseling.records.models import CaseAssignment
+from sessions import cases
 
 
 def test_the_counselor_on_the_case_reads_and_writes(siti, bu_rina):
@@ -45,6 +45,6 @@ def test_outside_the_block_a_changed_assignment_is_seen_at_once(siti, bu_rina, a
     with policy.one_decision_per_record():
         assert policy.can_write_counseling_data(bu_rina, siti.counselee)
     assignment = CaseAssignment.objects.active().get(counselor=bu_rina, counselee=siti.counselee)
-    services.end_assignment(assignment, by=admin)
+    cases.end_assignment(assignment, by=admin)
     assert not policy.can_write_counseling_data(bu_rina, siti.counselee)
     assert not policy.record_access(bu_rina, siti.counselee).read_counseling_data

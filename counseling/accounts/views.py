@@ -1,4 +1,7 @@
+import datetime
+
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -7,6 +10,9 @@ from counseling import policy
 from counseling.accounts.models import User
 from counseling.policy import Role
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+
+# How far back the admin's dashboard counts assignments that students said they did not ask for.
+DECLINED_SHOWN_FOR = datetime.timedelta(days=30)
 
 DASHBOARDS = {
     Role.STUDENT: "student-dashboard",
@@ -26,7 +32,7 @@ def home(request):
 @require_GET
 @policy.role_required(Role.STUDENT)
 def student_dashboard(request):
-    counselee = policy.counselees_for(request.user).first()
+    counselee = policy.own_counselee(request.user)
     counselors = []
     if counselee is not None:
         counselors = [
@@ -40,6 +46,7 @@ def student_dashboard(request):
             "counselee": counselee,
             "counselors": counselors,
             "has_consent": consent_services.has_valid_consent(request.user),
+            "new_assignments": policy.unanswered_assignments_for(request.user),
         },
     )
 
@@ -70,6 +77,10 @@ def admin_dashboard(request):
             "counselor_count": User.objects.filter(role=Role.COUNSELOR, is_active=True).count(),
             "active_assignment_count": CaseAssignment.objects.active().count(),
             "conflict_count": ConflictOfInterest.objects.count(),
+            "declined_assignment_count": CaseAssignment.objects.filter(
+                end_reason=CaseAssignment.EndReason.STUDENT_DECLINED,
+                ended_at__gte=timezone.now() - DECLINED_SHOWN_FOR,
+            ).count(),
         },
     )
 

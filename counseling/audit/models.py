@@ -50,6 +50,7 @@ class AccessEvent(models.Model):
         CONFLICT_DECLARED = "conflict_declared", _("menyatakan konflik kepentingan")
         AUDIT_VERIFIED = "audit_verified", _("memeriksa rantai log")
         KEY_ROTATED = "key_rotated", _("merotasi kunci enkripsi")
+        URGENT_TAKEN = "urgent_taken", _("mengambil permintaan mendesak")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")
@@ -156,6 +157,8 @@ class EmergencyAccess(models.Model):
     justification = EncryptedTextField(_("alasan"))
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # Ended before it expired: the counselor declared a conflict of interest.
+    revoked_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -175,4 +178,4 @@ class EmergencyAccess(models.Model):
 
     @property
     def is_active(self):
-        return self.expires_at > timezone.now()
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ def grant_emergency_access(counselee, justification: str, *, by) -> EmergencyAcc
             _("Tuliskan alasan paling sedikit %(count)d karakter.")
             % {"count": MIN_JUSTIFICATION_LENGTH}
         )
-    if not policy.can_request_emergency_access(by, counselee):
+    if not policy.may_request_emergency_access(by, counselee):
         raise ValidationError(_("Akses darurat tidak tersedia untuk Anda pada siswa ini."))
     now = timezone.now()
     access = EmergencyAccess.objects.create(
@@ -52,8 +52,8 @@ def grant_emergency_access(counselee, justification: str, *, by) -> EmergencyAcc
 
 @transaction.atomic
 def review_emergency_access(access: EmergencyAccess, comment: str, *, by) -> None:
-    if not policy.can_audit(by):
-        raise PermissionDenied
+    access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
+    policy.require(policy.may_review_emergency_access(by, access), access)
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("Tuliskan komentar peninjauan."))

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from counseling.adminsite import AdminRoleModelAdmin
 from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.records import services
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+from sessions import cases
 
 
 @admin.register(Counselee)
@@ -26,7 +28,7 @@ class CounseleeAdmin(AdminRoleModelAdmin):
         # The list and the autocomplete never need, so never decrypt, the content.
         return super().get_queryset(request).defer(*encrypted_field_names(Counselee))
 
-    @admin.display(description="nama", ordering="user__full_name")
+    @admin.display(description=_("nama"), ordering="user__full_name")
     def student_name(self, obj):
         return obj.user.full_name
 
@@ -68,10 +70,11 @@ class CaseAssignmentAdmin(AdminRoleModelAdmin):
             assignment = services.assign(obj.counselor, obj.counselee, by=request.user)
             obj.pk = assignment.pk
 
-    @admin.action(description="Akhiri penugasan terpilih")
+    @admin.action(description=_("Akhiri penugasan terpilih"))
     def end_assignments(self, request, queryset):
+        # Her requests from the student are declined and their sessions cancelled too.
         for assignment in queryset.active():
-            services.end_assignment(assignment, by=request.user)
+            cases.end_assignment(assignment, by=request.user)
 
 
 @admin.register(ConflictOfInterest)

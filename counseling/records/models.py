@@ -58,14 +58,25 @@ class CaseAssignmentQuerySet(models.QuerySet):
 
 
 class CaseAssignment(models.Model):
-    """A counselor's responsibility for a counselee. While active it gives need-to-know."""
+    """A counselor's responsibility for a counselee. While active it gives need-to-know.
+
+    Need-to-know of the present, not of the past: earlier counselors' notes reach her only
+    through a hand-over the student accepted (`counseling.policy.notes`).
+    """
+
+    class OpenedBy(models.TextChoices):
+        ADMIN = "admin", _("Ditugaskan admin")
+        STUDENT_BOOKING = "student_booking", _("Permintaan siswa sendiri")
+        URGENT_REQUEST = "urgent_request", _("Permintaan mendesak yang diambil konselor")
 
     class EndReason(models.TextChoices):
         ADMINISTRATION = "administration", _("Diakhiri admin")
         STUDENT_ENDED = "student_ended", _("Siswa mengakhiri konseling")
         COUNSELOR_CLOSED = "counselor_closed", _("Ditutup konselor: tidak lagi bermanfaat")
         CONFLICT = "conflict", _("Konflik kepentingan")
+        STUDENT_DECLINED = "student_declined", _("Siswa tidak meminta penugasan ini")
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -79,7 +90,13 @@ class CaseAssignment(models.Model):
         related_name="assignments",
         verbose_name=_("konseli"),
     )
+    opened_by = models.CharField(
+        _("dibuka oleh"), max_length=20, choices=OpenedBy.choices, default=OpenedBy.ADMIN
+    )
     started_at = models.DateTimeField(_("mulai"), default=timezone.now)
+    # When the student answered an admin's assignment on her dashboard ("fine", or "I did
+    # not ask for this", which ends it).
+    student_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
     end_reason = models.CharField(
         _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True

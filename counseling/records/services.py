@@ -1,7 +1,11 @@
-"""Changes to counselee records, caseloads and conflicts of interest.
+"""Opening and closing caseload assignments, and recording conflicts of interest.
 
-Views and the admin site call these; nothing else saves these models.
+These write the rows and their access-log entries. What an ended assignment or a
+declared conflict does to what is booked (requests declined, sessions cancelled, the
+student told) is the case lifecycle in `sessions.cases`, which calls these.
 """
+
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,80 +14,73 @@ from django.utils.translation import gettext as _
 
 from counseling import policy
 from counseling.audit import log
-from counseling.records.models import CaseAssignment, ConflictOfInterest
+from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+
+OpenedBy = CaseAssignment.OpenedBy
 
 
-def check_assignable(counselor, counselee):
+def check_assignable(counselor: Any, counselee: Counselee) -> None:
     """Raise `ValidationError` when `counselor` may not take `counselee` on the caseload."""
-    if not policy.has_role(counselor, policy.Role.COUNSELOR):
-        raise ValidationError(_("Hanya akun konselor aktif yang dapat menerima penugasan kasus."))
-    if counselee.counseling_ended_at is not None:
-        raise ValidationError(
-            _(
-                "Siswa ini telah mengakhiri konseling. Kasus baru dibuka hanya bila siswa sendiri "
-                "memintanya, dengan memesan jadwal."
-            )
-        )
-    if policy.has_conflict(counselor, counselee):
-        raise ValidationError(
-            _(
-                "Konselor ini telah menyatakan konflik kepentingan (keluarga atau teman dekat) "
-                "dengan siswa ini. Tugaskan konselor lain."
-            )
-        )
-    if CaseAssignment.objects.active().filter(counselor=counselor, counselee=counselee).exists():
-        raise ValidationError(_("Siswa ini sudah ada dalam daftar kasus konselor tersebut."))
+    refusal = policy.assignment_refusal(counselor, counselee)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
-def assign(counselor, counselee, *, by) -> CaseAssignment:
-    """Put `counselee` on `counselor`'s caseload."""
+def assign(counselor: Any, counselee: Counselee, *, by: Any) -> CaseAssignment:
+    """An admin puts `counselee` on `counselor`'s caseload; the student is told."""
+    policy.require(policy.may_assign(by), counselee=counselee)
+    return open_assignment(counselor, counselee, by=by, opened_by=OpenedBy.ADMIN)
+
+
+def open_assignment(
+    counselor: Any, counselee: Counselee, *, by: Any, opened_by: str
+) -> CaseAssignment:
+    """Write the assignment. The caller has decided that `by` may open this case."""
     check_assignable(counselor, counselee)
-    assignment = CaseAssignment.objects.create(counselor=counselor, counselee=counselee)
+    now = timezone.now()
+    assignment = CaseAssignment.objects.create(
+        counselor=counselor,
+        counselee=counselee,
+        opened_by=opened_by,
+        started_at=now,
+        # She asked for this one herself: nothing to answer on her dashboard.
+        student_answered_at=None if opened_by == OpenedBy.ADMIN else now,
+    )
     log.record(
         log.Action.ASSIGNMENT_CHANGED,
         actor=by,
         obj=assignment,
         counselee=counselee,
-        purpose=log.Purpose.ADMINISTRATION,
+        purpose=policy.record_access(by, counselee).purpose,
     )
     return assignment
 
 
-@transaction.atomic
-def end_assignment(assignment, *, by, reason=CaseAssignment.EndReason.ADMINISTRATION) -> None:
-    """End an active assignment; the history stays."""
-    if assignment.ended_at is None:
-        assignment.ended_at = timezone.now()
-        assignment.end_reason = reason
-        assignment.save(update_fields=["ended_at", "end_reason"])
+def close_assignment(assignment: CaseAssignment, *, by: Any, reason: str) -> bool:
+    """Mark an active assignment ended; the history stays. False if it had ended already."""
+    purpose = policy.record_access(by, assignment.counselee).purpose
+    closed = CaseAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=reason
+    )
+    if closed:
+        assignment.refresh_from_db(fields=["ended_at", "end_reason"])
         log.record(
             log.Action.ASSIGNMENT_CHANGED,
             actor=by,
             obj=assignment,
             counselee=assignment.counselee,
-            purpose=log.Purpose.ADMINISTRATION,
+            purpose=purpose,
         )
+    return bool(closed)
 
 
-@transaction.atomic
-def declare_conflict(counselor, counselee, relation, *, by) -> ConflictOfInterest:
-    """Record a counselor's conflict of interest and end any assignment it touches."""
-    if counselee.counseling_ended_at is not None:
-        raise ValidationError(
-            _(
-                "Siswa ini telah mengakhiri konseling. Kasus baru dibuka hanya bila siswa sendiri "
-                "memintanya, dengan memesan jadwal."
-            )
-        )
-    if policy.has_conflict(counselor, counselee):
-        raise ValidationError(_("Anda sudah menyatakan konflik kepentingan dengan siswa ini."))
+def record_conflict(counselor: Any, counselee: Counselee, relation: str) -> ConflictOfInterest:
+    """Write the declaration. The caller has asked `policy.may_declare_conflict`."""
+    if relation not in ConflictOfInterest.Relation.values:
+        raise ValidationError(_("Pilih hubungan dari daftar."))
     conflict = ConflictOfInterest.objects.create(
         counselor=counselor, counselee=counselee, relation=relation
     )
-    log.record(log.Action.CONFLICT_DECLARED, actor=by, obj=conflict, counselee=counselee)
-    for assignment in CaseAssignment.objects.active().filter(
-        counselor=counselor, counselee=counselee
-    ):
-        end_assignment(assignment, by=by, reason=CaseAssignment.EndReason.CONFLICT)
+    log.record(log.Action.CONFLICT_DECLARED, actor=counselor, obj=conflict, counselee=counselee)
     return conflict

@@ -4,13 +4,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counseling import policy
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
-from counseling.records import services
 from counseling.records.forms import CaseloadSearchForm, ConflictDeclarationForm
+from sessions import cases
 from sessions.forms import WalkInSessionForm
 
 CASELOAD_PAGE_SIZE = 25
@@ -68,12 +68,7 @@ def conflicts(request):
     form = ConflictDeclarationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.declare_conflict(
-                request.user,
-                form.counselee,
-                form.cleaned_data["relation"],
-                by=request.user,
-            )
+            cases.declare_conflict(form.counselee, form.cleaned_data["relation"], by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -81,7 +76,7 @@ def conflicts(request):
                 request,
                 _(
                     "Konflik kepentingan dicatat. Anda tidak akan ditugaskan untuk siswa ini; "
-                    "admin akan menugaskan konselor lain bila perlu."
+                    "jadwalnya dengan Anda dibatalkan dan ia dapat memilih konselor lain."
                 ),
             )
             return redirect("conflicts")
@@ -90,3 +85,23 @@ def conflicts(request):
         "records/conflicts.html",
         {"form": form, "declarations": policy.conflicts_for(request.user).order_by("-declared_at")},
     )
+
+
+@require_POST
+@policy.role_required(Role.STUDENT)
+def answer_assignment(request, public_id):
+    """The student's answer to a counselor an admin assigned her: fine, or not asked for."""
+    assignment = policy.get_unanswered_assignment_for(request.user, public_id)
+    asked_for = request.POST.get("answer") == "fine"
+    cases.answer_assignment(assignment, by=request.user, asked_for=asked_for)
+    if asked_for:
+        messages.success(request, _("Terima kasih. Guru BK-mu sudah tercatat."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Penugasan ini diakhiri dan admin dapat melihatnya. Kamu boleh memilih guru BK "
+                "sendiri saat memesan jadwal."
+            ),
+        )
+    return redirect("student-dashboard")

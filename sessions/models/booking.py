@@ -113,6 +113,7 @@ class Booking(models.Model):
         ANOTHER_COUNSELOR = "another_counselor", _("Lebih tepat ditangani konselor lain")
         ALREADY_SCHEDULED = "already_scheduled", _("Sudah ada jadwal lain dengan siswa ini")
         SCHOOL_EVENT = "school_event", _("Ada kegiatan sekolah")
+        COUNSELOR_CHANGED = "counselor_changed", _("Konselor ini tidak lagi menangani kasusmu")
 
     ACTIVE = (Status.REQUESTED, Status.CONFIRMED)
 

@@ -16,6 +16,7 @@ class OutboxMessage(models.Model):
         BOOKING_MADE = "booking_made", _("pemesanan dibuat")
         BOOKING_REQUESTED = "booking_requested", _("permintaan baru untuk konselor")
         URGENT_REQUEST = "urgent_request", _("permintaan mendesak")
+        URGENT_TAKEN = "urgent_taken", _("permintaan mendesak diambil konselor lain")
         BOOKING_CONFIRMED = "booking_confirmed", _("pemesanan dikonfirmasi")
         BOOKING_DECLINED = "booking_declined", _("pemesanan ditolak")
         BOOKING_CHANGED = "booking_changed", _("pemesanan diubah")

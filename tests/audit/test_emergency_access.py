@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counseling.audit.models import AccessEvent, EmergencyAccess
+from sessions import cases
 from tests.conftest import PASSWORD
 
 JUSTIFICATION = "Wali kelas melapor siswa hilang sejak pagi; guru BK-nya cuti."
@@ -111,9 +112,8 @@ def test_it_opens_one_record_only(client_for, siti, dimas, bu_rina):
 
 
 def test_a_declared_conflict_rules_it_out(client_for, siti, pak_budi):
-    from counseling.records import services
 
-    services.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     response = request_access(client_for(pak_budi))
     assert "tidak tersedia" in response.text
     assert not EmergencyAccess.objects.exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from counseling.audit.models import AccessEvent, AppendOnlyError
 from counseling.records import services
+from sessions import cases
 from tests.conftest import PASSWORD
 
 Action = AccessEvent.Action
@@ -71,8 +72,10 @@ def test_the_typed_username_of_a_failed_login_is_not_stored(client, db):
 
 def test_assignments_are_recorded_in_their_transaction(siti, pak_budi, admin):
     assignment = services.assign(pak_budi, siti.counselee, by=admin)
-    services.end_assignment(assignment, by=admin)
-    changes = events(action=Action.ASSIGNMENT_CHANGED, actor=admin, object_id=str(assignment.pk))
+    cases.end_assignment(assignment, by=admin)
+    changes = events(
+        action=Action.ASSIGNMENT_CHANGED, actor=admin, object_id=str(assignment.public_id)
+    )
     assert len(changes) == 2
     assert all(e.counselee == siti.counselee for e in changes)
 

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from counseling.records.models import CaseAssignment, Counselee
+from sessions import cases
 
 
 def test_the_student_ends_counseling_after_a_confirm_step(
@@ -69,12 +70,11 @@ def test_after_ending_only_the_students_own_request_opens_a_case(siti, bu_rina, 
     import pytest
     from django.core.exceptions import ValidationError
 
-    from consent import services as consent_services
     from counseling.records import services as records
     from sessions import bookings
     from tests.sessions.booking_helpers import at, open_hours, tomorrow
 
-    consent_services.end_counseling(siti.counselee, by=siti)
+    cases.end_counseling(siti.counselee, by=siti)
     with pytest.raises(ValidationError, match="mengakhiri konseling"):
         records.assign(bu_rina, siti.counselee, by=admin)
     open_hours(bu_rina)

@@ -4,17 +4,18 @@ from django.urls import reverse
 
 from counseling.records import services
 from counseling.records.models import CaseAssignment, ConflictOfInterest
+from sessions import cases
 
 
 def test_a_conflict_of_interest_blocks_an_assignment(siti, pak_budi, admin):
-    services.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     with pytest.raises(ValidationError, match="konflik kepentingan"):
         services.assign(pak_budi, siti.counselee, by=admin)
     assert not CaseAssignment.objects.filter(counselor=pak_budi).exists()
 
 
 def test_declaring_a_conflict_ends_the_counselors_assignment(siti, bu_rina):
-    services.declare_conflict(bu_rina, siti.counselee, "close_friend", by=bu_rina)
+    cases.declare_conflict(siti.counselee, "close_friend", by=bu_rina)
     assert not CaseAssignment.objects.active().filter(counselor=bu_rina).exists()
     assert CaseAssignment.objects.filter(counselor=bu_rina).exists()  # history is kept
 
@@ -37,13 +38,13 @@ def test_an_unknown_nis_gets_a_clear_message(client_for, pak_budi):
 
 
 def test_a_counselor_lists_only_their_own_declarations(client_for, siti, dimas, bu_rina, pak_budi):
-    services.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     response = client_for(bu_rina).get(reverse("conflicts"))
     assert "Siti Nurhaliza" not in response.text
 
 
 def test_the_admin_site_refuses_an_assignment_across_a_conflict(client_for, siti, pak_budi, admin):
-    services.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     response = client_for(admin).post(
         reverse("admin:records_caseassignment_add"),
         {"counselor": pak_budi.pk, "counselee": siti.counselee.pk},

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from sessions import cases
+
 
 def record_url(student):
     return reverse("counselee-detail", args=[student.counselee.public_id])
@@ -20,9 +22,8 @@ def test_the_student_sees_her_contact_details_but_not_the_counselors_notes(clien
 
 
 def test_an_ended_assignment_ends_the_counselors_access(client_for, siti, bu_rina, admin):
-    from counseling.records import services
 
-    services.end_assignment(siti.counselee.assignments.get(), by=admin)
+    cases.end_assignment(siti.counselee.assignments.get(), by=admin)
     assert client_for(bu_rina).get(record_url(siti)).status_code == 404
 
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from consent.services import ConsentRequired
 from counseling.audit.models import AccessEvent
-from counseling.records import services as records
-from sessions import availability, bookings
+from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.bookings import BookingRefused
 from sessions.models import AvailabilityRule, Booking, CounselingSession, DayOff, OutboxMessage
@@ -50,7 +49,7 @@ def test_weekly_hours_repeat_and_days_off_remove_them(bu_rina):
 
 
 def test_a_booking_takes_the_slot_and_shows_no_one_else_who(hours, siti, dimas, bu_rina, admin):
-    records.end_assignment(dimas.counselee.assignments.get(), by=admin)  # dimas: no counselor
+    cases.end_assignment(dimas.counselee.assignments.get(), by=admin)  # dimas: no counselor
     book(siti, bu_rina, at(tomorrow(), 10), topic=TOPIC)
     starts = [s.start for s in availability.free_slots(bu_rina)]
     assert at(tomorrow(), 10) not in starts
@@ -95,10 +94,10 @@ def test_a_student_books_only_her_own_counselor_while_she_has_one(hours, siti, p
 def test_a_student_without_a_counselor_may_book_any_but_a_conflicted_one(
     siti, bu_rina, pak_budi, admin
 ):
-    records.end_assignment(siti.counselee.assignments.get(), by=admin)
+    cases.end_assignment(siti.counselee.assignments.get(), by=admin)
     open_hours(pak_budi)
     assert book(siti, pak_budi, at(tomorrow(), 10)).status == Booking.Status.REQUESTED
-    records.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     with pytest.raises(PermissionDenied):
         book(siti, pak_budi, at(tomorrow(), 11))
 
@@ -131,7 +130,7 @@ def test_cancel_up_to_the_cut_off(bu_rina, siti, settings):
 
 def test_overlapping_lengths_are_refused(siti, dimas, bu_rina, admin):
     """A 09:00 one-hour booking and a 09:30 one-hour booking cannot both stand."""
-    records.end_assignment(dimas.counselee.assignments.get(), by=admin)
+    cases.end_assignment(dimas.counselee.assignments.get(), by=admin)
     open_hours(bu_rina, start=9, end=10, minutes=60, buffer=0)
     AvailabilityRule.objects.create(
         counselor=bu_rina,
@@ -148,7 +147,7 @@ def test_overlapping_lengths_are_refused(siti, dimas, bu_rina, admin):
 
 
 def test_back_to_back_bookings_are_fine(siti, dimas, bu_rina, admin):
-    records.end_assignment(dimas.counselee.assignments.get(), by=admin)
+    cases.end_assignment(dimas.counselee.assignments.get(), by=admin)
     open_hours(bu_rina, start=9, end=11, minutes=60, buffer=0)
     book(siti, bu_rina, at(tomorrow(), 9))
     book(dimas, bu_rina, at(tomorrow(), 10))
@@ -193,7 +192,7 @@ def test_confirming_makes_a_session_that_needs_consent_to_start(nabila, pak_budi
 
 
 def test_confirming_a_student_without_a_counselor_opens_the_case(siti, pak_budi, admin):
-    records.end_assignment(siti.counselee.assignments.get(), by=admin)
+    cases.end_assignment(siti.counselee.assignments.get(), by=admin)
     open_hours(pak_budi)
     booking = book(siti, pak_budi, at(tomorrow(), 10))
     bookings.confirm(booking, by=pak_budi)
@@ -245,7 +244,7 @@ def test_a_walk_in_session_holds_the_counselors_time(hours, siti, bu_rina):
 
 
 def test_an_urgent_alert_skips_a_counselor_with_a_declared_conflict(hours, siti, bu_rina, pak_budi):
-    records.declare_conflict(pak_budi, siti.counselee, "family", by=pak_budi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     booking = book(siti, bu_rina, at(tomorrow(), 10), urgent=True)
     alerted = OutboxMessage.objects.filter(booking=booking, kind="urgent_request")
     assert list(alerted.values_list("recipient__username", flat=True)) == ["bu_rina"]

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from counseling import policy
 from sessions import services
 from sessions.models import FinalisedNoteError, NoteAddendum, SessionNote
 from tests.sessions.conftest import NOTE_TEXT
@@ -83,16 +84,22 @@ def test_a_note_cannot_be_finalised_twice(final_note, bu_rina):
     assert final_note.finalised_at == first
 
 
-def test_a_finalised_note_accepts_dated_addenda(final_note, bu_rina, bu_ani):
+def test_a_finalised_note_accepts_dated_addenda(final_note, bu_rina):
     services.add_addendum(final_note, by=bu_rina, body="Wali kelas sudah diberi tahu.")
-    services.add_addendum(final_note, by=bu_ani, body="Siti datang lagi hari Senin.")
+    services.add_addendum(final_note, by=bu_rina, body="Siti datang lagi hari Senin.")
     addenda = list(final_note.addenda.order_by("created_at", "pk"))
     assert [a.body for a in addenda] == [
         "Wali kelas sudah diberi tahu.",
         "Siti datang lagi hari Senin.",
     ]
-    assert [a.author for a in addenda] == [bu_rina, bu_ani]
+    assert [a.author for a in addenda] == [bu_rina, bu_rina]
     assert all(a.created_at for a in addenda)
+
+
+def test_a_second_counselor_adds_nothing_to_a_note_not_handed_over(final_note, bu_ani):
+    with pytest.raises(policy.Denied):
+        services.add_addendum(final_note, by=bu_ani, body="Siti datang lagi hari Senin.")
+    assert not final_note.addenda.exists()
 
 
 def test_a_draft_takes_no_addendum(draft_note, bu_rina):

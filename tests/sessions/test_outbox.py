@@ -229,6 +229,10 @@ def test_cancelling_withdraws_the_reminders(confirmed, siti, mailoutbox, clock):
 
 def test_rescheduling_moves_the_reminders_to_the_new_time(confirmed, siti, bu_rina, clock):
     new = bookings.reschedule(confirmed, free_starts(bu_rina)[0], by=siti)
+    reminders = OutboxMessage.objects.filter(kind__in=[Kind.REMINDER_24H, Kind.REMINDER_1H])
+    # The moved time waits for the counselor again; until she confirms, no reminder.
+    assert not reminders.filter(cancelled_at__isnull=True).exists()
+    bookings.confirm(new, by=bu_rina)
 
     pending = OutboxMessage.objects.filter(
         kind__in=[Kind.REMINDER_24H, Kind.REMINDER_1H], cancelled_at__isnull=True

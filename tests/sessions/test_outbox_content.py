@@ -41,7 +41,7 @@ def story(siti, bu_rina, pak_budi, mailoutbox, monkeypatch):
 
     give_addresses(siti, bu_rina, pak_budi)
     open_hours(bu_rina)
-    nine, ten, eleven, _twelve = free_starts(bu_rina)
+    nine, ten, eleven, twelve = free_starts(bu_rina)
     told = []
 
     def deliver(about):
@@ -59,6 +59,15 @@ def story(siti, bu_rina, pak_budi, mailoutbox, monkeypatch):
     deliver(first)
     moved = bookings.reschedule(first, eleven, by=siti)
     deliver(moved)
+    bookings.confirm(moved, by=bu_rina)
+    deliver(moved)
+    # Another urgent request, which Pak Budi takes: Bu Rina is told it is handled.
+    taken = bookings.book(siti.counselee, bu_rina, twelve, by=siti, urgent=True)
+    deliver(taken)
+    bookings.take_urgent(taken, by=pak_budi)
+    deliver(taken)
+    bookings.cancel(taken, by=siti)
+    deliver(taken)
     for before in (24 * HOUR, HOUR):
         monkeypatch.setattr(timezone, "now", lambda before=before: moved.start - before)
         deliver(moved)
@@ -115,8 +124,13 @@ def timezone_local(moment):
 def test_every_email_to_the_student_carries_a_calendar_file(story, siti):
     for mail, _booking in story:
         for_student = mail.to == [siti.email]
-        counselor_only = kind_of(mail) in {Kind.BOOKING_REQUESTED, Kind.URGENT_REQUEST}
-        assert for_student != counselor_only or kind_of(mail) == Kind.BOOKING_CHANGED
+        counselor_only = kind_of(mail) in {
+            Kind.BOOKING_REQUESTED,
+            Kind.URGENT_REQUEST,
+            Kind.URGENT_TAKEN,
+        }
+        to_both = kind_of(mail) in {Kind.BOOKING_CHANGED, Kind.BOOKING_CANCELLED}
+        assert for_student != counselor_only or to_both
         assert (ics_of(mail) is not None) == (not counselor_only), kind_of(mail)
 
 
@@ -153,14 +167,10 @@ def test_the_calendar_files_are_valid_and_follow_the_appointment(story):
         removes = kind in {Kind.BOOKING_CANCELLED, Kind.BOOKING_DECLINED}
         assert str(calendar["METHOD"]) == ("CANCEL" if removes else "PUBLISH")
         assert (str(event["STATUS"]) == "CANCELLED") == removes
-        # A later version of the appointment outranks every earlier one.
-        sequence = {
-            Kind.BOOKING_MADE: 0,
-            Kind.BOOKING_CONFIRMED: 0,
-            Kind.BOOKING_DECLINED: 1,
-            Kind.BOOKING_CANCELLED: 2,
-        }
-        assert int(event["SEQUENCE"]) == sequence.get(kind, 1), kind
+        # A later version of the appointment outranks every earlier one: each move, and
+        # the removal, counts one up.
+        moves = 1 if booking.rescheduled_from else 0
+        assert int(event["SEQUENCE"]) == moves + removes, kind
 
 
 def test_a_long_place_name_is_folded_and_read_back_whole(siti, bu_rina):

@@ -7,10 +7,22 @@ from sessions import services
 
 
 @pytest.mark.parametrize("person", ["bu_rina", "bu_ani", "pak_eko"])
-def test_readers_of_sitis_case_list_her_sessions_and_notes(request, draft_note, person):
+def test_readers_of_sitis_case_list_her_sessions(request, draft_note, person):
     user = request.getfixturevalue(person)
     assert list(policy.sessions_for(user)) == [draft_note.session]
-    assert list(policy.notes_for(user)) == [draft_note]
+
+
+@pytest.mark.parametrize(
+    ("person", "reads"),
+    [("bu_rina", {"draft", "final"}), ("bu_ani", set()), ("pak_eko", {"final"})],
+)
+def test_a_draft_is_its_authors_and_a_final_note_its_sessions_counselors(
+    request, draft_note, final_note, person, reads
+):
+    # Bu Ani came on the case later (no hand-over); Pak Eko reads under emergency access.
+    user = request.getfixturevalue(person)
+    expected = {"draft": draft_note, "final": final_note}
+    assert set(policy.notes_for(user)) == {expected[name] for name in reads}
 
 
 @pytest.mark.parametrize("person", ["pak_budi", "siti", "dimas", "admin"])

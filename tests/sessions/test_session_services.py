@@ -62,10 +62,9 @@ def test_emergency_access_cannot_start_a_session(siti, bu_rina, pak_eko):
         services.start_session(session, by=pak_eko, limits_explained=True)
 
 
-def test_one_precondition_guards_starting_a_session_and_writing_a_note(
-    monkeypatch, siti, bu_rina, siti_session
-):
-    # The consent gate will live in check_session_may_proceed: both actions must ask it.
+def test_one_precondition_guards_starting_a_session(monkeypatch, siti, bu_rina, siti_session):
+    # The consent gate lives in check_session_may_proceed; a session that began under it
+    # is written up to its end.
     def refuse(session):
         raise ValidationError("Belum ada persetujuan.")
 
@@ -74,12 +73,11 @@ def test_one_precondition_guards_starting_a_session_and_writing_a_note(
 
     with pytest.raises(ValidationError):
         services.start_session(scheduled, by=bu_rina, limits_explained=True)
-    with pytest.raises(ValidationError):
-        services.write_note(siti_session, by=bu_rina, body="Catatan.")
+    services.write_note(siti_session, by=bu_rina, body="Catatan.")
 
     scheduled.refresh_from_db()
     assert scheduled.status == Status.SCHEDULED
-    assert SessionNote.objects.count() == 0
+    assert SessionNote.objects.count() == 1
 
 
 def test_a_session_ending_before_it_starts_is_refused_by_the_database(siti, bu_rina):

@@ -1,0 +1,30 @@
+"""Who reaches the admin site, and how strongly a user must have signed in."""
+
+from typing import Any
+
+from django.conf import settings
+
+from counseling.policy.core import Role, has_role
+
+
+def can_use_admin_site(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def may_publish_consent(user: Any) -> bool:
+    """Consent document versions are the school's, published by an admin."""
+    return has_role(user, Role.ADMIN)
+
+
+def may_act_on_own_consent(user: Any, student: Any) -> bool:
+    """Acknowledge or withdraw: the student herself, never anyone on her behalf."""
+    return has_role(user, Role.STUDENT) and student.pk == user.pk
+
+
+def needs_second_factor(user: Any) -> bool:
+    """A counselor or admin signed in with the password alone reaches no data."""
+    return bool(
+        settings.AMANAH_REQUIRE_2FA
+        and has_role(user, Role.COUNSELOR, Role.ADMIN)
+        and not user.is_verified()
+    )
