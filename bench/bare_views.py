@@ -24,7 +24,8 @@ from counseling.accounts.models import User
 from counseling.audit import queries
 from counseling.audit.forms import AuditFilterForm
 from counseling.audit.models import AccessEvent, EmergencyAccess
-from counseling.encryption import encrypted_field_names, encrypted_paths, raw
+from counseling.encryption import encrypted_field_names, encrypted_paths
+from counseling.fernet import raw
 from counseling.records.forms import CaseloadSearchForm
 from counseling.records.models import CaseAssignment, Counselee
 from counseling.records.views import CASELOAD_PAGE_SIZE, SESSIONS_SHOWN

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bench import seed
 from bench.http import Client
 from bench.middleware import HEADER
-from counseling import encryption
+from counseling import encryption, fernet
 from counseling.accounts.models import User
 from counseling.audit import chain
 from counseling.audit.models import AccessEvent
@@ -45,9 +45,9 @@ def sizes() -> dict:
 
 def floors() -> dict:
     """The raw cost of one Fernet decryption and one access-log HMAC step, in microseconds."""
-    token = encryption.encrypt(seed._text(__import__("random").Random(1), 3))
+    token = fernet.encrypt(seed._text(__import__("random").Random(1), 3))
     n = 20_000
-    decrypt = timeit.timeit(lambda: encryption.decrypt(token), number=n) / n
+    decrypt = timeit.timeit(lambda: fernet.decrypt(token), number=n) / n
     values = (
         123456,
         timezone.now(),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from consent import rendering
 from consent import services as consent_services
 from consent.models import ConsentAcknowledgement, ConsentDocument
-from counseling import encryption
+from counseling import fernet
 from counseling.accounts.models import User
 from counseling.audit import chain, log
 from counseling.audit.models import AccessEvent
@@ -99,7 +99,7 @@ def _encrypt_notes(job) -> list[tuple[str, str, str, str]]:
     """Worker: the four encrypted fields of `count` notes, from a seeded generator."""
     start, count = job
     rng = random.Random(start)
-    encrypt = encryption.encrypt
+    encrypt = fernet.encrypt
     return [
         (
             encrypt(_text(rng, 2)),
@@ -112,7 +112,7 @@ def _encrypt_notes(job) -> list[tuple[str, str, str, str]]:
 
 
 def _encrypt_texts(texts: list[str]) -> list[str]:
-    return [encryption.encrypt(t) for t in texts]
+    return [fernet.encrypt(t) for t in texts]
 
 
 class Progress:
@@ -350,7 +350,7 @@ class District:
         rng = self.rng
         n_sessions = max(1, self.plan.notes // NOTES_PER_SESSION)
         span = (self.now - datetime.timedelta(days=1) - self.start_of_history).total_seconds()
-        place = encryption.encrypt("Ruang BK")  # one token for all: Fernet is the slow part
+        place = fernet.encrypt("Ruang BK")  # one token for all: Fernet is the slow part
         self.session_rows = []
         with transaction.atomic():
             self._replica()
@@ -438,7 +438,7 @@ class District:
                 total,
             )
         _reset_sequence(SessionNote)
-        addendum_text = encryption.encrypt("Siswa mampir saat istirahat: rencana berjalan baik.")
+        addendum_text = fernet.encrypt("Siswa mampir saat istirahat: rencana berjalan baik.")
         with transaction.atomic():
             self._replica()
             _copy(
@@ -498,7 +498,7 @@ class District:
                 "availability rules",
                 len(self.counselor_ids) * 5,
             )
-        topic = encryption.encrypt("Ingin membicarakan jadwal belajar.")
+        topic = fernet.encrypt("Ingin membicarakan jadwal belajar.")
         today = timezone.localdate()
         rows = []
         # Each counselor has a request from one of their students on each of the next

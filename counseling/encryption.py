@@ -11,8 +11,10 @@ from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
 from django.db.models import F, OrderBy
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.functions import Cast
 from encrypted_model_fields import fields as package
+
+from counseling import keycheck
+from counseling.fernet import decrypt
 
 
 class UndecryptableValue(Exception):
@@ -25,15 +27,6 @@ class EncryptedLookupError(FieldError):
 
 class EncryptedSerializationError(Exception):
     """A serializer (dumpdata, an export) tried to write an encrypted field in plaintext."""
-
-
-def decrypt(token: str) -> str:
-    # The package's module-level crypter is read at call time, so tests can swap it.
-    return package.CRYPTER.decrypt(token.encode()).decode()
-
-
-def encrypt(text: str) -> str:
-    return package.CRYPTER.encrypt(text.encode()).decode()
 
 
 class StrictEncryptedMixin:
@@ -60,9 +53,6 @@ class StrictEncryptedMixin:
         return super(package.EncryptedMixin, self).to_python(value)
 
     def get_db_prep_save(self, value, connection):
-        # Imported here: keycheck reads the canary model, whose module imports this one.
-        from counseling import keycheck
-
         keycheck.refuse_unless_key_reads_back(connection.alias)
         return super().get_db_prep_save(value, connection)
 
@@ -141,12 +131,3 @@ class EncryptedFieldsQuerySet(models.QuerySet):
                         "ordering by it would sort ciphertext."
                     )
         return super().order_by(*field_names)
-
-
-def raw(field_name: str) -> Cast:
-    """An expression reading an encrypted column's stored token, without decrypting it.
-
-    `.annotate(token=raw("guardian_name")).values_list("token")` bypasses the field's
-    `from_db_value`, so a token under an unknown key can be inspected instead of raising.
-    """
-    return Cast(field_name, models.TextField())

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from encrypted_model_fields import fields as package
 
-from counseling import encryption
+from counseling import fernet
 
 CANARY_TEXT = "amanah-encryption-canary"
 CANARY_PK = 1
@@ -48,12 +48,12 @@ def canary_table_exists(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def _canary_token(using) -> str | None:
     canary = _canary_model()._base_manager.using(using).filter(pk=CANARY_PK)
-    return canary.annotate(token=encryption.raw("value")).values_list("token", flat=True).first()
+    return canary.annotate(token=fernet.raw("value")).values_list("token", flat=True).first()
 
 
 def _readable(token: str) -> bool:
     try:
-        encryption.decrypt(token)
+        fernet.decrypt(token)
     except InvalidToken:
         return False
     return True
@@ -62,12 +62,12 @@ def _readable(token: str) -> bool:
 def _first_unreadable_sample(using) -> str | None:
     """Without a canary, decrypt one stored value per encrypted column; name the first failure."""
     for model in apps.get_models():
-        names = encryption.encrypted_field_names(model)
+        names = fernet.encrypted_columns(model)
         if not names or model is _canary_model() or not _table_exists(model, using):
             continue
         for name in names:
             rows = model._base_manager.using(using).filter(**{f"{name}__isnull": False})
-            token = rows.annotate(token=encryption.raw(name)).values_list("token", flat=True)[:1]
+            token = rows.annotate(token=fernet.raw(name)).values_list("token", flat=True)[:1]
             if token and not _readable(token[0]):
                 return f"{model._meta.label}.{name}"
     return None
@@ -89,7 +89,7 @@ def diagnose(using: str = DEFAULT_DB_ALIAS) -> tuple[str | None, bool]:
         if sample:
             return f"FIELD_ENCRYPTION_KEY cannot decrypt the stored values of {sample}.", False
         return None, False
-    if not _readable(token) or encryption.decrypt(token) != CANARY_TEXT:
+    if not _readable(token) or fernet.decrypt(token) != CANARY_TEXT:
         return (
             "FIELD_ENCRYPTION_KEY cannot decrypt the encryption canary: it is not the key "
             "this database was written with, or it lacks that key.",

@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.db import connection, connections, transaction
 
-from counseling import encryption
+from counseling import encryption, fernet
 
 # Batches smaller than this are re-encrypted in this process: starting workers costs more.
 PARALLEL_FROM_ROWS = 200
@@ -96,7 +96,7 @@ class Rotation:
         self, model, names: list[str], tally: Tally, on_batch: Callable[[Tally], None]
     ) -> None:
         """Rotate one model's encrypted columns, batch by batch in primary-key order."""
-        tokens = {f"token_{name}": encryption.raw(name) for name in names}
+        tokens = {f"token_{name}": fernet.raw(name) for name in names}
         rows = model._base_manager.order_by("pk").annotate(**tokens).values_list("pk", *tokens)
         last_pk = None
         while True:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from counseling import checks, rotation
 from counseling.audit.models import AccessEvent, EmergencyAccess
-from counseling.encryption import raw
+from counseling.fernet import raw
 from counseling.records.models import Counselee
 
 # Siti's and Dimas's three fields, the emergency access's two, and the canary.

@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from counseling.encryption import decrypt
+from counseling.fernet import decrypt
 from sessions import services
 from tests.sessions.conftest import NOTE_TEXT
 
