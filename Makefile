@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format migrations messages clean bench
+.PHONY: run test lint typecheck format migrations messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make typecheck: mypy --strict on the policy and the services that ask it (pyproject.toml)
+typecheck: $(VENV)/.dev
+	DEBUG=on $(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -6,6 +6,7 @@ refuse changes, and on PostgreSQL triggers do too.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -43,7 +44,7 @@ class ConsentDocument(models.Model):
     def __str__(self):
         return f"v{self.version}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if (
             self.pk
             and ConsentDocument.objects.filter(pk=self.pk, published_at__isnull=False).exists()
@@ -51,7 +52,7 @@ class ConsentDocument(models.Model):
             raise AppendOnlyError("A published consent document cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.is_published:
             raise AppendOnlyError("A published consent document cannot be deleted.")
         return super().delete(*args, **kwargs)
@@ -94,12 +95,12 @@ class ConsentAcknowledgement(models.Model):
     def __str__(self):
         return f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("A consent acknowledgement cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("A consent acknowledgement cannot be deleted.")
 
 
@@ -121,12 +122,12 @@ class ConsentWithdrawal(models.Model):
     def __str__(self):
         return f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("A consent withdrawal cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("A consent withdrawal cannot be deleted.")
 
 

@@ -4,6 +4,8 @@ The consent gate is `require_consent(counselee)`: the services that start a sess
 write a note call it, so no path around the pages can skip it.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
@@ -13,7 +15,9 @@ from django.utils.translation import gettext as _
 from consent.models import ConsentAcknowledgement, ConsentDocument, ConsentWithdrawal, Disclosure
 from consent.rendering import text_hash
 from counseling import notifications, policy
+from counseling.accounts.models import User
 from counseling.audit import context, log
+from counseling.records.models import Counselee
 
 
 class ConsentRequired(ValidationError):
@@ -24,7 +28,7 @@ def current_document() -> ConsentDocument | None:
     return ConsentDocument.objects.filter(published_at__isnull=False).order_by("-version").first()
 
 
-def valid_acknowledgement(student) -> ConsentAcknowledgement | None:
+def valid_acknowledgement(student: User) -> ConsentAcknowledgement | None:
     """The student's acknowledgement of the current version, unless withdrawn since.
 
     One query: the gate runs on every session page and every booking.
@@ -43,11 +47,11 @@ def valid_acknowledgement(student) -> ConsentAcknowledgement | None:
     )
 
 
-def has_valid_consent(student) -> bool:
+def has_valid_consent(student: User) -> bool:
     return valid_acknowledgement(student) is not None
 
 
-def require_consent(counselee) -> None:
+def require_consent(counselee: Counselee) -> None:
     """Raise `ConsentRequired` unless the counselee acknowledged the current version."""
     if current_document() is None:
         raise ConsentRequired(
@@ -63,7 +67,7 @@ def require_consent(counselee) -> None:
 
 
 @transaction.atomic
-def publish(document: ConsentDocument, *, by) -> None:
+def publish(document: ConsentDocument, *, by: User) -> None:
     """Publish a draft; from now on it is the current version and immutable."""
     policy.require(policy.may_publish_consent(by), document)
     if document.is_published:
@@ -83,7 +87,9 @@ def publish(document: ConsentDocument, *, by) -> None:
 
 
 @transaction.atomic
-def acknowledge(student, document, *, language, shown_hash, typed_name) -> ConsentAcknowledgement:
+def acknowledge(
+    student: User, document: ConsentDocument, *, language: str, shown_hash: str, typed_name: str
+) -> ConsentAcknowledgement:
     """Record that `student` read and accepted `document` as shown in `language`."""
     if document != current_document():
         raise ValidationError(_("Dokumen ini sudah diganti versi baru. Bacalah versi terbaru."))
@@ -113,7 +119,7 @@ def acknowledge(student, document, *, language, shown_hash, typed_name) -> Conse
 
 
 @transaction.atomic
-def withdraw_consent(student, *, by) -> ConsentWithdrawal:
+def withdraw_consent(student: User, *, by: User) -> ConsentWithdrawal:
     policy.require(policy.may_act_on_own_consent(by, student))
     withdrawal = ConsentWithdrawal.objects.create(student=student)
     log.record(
@@ -127,7 +133,7 @@ def withdraw_consent(student, *, by) -> ConsentWithdrawal:
 
 
 @transaction.atomic
-def record_disclosure(counselee, *, by, **fields) -> Disclosure:
+def record_disclosure(counselee: Counselee, *, by: User, **fields: Any) -> Disclosure:
     """Record a use of the limits of confidentiality; admins are alerted without content."""
     from consent.tasks import alert_admins_of_disclosure
 
@@ -151,7 +157,7 @@ def record_disclosure(counselee, *, by, **fields) -> Disclosure:
 
 
 @transaction.atomic
-def mark_student_informed(disclosure, *, by) -> None:
+def mark_student_informed(disclosure: Disclosure, *, by: User) -> None:
     disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     policy.require(
         policy.may_mark_informed(by, disclosure), disclosure, counselee=disclosure.counselee

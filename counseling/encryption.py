@@ -6,6 +6,8 @@ destroys the value; and lookups on an encrypted column silently match nothing. T
 here raise instead. Always use these, never the package's fields directly.
 """
 
+from typing import TypeVar
+
 from cryptography.fernet import InvalidToken
 from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
@@ -110,7 +112,10 @@ def encrypted_field_at(model: type[models.Model], path: str):
     return field if isinstance(field, StrictEncryptedMixin) else None
 
 
-class EncryptedFieldsQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class EncryptedFieldsQuerySet(models.QuerySet[_M]):
     """The queryset of every model with encrypted fields: ordering on them raises.
 
     The database sorts ciphertext, which is random: the order would look plausible and

@@ -41,7 +41,7 @@ def _log(action: str, booking: Booking, by: Any, purpose: str | None = None) -> 
     log.record(action, actor=by, obj=booking, counselee=booking.counselee, purpose=purpose)
 
 
-def _lock_counselor(counselor):
+def _lock_counselor(counselor: User) -> User:
     # Serialises bookings of one counselor: the free-slot check below sees every booking
     # committed before this lock was granted.
     return User.objects.select_for_update().get(pk=counselor.pk)
@@ -135,8 +135,9 @@ def _close(booking: Booking, status: str, *, by: Any, reason: str = "") -> None:
     booking.decline_reason = reason
     booking.save(update_fields=["status", "decline_reason", "updated_at"])
     outbox.cancel_pending(booking)
-    if booking.session_id and booking.session.status == CounselingSession.Status.SCHEDULED:
-        session_services.cancel_session(booking.session, by=by)
+    session = booking.session
+    if session is not None and session.status == CounselingSession.Status.SCHEDULED:
+        session_services.cancel_session(session, by=by)
 
 
 @transaction.atomic

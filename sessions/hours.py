@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from counseling import policy
+from counseling.accounts.models import User
 from sessions.models import AvailabilityRule, DayOff, Mode, SlotLength
 
 MAX_BUFFER_MINUTES = 60
@@ -20,7 +21,7 @@ MAX_BUFFER_MINUTES = 60
 @transaction.atomic
 def add_hours(
     *,
-    by,
+    by: User,
     start_time: datetime.time,
     end_time: datetime.time,
     weekday: int | None = None,
@@ -60,13 +61,13 @@ def add_hours(
 
 
 @transaction.atomic
-def remove_hours(rule: AvailabilityRule, *, by) -> None:
+def remove_hours(rule: AvailabilityRule, *, by: User) -> None:
     policy.require(policy.may_change_hours(by, rule), rule)
     rule.delete()
 
 
 @transaction.atomic
-def add_day_off(date: datetime.date, *, by) -> DayOff:
+def add_day_off(date: datetime.date, *, by: User) -> DayOff:
     """Block a whole day; a day already blocked is refused with a message."""
     policy.require(policy.may_manage_hours(by))
     day_off, created = DayOff.objects.get_or_create(counselor=by, date=date)
@@ -76,6 +77,6 @@ def add_day_off(date: datetime.date, *, by) -> DayOff:
 
 
 @transaction.atomic
-def remove_day_off(day_off: DayOff, *, by) -> None:
+def remove_day_off(day_off: DayOff, *, by: User) -> None:
     policy.require(policy.may_change_hours(by, day_off), day_off)
     day_off.delete()

@@ -11,16 +11,26 @@ sessions stop).
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent import services as consent_services
 from counseling import policy
+from counseling.accounts.models import User
 from counseling.audit import log
-from sessions.models import CounselingSession, FinalisedNoteError, NoteAddendum, SessionNote
+from counseling.records.models import Counselee
+from sessions.models import (
+    Booking,
+    CounselingSession,
+    FinalisedNoteError,
+    NoteAddendum,
+    SessionNote,
+)
 
 Status = CounselingSession.Status
 
@@ -43,7 +53,7 @@ class SessionStateError(ValidationError):
     """The session is not in a state that allows this action."""
 
 
-def check_session_may_proceed(session) -> None:
+def check_session_may_proceed(session: CounselingSession) -> None:
     """The one precondition for starting a session.
 
     Raise `ValidationError` when counseling may not begin with this counselee: today, the
@@ -52,7 +62,7 @@ def check_session_may_proceed(session) -> None:
     consent_services.require_consent(session.counselee)
 
 
-def is_first_session(session) -> bool:
+def is_first_session(session: CounselingSession) -> bool:
     """Whether no earlier session with this counselee has begun."""
     return (
         not CounselingSession.objects.filter(counselee=session.counselee, started_at__isnull=False)
@@ -61,19 +71,19 @@ def is_first_session(session) -> bool:
     )
 
 
-def _log(action, obj, counselee, by):
+def _log(action: str, obj: Model, counselee: Counselee, by: User) -> None:
     purpose = policy.record_access(by, counselee).purpose
     log.record(action, actor=by, obj=obj, counselee=counselee, purpose=purpose)
 
 
 @transaction.atomic
 def create_walk_in_session(
-    counselee,
+    counselee: Counselee,
     *,
-    by,
-    mode=CounselingSession.Mode.FACE_TO_FACE,
-    place="",
-    minutes=WALK_IN_MINUTES,
+    by: User,
+    mode: str = CounselingSession.Mode.FACE_TO_FACE,
+    place: str = "",
+    minutes: int = WALK_IN_MINUTES,
 ) -> CounselingSession:
     """Record a student who walks into the BK office: a session scheduled from now."""
     policy.require(policy.may_create_walk_in(by, counselee), counselee=counselee)
@@ -90,7 +100,9 @@ def create_walk_in_session(
     return session
 
 
-def _transition(session, action, *, by, **fields) -> CounselingSession:
+def _transition(
+    session: CounselingSession, action: str, *, by: User, **fields: Any
+) -> CounselingSession:
     allowed_from, target = TRANSITIONS[action]
     locked = CounselingSession.objects.select_for_update().get(pk=session.pk)
     policy.require(policy.may_run_session(by, locked), locked, counselee=session.counselee)
@@ -110,7 +122,9 @@ def _transition(session, action, *, by, **fields) -> CounselingSession:
 
 
 @transaction.atomic
-def start_session(session, *, by, limits_explained=False) -> CounselingSession:
+def start_session(
+    session: CounselingSession, *, by: User, limits_explained: bool = False
+) -> CounselingSession:
     """Mark a scheduled session as begun, now.
 
     At the counselee's first session the counselor confirms that the limits of
@@ -131,7 +145,7 @@ def start_session(session, *, by, limits_explained=False) -> CounselingSession:
 
 
 @transaction.atomic
-def create_session_from_booking(booking, *, by) -> CounselingSession:
+def create_session_from_booking(booking: Booking, *, by: User) -> CounselingSession:
     """The session a confirmed booking becomes; it still needs consent to start.
 
     The booking service has decided, under its lock, that `by` may confirm it.
@@ -149,7 +163,7 @@ def create_session_from_booking(booking, *, by) -> CounselingSession:
 
 
 @transaction.atomic
-def cancel_session(session, *, by) -> CounselingSession:
+def cancel_session(session: CounselingSession, *, by: User) -> CounselingSession:
     """Cancel a session that has not begun, with its booking.
 
     The booking service has already decided `by` may cancel (the student, before the
@@ -164,13 +178,15 @@ def cancel_session(session, *, by) -> CounselingSession:
 
 
 @transaction.atomic
-def mark_no_show(session, *, by) -> CounselingSession:
+def mark_no_show(session: CounselingSession, *, by: User) -> CounselingSession:
     """The student did not come to a scheduled session."""
     return _transition(session, "no_show", by=by)
 
 
 @transaction.atomic
-def cancel_upcoming_sessions(counselee, *, by, counselor=None) -> int:
+def cancel_upcoming_sessions(
+    counselee: Counselee, *, by: User, counselor: User | None = None
+) -> int:
     """Cancel the counselee's sessions that have not begun (with `counselor` only, if
     given): the student ended counseling, or that counselor's reach ended."""
     upcoming = CounselingSession.objects.select_for_update().filter(
@@ -188,12 +204,12 @@ def cancel_upcoming_sessions(counselee, *, by, counselor=None) -> int:
 
 
 @transaction.atomic
-def complete_session(session, *, by) -> CounselingSession:
+def complete_session(session: CounselingSession, *, by: User) -> CounselingSession:
     """Mark a session in progress as finished, now."""
     return _transition(session, "complete", by=by, ended_at=timezone.now())
 
 
-def _clean_note_fields(fields) -> dict:
+def _clean_note_fields(fields: dict[str, Any]) -> dict[str, str]:
     unknown = set(fields) - set(NOTE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown note fields: {sorted(unknown)}")
@@ -204,7 +220,7 @@ def _clean_note_fields(fields) -> dict:
 
 
 @transaction.atomic
-def write_note(session, *, by, **fields) -> SessionNote:
+def write_note(session: CounselingSession, *, by: User, **fields: Any) -> SessionNote:
     """Write a draft note about a session that has begun."""
     session = CounselingSession.objects.select_for_update().get(pk=session.pk)
     policy.require(policy.may_run_session(by, session), session, counselee=session.counselee)
@@ -215,17 +231,17 @@ def write_note(session, *, by, **fields) -> SessionNote:
     return note
 
 
-def _locked_draft(note, by) -> SessionNote:
+def _locked_draft(note: SessionNote, by: User) -> SessionNote:
     locked = SessionNote.objects.select_for_update().get(pk=note.pk)
     locked.session = note.session
-    if locked.is_final and locked.author_id == by.pk:
+    policy.require(policy.is_own_note(by, locked), locked, counselee=note.counselee)
+    if locked.is_final:
         raise FinalisedNoteError("A finalised note cannot be changed; add an addendum.")
-    policy.require(policy.may_edit_note(by, locked), locked, counselee=note.counselee)
     return locked
 
 
 @transaction.atomic
-def edit_note(note, *, by, **fields) -> SessionNote:
+def edit_note(note: SessionNote, *, by: User, **fields: Any) -> SessionNote:
     """Change a draft note; its author only. A finalised note is refused."""
     locked = _locked_draft(note, by)
     values = _clean_note_fields(fields)
@@ -237,7 +253,7 @@ def edit_note(note, *, by, **fields) -> SessionNote:
 
 
 @transaction.atomic
-def finalise_note(note, *, by) -> SessionNote:
+def finalise_note(note: SessionNote, *, by: User) -> SessionNote:
     """Lock a draft note for good, under its author's name and the current time."""
     locked = _locked_draft(note, by)
     locked.status = SessionNote.Status.FINAL
@@ -248,7 +264,7 @@ def finalise_note(note, *, by) -> SessionNote:
 
 
 @transaction.atomic
-def add_addendum(note, *, by, body) -> NoteAddendum:
+def add_addendum(note: SessionNote, *, by: User, body: str) -> NoteAddendum:
     """Add a dated addendum to a finalised note (a draft is simply edited instead)."""
     counselee = note.session.counselee
     body = (body or "").strip()

@@ -24,7 +24,9 @@ DASHBOARDS = {
 @require_GET
 def home(request):
     """Send each role to its own dashboard; a student without consent meets it first."""
-    if request.user.role == Role.STUDENT and not consent_services.has_valid_consent(request.user):
+    if policy.has_role(request.user, Role.STUDENT) and not consent_services.has_valid_consent(
+        request.user
+    ):
         return redirect("consent")
     return redirect(DASHBOARDS[request.user.role])
 

@@ -9,15 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counseling import notifications, policy
+from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
 from counseling.audit.tasks import alert_admins_of_emergency_access
+from counseling.records.models import Counselee
 
 MIN_JUSTIFICATION_LENGTH = 20
 
 
 @transaction.atomic
-def grant_emergency_access(counselee, justification: str, *, by) -> EmergencyAccess:
+def grant_emergency_access(
+    counselee: Counselee, justification: str, *, by: User
+) -> EmergencyAccess:
     """Open `counselee`'s record to counselor `by`, read-only, for a fixed short time.
 
     The grant is logged and every admin is alerted once the transaction commits.
@@ -51,7 +55,7 @@ def grant_emergency_access(counselee, justification: str, *, by) -> EmergencyAcc
 
 
 @transaction.atomic
-def review_emergency_access(access: EmergencyAccess, comment: str, *, by) -> None:
+def review_emergency_access(access: EmergencyAccess, comment: str, *, by: User) -> None:
     access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
     policy.require(policy.may_review_emergency_access(by, access), access)
     comment = comment.strip()
@@ -61,7 +65,7 @@ def review_emergency_access(access: EmergencyAccess, comment: str, *, by) -> Non
         raise ValidationError(_("Akses darurat ini sudah ditinjau."))
     access.reviewed_at = timezone.now()
     access.reviewed_by = by
-    access.review_comment = comment
+    access.review_comment = comment  # type: ignore[assignment]  # an untyped package field
     access.save(update_fields=["reviewed_at", "reviewed_by", "review_comment"])
     log.record(
         log.Action.EMERGENCY_REVIEW,

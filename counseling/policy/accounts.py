@@ -1,30 +1,31 @@
 """Who reaches the admin site, and how strongly a user must have signed in."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 
-from counseling.policy.core import Role, has_role
+from counseling.policy.core import Person, Role, has_role
 
 
-def can_use_admin_site(user: Any) -> bool:
+def can_use_admin_site(user: Person) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def may_publish_consent(user: Any) -> bool:
+def may_publish_consent(user: Person) -> bool:
     """Consent document versions are the school's, published by an admin."""
     return has_role(user, Role.ADMIN)
 
 
-def may_act_on_own_consent(user: Any, student: Any) -> bool:
+def may_act_on_own_consent(user: Person, student: Person) -> bool:
     """Acknowledge or withdraw: the student herself, never anyone on her behalf."""
     return has_role(user, Role.STUDENT) and student.pk == user.pk
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: Person) -> bool:
     """A counselor or admin signed in with the password alone reaches no data."""
     return bool(
         settings.AMANAH_REQUIRE_2FA
         and has_role(user, Role.COUNSELOR, Role.ADMIN)
-        and not user.is_verified()
+        # django-otp's middleware gives each user `is_verified()`.
+        and not cast(Any, user).is_verified()
     )

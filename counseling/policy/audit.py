@@ -6,16 +6,16 @@ from django.db.models import Q, QuerySet
 
 from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.encryption import encrypted_paths
-from counseling.policy.core import Role, fetch, has_role
+from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import has_conflict, is_assigned
 from counseling.records.models import Counselee
 
 
-def can_audit(user: Any) -> bool:
+def can_audit(user: Person) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def events_for(user: Any) -> QuerySet[AccessEvent]:
+def events_for(user: Person) -> QuerySet[AccessEvent]:
     """Access-log entries `user` may read: all for an admin, their own record's for a student.
 
     A student sees every event about them (who opened their record, when and why),
@@ -36,7 +36,7 @@ def events_for(user: Any) -> QuerySet[AccessEvent]:
     return events.none()
 
 
-def emergency_accesses_for(user: Any) -> QuerySet[EmergencyAccess]:
+def emergency_accesses_for(user: Person) -> QuerySet[EmergencyAccess]:
     accesses = EmergencyAccess.objects.select_related("counselor", "counselee__user", "reviewed_by")
     if can_audit(user):
         return accesses
@@ -45,7 +45,7 @@ def emergency_accesses_for(user: Any) -> QuerySet[EmergencyAccess]:
     return accesses.none()
 
 
-def get_emergency_access_for(user: Any, public_id: Any) -> EmergencyAccess:
+def get_emergency_access_for(user: Person, public_id: Any) -> EmergencyAccess:
     """An emergency access for an admin to review, else `Http404` (logged)."""
     return fetch(
         user,
@@ -55,7 +55,7 @@ def get_emergency_access_for(user: Any, public_id: Any) -> EmergencyAccess:
     )
 
 
-def may_request_emergency_access(user: Any, counselee: Counselee) -> bool:
+def may_request_emergency_access(user: Person, counselee: Counselee) -> bool:
     """A counselor not on the case, without a conflict with the student."""
     return (
         has_role(user, Role.COUNSELOR)
@@ -64,5 +64,5 @@ def may_request_emergency_access(user: Any, counselee: Counselee) -> bool:
     )
 
 
-def may_review_emergency_access(user: Any, access: EmergencyAccess) -> bool:
+def may_review_emergency_access(user: Person, access: EmergencyAccess) -> bool:
     return can_audit(user) and access.counselor_id != user.pk

@@ -7,14 +7,14 @@ once. Urgent requests are the exception that lets every counselor without a conf
 open the request (time and urgency, never the topic) and take it.
 """
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from counseling.accounts.models import User
 from counseling.encryption import encrypted_paths
-from counseling.policy.core import Role, deny, fetch, has_role
+from counseling.policy.core import Person, Role, deny, fetch, has_role
 from counseling.policy.records import has_active_assignment, record_access
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions.models import AvailabilityRule, Booking, DayOff
@@ -22,7 +22,7 @@ from sessions.models import AvailabilityRule, Booking, DayOff
 Requested = Booking.Status.REQUESTED
 
 
-def bookable_counselors_for(user: Any) -> QuerySet[User]:
+def bookable_counselors_for(user: Person) -> QuerySet[User]:
     """The counselors a student may book: their assigned counselor(s), or any counselor
     while they have none; never one who declared a conflict of interest with them.
 
@@ -41,16 +41,16 @@ def bookable_counselors_for(user: Any) -> QuerySet[User]:
     )
 
 
-def can_book(user: Any, counselor: User) -> bool:
+def can_book(user: Person, counselor: User) -> bool:
     return bookable_counselors_for(user).filter(pk=counselor.pk).exists()
 
 
-def may_book(user: Any, counselee: Counselee, counselor: User) -> bool:
+def may_book(user: Person, counselee: Counselee, counselor: User) -> bool:
     """A student books for herself, a counselor she may book."""
     return counselee.user_id == user.pk and can_book(user, counselor)
 
 
-def get_bookable_counselor_for(user: Any, username: str) -> User:
+def get_bookable_counselor_for(user: Person, username: str) -> User:
     """A counselor `user` may book, named by username in the URL; else `Http404` (logged).
 
     Counselors are staff and appear in URLs by username; a student who may not book one
@@ -66,7 +66,7 @@ def _bookings() -> QuerySet[Booking]:
     return Booking.objects.select_related("counselee__user", "counselor", "session")
 
 
-def bookings_for(user: Any) -> QuerySet[Booking]:
+def bookings_for(user: Person) -> QuerySet[Booking]:
     """A student's own bookings; a counselor's bookings that are still hers to act on:
     requests waiting for her answer, and every booking of a student on her caseload."""
     bookings = _bookings()
@@ -85,7 +85,7 @@ def bookings_for(user: Any) -> QuerySet[Booking]:
     return bookings.none()
 
 
-def may_read_booking(user: Any, booking: Booking) -> bool:
+def may_read_booking(user: Person, booking: Booking) -> bool:
     """`bookings_for`, for one booking."""
     if has_role(user, Role.STUDENT):
         return booking.counselee.user_id == user.pk
@@ -95,7 +95,7 @@ def may_read_booking(user: Any, booking: Booking) -> bool:
     return not access.conflicted and (booking.status == Requested or access.write_counseling_data)
 
 
-def get_booking_for(user: Any, public_id: Any) -> Booking:
+def get_booking_for(user: Person, public_id: Any) -> Booking:
     """A booking `user` may read (its topic included), else `Http404` (logged)."""
     return fetch(
         user,
@@ -106,28 +106,28 @@ def get_booking_for(user: Any, public_id: Any) -> Booking:
     )
 
 
-def booking_requests_for(user: Any) -> QuerySet[Booking]:
+def booking_requests_for(user: Person) -> QuerySet[Booking]:
     """A counselor's open requests: urgent first, then the earliest. Empty for others."""
     if not has_role(user, Role.COUNSELOR):
         return Booking.objects.none()
     return bookings_for(user).filter(status=Requested).order_by("-urgent", "start")
 
 
-def may_cancel(user: Any, booking: Booking) -> bool:
+def may_cancel(user: Person, booking: Booking) -> bool:
     """The student cancels her own booking; the counselor one she may act on."""
     return may_read_booking(user, booking)
 
 
-def may_reschedule(user: Any, booking: Booking) -> bool:
+def may_reschedule(user: Person, booking: Booking) -> bool:
     """Only the student moves her booking; the moved request goes back to the counselor."""
     return has_role(user, Role.STUDENT) and booking.counselee.user_id == user.pk
 
 
-def may_decline(user: Any, booking: Booking) -> bool:
+def may_decline(user: Person, booking: Booking) -> bool:
     return has_role(user, Role.COUNSELOR) and may_read_booking(user, booking)
 
 
-def may_confirm(user: Any, booking: Booking) -> bool:
+def may_confirm(user: Person, booking: Booking) -> bool:
     """The booked counselor confirms, when the request is the student's own asking.
 
     She is on the case; or the student had no counselor and booked her (her own request
@@ -157,7 +157,7 @@ def _open_urgent() -> QuerySet[Booking]:
     return Booking.objects.filter(urgent=True, status=Requested, end__gt=timezone.now())
 
 
-def urgent_requests_for(user: Any) -> QuerySet[Booking]:
+def urgent_requests_for(user: Person) -> QuerySet[Booking]:
     """Open urgent requests `user` may take, booked with another counselor.
 
     Only what is needed to take one: the time, the class, how long it has waited; the
@@ -184,7 +184,7 @@ def urgent_alert_recipients(counselee: Counselee) -> QuerySet[User]:
     return User.objects.filter(role=Role.COUNSELOR, is_active=True).exclude(pk__in=conflicted)
 
 
-def may_see_urgent_request(user: Any, booking: Booking) -> bool:
+def may_see_urgent_request(user: Person, booking: Booking) -> bool:
     """An urgent request is open to every counselor without a conflict with the student:
     the time and urgency, and once taken, who took it."""
     return (
@@ -194,7 +194,7 @@ def may_see_urgent_request(user: Any, booking: Booking) -> bool:
     )
 
 
-def may_take_urgent_request(user: Any, booking: Booking) -> bool:
+def may_take_urgent_request(user: Person, booking: Booking) -> bool:
     """An urgent request still waiting, and a counselor without a conflict with the student."""
     return (
         may_see_urgent_request(user, booking)
@@ -203,7 +203,7 @@ def may_take_urgent_request(user: Any, booking: Booking) -> bool:
     )
 
 
-def get_urgent_request_for(user: Any, public_id: Any) -> Booking:
+def get_urgent_request_for(user: Person, public_id: Any) -> Booking:
     """An urgent request `user` may open (to take it, or to see who did); else `Http404`."""
     return fetch(
         user,
@@ -217,23 +217,23 @@ def get_urgent_request_for(user: Any, public_id: Any) -> Booking:
 # A counselor's own hours (about the counselor, not about any student)
 
 
-def may_manage_hours(user: Any) -> bool:
+def may_manage_hours(user: Person) -> TypeGuard[User]:
     return has_role(user, Role.COUNSELOR)
 
 
-def availability_rules_for(user: Any) -> QuerySet[AvailabilityRule]:
+def availability_rules_for(user: Person) -> QuerySet[AvailabilityRule]:
     if not may_manage_hours(user):
         return AvailabilityRule.objects.none()
     return AvailabilityRule.objects.filter(counselor=user)
 
 
-def days_off_for(user: Any) -> QuerySet[DayOff]:
+def days_off_for(user: Person) -> QuerySet[DayOff]:
     if not may_manage_hours(user):
         return DayOff.objects.none()
     return DayOff.objects.filter(counselor=user)
 
 
-def get_availability_rule_for(user: Any, pk: int) -> AvailabilityRule:
+def get_availability_rule_for(user: Person, pk: int) -> AvailabilityRule:
     """One of the counselor's own availability rules, else `Http404` (logged)."""
     rule = availability_rules_for(user).filter(pk=pk).first()
     if rule is None:
@@ -241,7 +241,7 @@ def get_availability_rule_for(user: Any, pk: int) -> AvailabilityRule:
     return rule
 
 
-def get_day_off_for(user: Any, pk: int) -> DayOff:
+def get_day_off_for(user: Person, pk: int) -> DayOff:
     """One of the counselor's own days off, else `Http404` (logged)."""
     day_off = days_off_for(user).filter(pk=pk).first()
     if day_off is None:
@@ -249,5 +249,5 @@ def get_day_off_for(user: Any, pk: int) -> DayOff:
     return day_off
 
 
-def may_change_hours(user: Any, obj: AvailabilityRule | DayOff) -> bool:
+def may_change_hours(user: Person, obj: AvailabilityRule | DayOff) -> bool:
     return may_manage_hours(user) and obj.counselor_id == user.pk

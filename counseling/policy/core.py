@@ -2,8 +2,9 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -15,6 +16,9 @@ from counseling.records.models import Counselee
 
 Role = User.Role
 Purpose = AccessEvent.Purpose
+
+# Whoever a request comes from: a signed-in user, or a visitor who is not.
+Person = User | AnonymousUser
 
 M = TypeVar("M", bound=Model)
 V = TypeVar("V", bound=Callable[..., Any])
@@ -34,13 +38,13 @@ class Denied(PermissionDenied):
         self.counselee = counselee
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: Person, *roles: str) -> TypeGuard[User]:
     """Whether `user` is signed in, active, and has one of `roles`."""
     return bool(user.is_authenticated and user.is_active and user.role in roles)
 
 
 def deny(
-    user: Any,
+    user: Person,
     *,
     object_type: str = "",
     object_id: str = "",
@@ -58,7 +62,7 @@ def deny(
     raise Http404
 
 
-def deny_object(user: Any, obj: Model | None, counselee: Counselee | None = None) -> NoReturn:
+def deny_object(user: Person, obj: Model | None, counselee: Counselee | None = None) -> NoReturn:
     object_type, object_id = log.object_ref(obj)
     deny(user, object_type=object_type, object_id=object_id, counselee=counselee)
 
@@ -87,7 +91,7 @@ def by_public_id(queryset: QuerySet[M], public_id: Any) -> M | None:
 
 
 def fetch(
-    user: Any,
+    user: Person,
     queryset: QuerySet[M],
     public_id: Any,
     *,

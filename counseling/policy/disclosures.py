@@ -6,12 +6,12 @@ from django.db.models import QuerySet
 
 from consent.models import Disclosure
 from counseling.encryption import encrypted_field_names
-from counseling.policy.core import Role, fetch, has_role
+from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import RecordAccess, readable_counselees, record_access
 from counseling.records.models import Counselee
 
 
-def disclosures_for(user: Any) -> QuerySet[Disclosure]:
+def disclosures_for(user: Person) -> QuerySet[Disclosure]:
     """Disclosures `user` may know about.
 
     The counselor on the case sees all of the counselee's; the student sees their own
@@ -26,7 +26,7 @@ def disclosures_for(user: Any) -> QuerySet[Disclosure]:
     return disclosures.none()
 
 
-def get_disclosure_for(user: Any, public_id: Any) -> Disclosure:
+def get_disclosure_for(user: Person, public_id: Any) -> Disclosure:
     """A disclosure, for a counselor who may read its counselee's record (the student
     reads theirs in the register, not here)."""
     return fetch(
@@ -47,10 +47,10 @@ def disclosures_on_record(counselee: Counselee, access: RecordAccess) -> QuerySe
     return disclosures.defer(*encrypted_field_names(Disclosure))
 
 
-def may_record_disclosure(user: Any, counselee: Counselee) -> bool:
+def may_record_disclosure(user: Person, counselee: Counselee) -> bool:
     """The counselor on the case; emergency access reads, it never writes."""
     return record_access(user, counselee).write_counseling_data
 
 
-def may_mark_informed(user: Any, disclosure: Disclosure) -> bool:
+def may_mark_informed(user: Person, disclosure: Disclosure) -> bool:
     return record_access(user, disclosure.counselee).write_counseling_data

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from counseling.encryption import encrypted_field_names, encrypted_paths
-from counseling.policy.core import Role, fetch, has_role
+from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
@@ -34,14 +34,14 @@ def _sessions() -> QuerySet[CounselingSession]:
     )
 
 
-def sessions_for(user: Any) -> QuerySet[CounselingSession]:
+def sessions_for(user: Person) -> QuerySet[CounselingSession]:
     """The counseling sessions `user` may open, with their counselee and counselor."""
     if not has_role(user, Role.COUNSELOR):
         return CounselingSession.objects.none()
     return _sessions().filter(readable_counselees(user))
 
 
-def get_session_for(user: Any, public_id: Any) -> CounselingSession:
+def get_session_for(user: Person, public_id: Any) -> CounselingSession:
     """The session with `public_id` if `user` may read it, else `Http404` (logged)."""
     return fetch(
         user,
@@ -67,7 +67,7 @@ def sessions_on_record(counselee: Counselee, access: RecordAccess) -> QuerySet[C
 
 
 def may_run_session(
-    user: Any, session: CounselingSession, access: RecordAccess | None = None
+    user: Person, session: CounselingSession, access: RecordAccess | None = None
 ) -> bool:
     """Start, complete, mark a no-show, write notes: the session's own counselor, while
     she is on the case (emergency access is read-only)."""
@@ -77,14 +77,14 @@ def may_run_session(
     return access.write_counseling_data
 
 
-def may_create_walk_in(user: Any, counselee: Counselee) -> bool:
+def may_create_walk_in(user: Person, counselee: Counselee) -> bool:
     return record_access(user, counselee).write_counseling_data
 
 
 # Notes
 
 
-def note_is_readable(user: Any, note: SessionNote, access: RecordAccess) -> bool:
+def note_is_readable(user: Person, note: SessionNote, access: RecordAccess) -> bool:
     """Whether `user`, whose decision on the note's record is `access`, reads `note`."""
     if not access.read_counseling_data:
         return False
@@ -95,7 +95,7 @@ def note_is_readable(user: Any, note: SessionNote, access: RecordAccess) -> bool
     return access.emergency_access is not None or note.session.counselor_id == user.pk
 
 
-def _readable_notes(user: Any, access: RecordAccess) -> Q:
+def _readable_notes(user: Person, access: RecordAccess) -> Q:
     """`note_is_readable` as a filter on notes of one record, for the session page."""
     if not access.read_counseling_data:
         return Q(pk__in=[])
@@ -106,13 +106,13 @@ def _readable_notes(user: Any, access: RecordAccess) -> Q:
 
 
 def notes_on_session(
-    user: Any, session: CounselingSession, access: RecordAccess
+    user: Person, session: CounselingSession, access: RecordAccess
 ) -> QuerySet[SessionNote]:
     """The notes of `session` that `user` reads, given her decision on its record."""
     return session.notes.filter(_readable_notes(user, access))
 
 
-def notes_for(user: Any) -> QuerySet[SessionNote]:
+def notes_for(user: Person) -> QuerySet[SessionNote]:
     """Every session note `user` may read, across records."""
     if not has_role(user, Role.COUNSELOR):
         return SessionNote.objects.none()
@@ -126,7 +126,7 @@ def notes_for(user: Any) -> QuerySet[SessionNote]:
     )
 
 
-def get_note_for(user: Any, public_id: Any) -> SessionNote:
+def get_note_for(user: Person, public_id: Any) -> SessionNote:
     """The note with `public_id` if `user` may read it, else `Http404` (logged)."""
     return fetch(
         user,
@@ -137,17 +137,20 @@ def get_note_for(user: Any, public_id: Any) -> SessionNote:
     )
 
 
-def may_edit_note(user: Any, note: SessionNote, access: RecordAccess | None = None) -> bool:
-    """A draft is its author's to edit and finalise, while she is on the case."""
+def is_own_note(user: Person, note: SessionNote, access: RecordAccess | None = None) -> bool:
+    """She wrote it and is still on the case (whether it is a draft or final)."""
+    if note.author_id != user.pk:
+        return False
     access = access or record_access(user, note.counselee)
-    return (
-        access.write_counseling_data
-        and note.status == SessionNote.Status.DRAFT
-        and note.author_id == user.pk
-    )
+    return access.write_counseling_data
 
 
-def may_add_addendum(user: Any, note: SessionNote, access: RecordAccess | None = None) -> bool:
+def may_edit_note(user: Person, note: SessionNote, access: RecordAccess | None = None) -> bool:
+    """A draft is its author's to edit and finalise, while she is on the case."""
+    return note.status == SessionNote.Status.DRAFT and is_own_note(user, note, access)
+
+
+def may_add_addendum(user: Person, note: SessionNote, access: RecordAccess | None = None) -> bool:
     """A counselor on the case who reads a finalised note may add a dated addendum."""
     access = access or record_access(user, note.counselee)
     return (
@@ -157,7 +160,7 @@ def may_add_addendum(user: Any, note: SessionNote, access: RecordAccess | None =
     )
 
 
-def get_session_for_running(user: Any, public_id: Any) -> CounselingSession:
+def get_session_for_running(user: Person, public_id: Any) -> CounselingSession:
     """A session `user` runs (start, complete, write a note); else `Http404` (logged)."""
     return fetch(
         user,
@@ -174,21 +177,23 @@ def _notes() -> QuerySet[SessionNote]:
     )
 
 
-def get_note_for_author(user: Any, public_id: Any) -> SessionNote:
+def get_note_for_author(user: Person, public_id: Any) -> SessionNote:
     """A note `user` wrote and may still write about; else `Http404` (logged).
 
     The note may be final: the service then refuses the change with a clear message,
     since its author knows the note exists.
     """
 
-    def may(note: SessionNote) -> bool:
-        access = record_access(user, note.counselee)
-        return access.write_counseling_data and note.author_id == user.pk
+    return fetch(
+        user,
+        _notes(),
+        public_id,
+        may=lambda note: is_own_note(user, note),
+        counselee_of=lambda note: note.counselee,
+    )
 
-    return fetch(user, _notes(), public_id, may=may, counselee_of=lambda note: note.counselee)
 
-
-def get_note_for_addendum(user: Any, public_id: Any) -> SessionNote:
+def get_note_for_addendum(user: Person, public_id: Any) -> SessionNote:
     """A note `user` reads and may add to (on the case, not under emergency access)."""
 
     def may(note: SessionNote) -> bool:

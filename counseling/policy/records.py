@@ -16,23 +16,24 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counseling.accounts.models import User
 from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
-from counseling.policy.core import Purpose, Role, fetch, has_role
+from counseling.policy.core import Person, Purpose, Role, fetch, has_role
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 
 
-def active_emergency_accesses(user: Any) -> QuerySet[EmergencyAccess]:
+def active_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
     return EmergencyAccess.objects.filter(
         counselor=user, expires_at__gt=timezone.now(), revoked_at__isnull=True
     )
 
 
-def _conflict_with(user: Any, field: str) -> Exists:
+def _conflict_with(user: User, field: str) -> Exists:
     return Exists(ConflictOfInterest.objects.filter(counselor=user, counselee=OuterRef(field)))
 
 
-def readable_counselees(user: Any, field: str = "counselee_id") -> Q:
+def readable_counselees(user: User, field: str = "counselee_id") -> Q:
     """A filter on `field`: the counselees whose counseling content `user` may read.
 
     Each row is checked with index probes (the one active assignment of the pair, an
@@ -41,10 +42,10 @@ def readable_counselees(user: Any, field: str = "counselee_id") -> Q:
     """
     assigned = CaseAssignment.objects.active().filter(counselor=user, counselee=OuterRef(field))
     emergency = active_emergency_accesses(user).filter(counselee=OuterRef(field))
-    return (Exists(assigned) | Exists(emergency)) & ~_conflict_with(user, field)
+    return (Q(Exists(assigned)) | Q(Exists(emergency))) & ~Q(_conflict_with(user, field))
 
 
-def caseload_for(user: Any) -> QuerySet[Counselee]:
+def caseload_for(user: Person) -> QuerySet[Counselee]:
     """A counselor's active caseload (empty for everyone else).
 
     Directory data only: the encrypted fields are deferred, so a list of a hundred
@@ -61,7 +62,7 @@ def caseload_for(user: Any) -> QuerySet[Counselee]:
     )
 
 
-def counselees_for(user: Any) -> QuerySet[Counselee]:
+def counselees_for(user: Person) -> QuerySet[Counselee]:
     """The counselee records `user` may open.
 
     A student: their own. A counselor: the caseload, plus any counselee they hold
@@ -77,7 +78,7 @@ def counselees_for(user: Any) -> QuerySet[Counselee]:
     return records.none()
 
 
-def own_counselee(user: Any) -> Counselee | None:
+def own_counselee(user: Person) -> Counselee | None:
     """A student's own record, or None (for anyone else, or a student without one)."""
     if not has_role(user, Role.STUDENT):
         return None
@@ -124,14 +125,14 @@ def one_decision_per_record() -> Iterator[None]:
         _decided.reset(token)
 
 
-def record_access(user: Any, counselee: Counselee) -> RecordAccess:
+def record_access(user: Person, counselee: Counselee) -> RecordAccess:
     """The decisions about one record at once: one query for a counselor.
 
     `@shows_confidential` asks once per page and hands the answer to the view, which
     then needs no second look at the caseload. Services ask again under their locks.
     """
     decided = _decided.get()
-    key = (user.pk, counselee.pk)
+    key = (user.pk or 0, counselee.pk)
     if decided is not None and key in decided:
         return decided[key]
     access = _decide(user, counselee)
@@ -140,7 +141,7 @@ def record_access(user: Any, counselee: Counselee) -> RecordAccess:
     return access
 
 
-def _decide(user: Any, counselee: Counselee) -> RecordAccess:
+def _decide(user: Person, counselee: Counselee) -> RecordAccess:
     if has_role(user, Role.STUDENT):
         if counselee.user_id != user.pk:
             return NO_ACCESS
@@ -170,7 +171,7 @@ def _decide(user: Any, counselee: Counselee) -> RecordAccess:
     return RecordAccess(Purpose.BOOKING if booked else Purpose.NONE, False, False, False, None)
 
 
-def get_counselee_for(user: Any, public_id: Any) -> Counselee:
+def get_counselee_for(user: Person, public_id: Any) -> Counselee:
     """The counselee with `public_id` if `user` may open the record, else `Http404`:
     their own for a student; on the caseload or under emergency access for a counselor."""
 
@@ -182,7 +183,7 @@ def get_counselee_for(user: Any, public_id: Any) -> Counselee:
     return fetch(user, records, public_id, may=may, counselee_of=lambda counselee: counselee)
 
 
-def get_counselee_for_writing(user: Any, public_id: Any) -> Counselee:
+def get_counselee_for_writing(user: Person, public_id: Any) -> Counselee:
     """A counselee on `user`'s caseload, for recording a session; else `Http404` (logged)."""
     records = Counselee.objects.select_related("user")
     return fetch(
@@ -194,17 +195,17 @@ def get_counselee_for_writing(user: Any, public_id: Any) -> Counselee:
     )
 
 
-def can_read_counseling_data(user: Any, counselee: Counselee) -> bool:
+def can_read_counseling_data(user: Person, counselee: Counselee) -> bool:
     """Sessions and disclosures: the caseload's counselor, or one under emergency access."""
     return record_access(user, counselee).read_counseling_data
 
 
-def can_write_counseling_data(user: Any, counselee: Counselee) -> bool:
+def can_write_counseling_data(user: Person, counselee: Counselee) -> bool:
     """Writing stays with the counselor on the case; emergency access is read-only."""
     return record_access(user, counselee).write_counseling_data
 
 
-def find_student_by_nis(user: Any, nis: str) -> Counselee | None:
+def find_student_by_nis(user: Person, nis: str) -> Counselee | None:
     """A counselor names a student by NIS to declare a conflict or to break the glass.
 
     Counselors are school staff who may know the directory (name, NIS, class); nothing
@@ -215,7 +216,7 @@ def find_student_by_nis(user: Any, nis: str) -> Counselee | None:
     return Counselee.objects.filter(nis=nis.strip()).only("pk", "nis", "public_id").first()
 
 
-def is_assigned(counselor: Any, counselee: Counselee) -> bool:
+def is_assigned(counselor: Person, counselee: Counselee) -> bool:
     if not has_role(counselor, Role.COUNSELOR):
         return False
     return CaseAssignment.objects.active().filter(counselor=counselor, counselee=counselee).exists()
@@ -225,11 +226,11 @@ def has_active_assignment(counselee: Counselee) -> bool:
     return CaseAssignment.objects.active().filter(counselee=counselee).exists()
 
 
-def has_conflict(counselor: Any, counselee: Counselee) -> bool:
+def has_conflict(counselor: User, counselee: Counselee) -> bool:
     return ConflictOfInterest.objects.filter(counselor=counselor, counselee=counselee).exists()
 
 
-def conflicts_for(user: Any) -> QuerySet[ConflictOfInterest]:
+def conflicts_for(user: Person) -> QuerySet[ConflictOfInterest]:
     """Conflict declarations `user` may list: a counselor's own, or all for an admin."""
     declarations = ConflictOfInterest.objects.select_related("counselee__user", "counselor")
     if has_role(user, Role.COUNSELOR):
@@ -242,7 +243,7 @@ def conflicts_for(user: Any) -> QuerySet[ConflictOfInterest]:
 # Changing who is on the case
 
 
-def assignment_refusal(counselor: Any, counselee: Counselee) -> str | None:
+def assignment_refusal(counselor: Person, counselee: Counselee) -> str | None:
     """Why `counselor` may not be put on `counselee`'s caseload, or None if she may."""
     if not has_role(counselor, Role.COUNSELOR):
         return _("Hanya akun konselor aktif yang dapat menerima penugasan kasus.")
@@ -261,13 +262,13 @@ def assignment_refusal(counselor: Any, counselee: Counselee) -> str | None:
     return None
 
 
-def may_assign(user: Any) -> bool:
+def may_assign(user: Person) -> bool:
     """An admin assigns counselors to students (a student's own booking opens a case too,
     through `policy.bookings.may_confirm`)."""
     return has_role(user, Role.ADMIN)
 
 
-def may_end_assignment(user: Any, assignment: CaseAssignment) -> bool:
+def may_end_assignment(user: Person, assignment: CaseAssignment) -> bool:
     """An admin ends any active assignment; a counselor closes her own case."""
     if not assignment.is_active:
         return False
@@ -276,22 +277,22 @@ def may_end_assignment(user: Any, assignment: CaseAssignment) -> bool:
     return has_role(user, Role.COUNSELOR) and assignment.counselor_id == user.pk
 
 
-def may_close_case(user: Any, counselee: Counselee) -> bool:
+def may_close_case(user: Person, counselee: Counselee) -> bool:
     """The counselor on the case may close it (seed 004 b)."""
     return record_access(user, counselee).write_counseling_data
 
 
-def may_declare_conflict(user: Any, counselee: Counselee) -> bool:
+def may_declare_conflict(user: Person, counselee: Counselee) -> bool:
     """Any counselor may declare a conflict of interest with any student, once."""
     return has_role(user, Role.COUNSELOR) and not has_conflict(user, counselee)
 
 
-def may_end_counseling(user: Any, counselee: Counselee) -> bool:
+def may_end_counseling(user: Person, counselee: Counselee) -> bool:
     """Only the student herself ends the counseling relationship (seed 004 d)."""
     return has_role(user, Role.STUDENT) and counselee.user_id == user.pk
 
 
-def unanswered_assignments_for(user: Any) -> QuerySet[CaseAssignment]:
+def unanswered_assignments_for(user: Person) -> QuerySet[CaseAssignment]:
     """Assignments an admin made for this student that she has not answered yet."""
     if not has_role(user, Role.STUDENT):
         return CaseAssignment.objects.none()
@@ -307,7 +308,7 @@ def unanswered_assignments_for(user: Any) -> QuerySet[CaseAssignment]:
     )
 
 
-def get_unanswered_assignment_for(user: Any, public_id: Any) -> CaseAssignment:
+def get_unanswered_assignment_for(user: Person, public_id: Any) -> CaseAssignment:
     return fetch(
         user,
         unanswered_assignments_for(user),
@@ -316,7 +317,7 @@ def get_unanswered_assignment_for(user: Any, public_id: Any) -> CaseAssignment:
     )
 
 
-def may_answer_assignment(user: Any, assignment: CaseAssignment) -> bool:
+def may_answer_assignment(user: Person, assignment: CaseAssignment) -> bool:
     """The student answers an admin's assignment once: fine, or "I did not ask for this"."""
     return (
         has_role(user, Role.STUDENT)

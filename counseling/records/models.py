@@ -52,8 +52,8 @@ class Counselee(models.Model):
         return self.user.full_name
 
 
-class CaseAssignmentQuerySet(models.QuerySet):
-    def active(self):
+class CaseAssignmentQuerySet(models.QuerySet["CaseAssignment"]):
+    def active(self) -> "CaseAssignmentQuerySet":
         return self.filter(ended_at__isnull=True)
 
 

@@ -7,6 +7,7 @@ content, because Django copies `__str__` into places such as its admin log.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -142,13 +143,13 @@ class SessionNote(models.Model):
     def __str__(self):
         return f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_loaded_status", None) == self.Status.FINAL:
             raise FinalisedNoteError("A finalised note cannot be changed; add an addendum.")
         super().save(*args, **kwargs)
         self._loaded_status = self.status
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise FinalisedNoteError("Session notes are kept; they cannot be deleted.")
 
     # Remember the status as loaded, so save() can tell an edit of a final note.
@@ -193,12 +194,12 @@ class NoteAddendum(models.Model):
     def __str__(self):
         return f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise FinalisedNoteError("An addendum cannot be changed once written.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise FinalisedNoteError("Addenda are kept; they cannot be deleted.")
 
     @property
