@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -50,7 +50,7 @@ def attempt(request, change):
     except ValidationError as error:  # BookingRefused among them
         messages.error(request, " ".join(error.messages))
     except OperationalError as error:
-        if connection.vendor != "sqlite" or "locked" not in str(error):
+        if "locked" not in str(error):
             raise
         messages.error(request, _("Banyak yang sedang memesan saat ini. Coba lagi sebentar."))
     return None
