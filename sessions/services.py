@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from consent import services as consent_services
@@ -60,6 +60,39 @@ def check_session_may_proceed(session: CounselingSession) -> None:
     consent gate (DESIGN rule 6), so that no path around the pages can skip it.
     """
     consent_services.require_consent(session.counselee)
+
+
+def starts_today(session: CounselingSession) -> bool:
+    """Whether the session is scheduled for today, in the school's time zone."""
+    return timezone.localtime(session.scheduled_start).date() == timezone.localdate()
+
+
+def has_start_time_passed(session: CounselingSession) -> bool:
+    return session.scheduled_start <= timezone.now()
+
+
+def check_session_may_start_now(session: CounselingSession) -> None:
+    """A session starts on its own day; a walk-in is scheduled from the moment it is made.
+
+    Starting a session days early would tell the record it took place while the student
+    still sees "Dikonfirmasi" for a day to come.
+    """
+    if not starts_today(session):
+        raise SessionStateError(
+            _("Sesi ini dijadwalkan %(day)s. Sesi hanya dapat dimulai pada harinya.")
+            % {"day": formats.date_format(timezone.localtime(session.scheduled_start), "j F Y")}
+        )
+
+
+def check_no_show_may_be_marked(session: CounselingSession) -> None:
+    """A student can only fail to come once the start time has passed."""
+    if not has_start_time_passed(session):
+        raise SessionStateError(
+            _(
+                "Sesi ini belum dimulai menurut jadwal (pukul %(time)s). Tandai tidak hadir setelah waktunya lewat."
+            )
+            % {"time": formats.time_format(timezone.localtime(session.scheduled_start), "H:i")}
+        )
 
 
 def is_first_session(session: CounselingSession) -> bool:
@@ -112,7 +145,10 @@ def _transition(
             % {"status": locked.get_status_display()}
         )
     if action == "start":
+        check_session_may_start_now(locked)
         check_session_may_proceed(locked)
+    if action == "no_show":
+        check_no_show_may_be_marked(locked)
     session.status = target
     for name, value in fields.items():
         setattr(session, name, value)

@@ -63,7 +63,12 @@ def session_detail(request, session, access):
             # Another counselor's session: its notes reach her only through a hand-over.
             "notes_withheld": not may_write and access.emergency_access is None,
             "may_write": may_write,
-            "can_start": may_write and session.status in start_from,
+            "can_start": may_write
+            and session.status in start_from
+            and services.starts_today(session),
+            "starts_later": may_write
+            and session.status in start_from
+            and not services.starts_today(session),
             "first_session": may_write
             and session.status in start_from
             and services.is_first_session(session),
@@ -71,7 +76,9 @@ def session_detail(request, session, access):
             and session.status in start_from
             and not consent_services.has_valid_consent(session.counselee.user),
             "can_complete": may_write and session.status in complete_from,
-            "can_mark_no_show": may_write and session.status in no_show_from,
+            "can_mark_no_show": may_write
+            and session.status in no_show_from
+            and services.has_start_time_passed(session),
             "note_form": NoteForm()
             if may_write and session.status in services.NOTE_STATUSES
             else None,
