@@ -154,6 +154,10 @@ def booking_detail(request, booking, access):
     """The booking with its topic: for the student who made it and the counselor booked."""
     is_counselor = access.purpose != policy.Purpose.OWN
     requested = booking.status == Booking.Status.REQUESTED
+    may_decline = requested and policy.may_decline(request.user, booking)
+    offered = None
+    if not is_counselor and booking.offered_start and booking.status == Booking.Status.DECLINED:
+        offered = availability.find_free_slot(booking.counselor, booking.offered_start)
     return render(
         request,
         "sessions/booking_detail.html",
@@ -164,9 +168,10 @@ def booking_detail(request, booking, access):
             and booking.is_active
             and booking.start > timezone.now(),
             "may_confirm": requested and policy.may_confirm(request.user, booking),
-            "decline_form": DeclineForm()
-            if requested and policy.may_decline(request.user, booking)
+            "decline_form": DeclineForm(slots=availability.free_slots(booking.counselor))
+            if may_decline
             else None,
+            "offered_slot": offered,
         },
     )
 

@@ -255,13 +255,32 @@ def confirm(booking: Booking, *, by: Any) -> Booking:
 
 
 @transaction.atomic
-def decline(booking: Booking, reason: str, *, by: Any) -> Booking:
+def decline(
+    booking: Booking,
+    reason: str,
+    *,
+    by: Any,
+    offered_start: datetime.datetime | None = None,
+) -> Booking:
+    """The counselor declines a request with a reason, and may offer another free time.
+
+    The offer reserves nothing: the student sees it (on the booking and in the e-mail)
+    and books it like any slot while it is still free.
+    """
     booking = _locked(booking)
     policy.require(policy.may_decline(by, booking), booking, counselee=booking.counselee)
     if booking.status != Status.REQUESTED:
         raise BookingRefused(_("Hanya permintaan yang belum dikonfirmasi yang dapat ditolak."))
     if reason not in Booking.DeclineReason.values:
         raise BookingRefused(_("Pilih alasan dari daftar."))
+    if offered_start is not None:
+        if (
+            offered_start == booking.start
+            or availability.find_free_slot(booking.counselor, offered_start) is None
+        ):
+            raise BookingRefused(_("Waktu yang ditawarkan sudah tidak kosong. Pilih waktu lain."))
+        booking.offered_start = offered_start
+        booking.save(update_fields=["offered_start"])
     _close(booking, Status.DECLINED, by=by, reason=reason)
     _log(log.Action.UPDATE, booking, by)
     outbox.queue(booking, Kind.BOOKING_DECLINED, booking.counselee.user)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from counseling import policy
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
-from sessions import bookings, hours
+from sessions import availability, bookings, hours
 from sessions.booking_views import attempt
 from sessions.forms import DatedHoursForm, DayOffForm, DeclineForm, WeeklyHoursForm
 from sessions.models import Booking
@@ -87,12 +87,19 @@ def confirm_booking(request, public_id):
 @policy.role_required(Role.COUNSELOR)
 def decline_booking(request, public_id):
     booking = policy.get_booking_for(request.user, public_id)
-    form = DeclineForm(request.POST)
+    form = DeclineForm(request.POST, slots=availability.free_slots(booking.counselor))
     if not form.is_valid():
-        messages.error(request, _("Pilih alasan dari daftar."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
         return redirect("booking-detail", public_id=booking.public_id)
     declined = attempt(
-        request, lambda: bookings.decline(booking, form.cleaned_data["reason"], by=request.user)
+        request,
+        lambda: bookings.decline(
+            booking,
+            form.cleaned_data["reason"],
+            by=request.user,
+            offered_start=form.cleaned_data["offer"],
+        ),
     )
     if declined is not None:
         messages.success(request, _("Permintaan ditolak. Siswa diberi tahu alasannya."))
