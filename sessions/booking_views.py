@@ -192,20 +192,39 @@ def cancel_booking(request, public_id):
 @require_http_methods(["GET", "POST"])
 @policy.role_required(Role.STUDENT)
 def reschedule_booking(request, public_id):
-    """The counselor's other free slots; choosing one moves the booking there."""
+    """The counselor's other free slots; choosing one asks to confirm the move first.
+
+    The move itself is the POST from that confirmation: the old time is given up and the
+    new one goes to the counselor as a request, even if the old one was confirmed.
+    """
     booking = policy.get_booking_for(request.user, public_id)
     if not booking.is_active:
         messages.error(request, _("Pemesanan ini sudah tidak aktif."))
         return redirect("booking-detail", public_id=booking.public_id)
-    if request.method == "POST":
-        start = availability.parse_key(request.POST.get("slot", ""))
-        if start is None:
-            messages.error(request, _("Pilih salah satu waktu yang masih kosong."))
+    chosen = request.POST.get("slot") if request.method == "POST" else request.GET.get("slot")
+    if chosen is not None:
+        start = availability.parse_key(chosen)
+        slot = availability.find_free_slot(booking.counselor, start) if start else None
+        if slot is None:
+            messages.error(
+                request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain yang masih kosong.")
+            )
             return redirect("booking-reschedule", public_id=booking.public_id)
-        new = attempt(request, lambda: bookings.reschedule(booking, start, by=request.user))
+        if request.method == "GET":
+            return render(
+                request,
+                "sessions/booking_reschedule_confirm.html",
+                {"booking": booking, "slot": slot},
+            )
+        new = attempt(request, lambda: bookings.reschedule(booking, slot.start, by=request.user))
         if new is not None:
-            messages.success(request, _("Jadwal dipindahkan."))
+            messages.success(
+                request, _("Jadwal dipindahkan. Guru BK akan mengonfirmasi waktu yang baru.")
+            )
             return redirect("booking-detail", public_id=new.public_id)
+        return redirect("booking-reschedule", public_id=booking.public_id)
+    if request.method == "POST":
+        messages.error(request, _("Pilih salah satu waktu yang masih kosong."))
         return redirect("booking-reschedule", public_id=booking.public_id)
     return render(
         request,
