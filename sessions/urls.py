@@ -56,6 +56,11 @@ urlpatterns = [
     ),
     path("availability/days-off/", counselor_views.add_day_off, name="day-off-add"),
     path(
+        "availability/days-off/<int:pk>/bookings/",
+        counselor_views.day_off_bookings,
+        name="day-off-bookings",
+    ),
+    path(
         "availability/days-off/<int:pk>/delete/",
         counselor_views.delete_day_off,
         name="day-off-delete",
