@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,8 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 from consent import services as consent_services
 from counseling import policy
 from counseling.accounts.models import User
+from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.policy import Role
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+from sessions.models import CounselingSession, SessionNote
 
 # How far back the admin's dashboard counts assignments that students said they did not ask for.
 DECLINED_SHOWN_FOR = datetime.timedelta(days=30)
@@ -53,16 +56,55 @@ def student_dashboard(request):
     )
 
 
+DRAFTS_SHOWN = 10
+
+
 @require_GET
 @policy.role_required(Role.COUNSELOR)
 def counselor_dashboard(request):
-    caseload = policy.caseload_for(request.user)
+    """Her day: today's sessions, the next one, requests waiting, drafts to finalise.
+
+    A constant number of queries whatever her caseload; no content is read here (no
+    topic, no note text), so the page writes no access-log entry.
+    """
+    user = request.user
+    now = timezone.now()
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    Status = CounselingSession.Status
+    sessions = (
+        policy.own_sessions_for(user)
+        .exclude(status=Status.CANCELLED)
+        .defer(*encrypted_field_names(CounselingSession))
+    )
+    today = sessions.filter(
+        scheduled_start__gte=midnight, scheduled_start__lt=midnight + datetime.timedelta(days=1)
+    ).order_by("scheduled_start")
+    requests = policy.booking_requests_for(user).aggregate(
+        total=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))
+    )
+    drafts = (
+        policy.own_drafts_for(user)
+        .defer(*encrypted_field_names(SessionNote), *encrypted_paths(CounselingSession, "session"))
+        .order_by("created_at")
+    )
     return render(
         request,
         "accounts/counselor_dashboard.html",
         {
-            "caseload_count": caseload.count(),
-            "conflict_count": policy.conflicts_for(request.user).count(),
+            "today_date": timezone.localdate(),
+            "today": list(today),
+            "next_session": sessions.filter(status=Status.SCHEDULED, scheduled_start__gt=now)
+            .order_by("scheduled_start")
+            .first(),
+            "request_count": requests["total"],
+            "urgent_count": requests["urgent"],
+            "urgent_elsewhere_count": policy.urgent_requests_for(user).count(),
+            "drafts": list(drafts[:DRAFTS_SHOWN]),
+            "draft_count": drafts.count(),
+            "caseload_count": policy.caseload_for(user).count(),
+            "conflict_count": policy.conflicts_for(user).count(),
         },
     )
 

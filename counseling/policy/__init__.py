@@ -89,6 +89,8 @@ from counseling.policy.notes import (
     note_is_readable,
     notes_for,
     notes_on_session,
+    own_drafts_for,
+    own_sessions_for,
     sessions_for,
     sessions_on_record,
 )
@@ -201,6 +203,8 @@ __all__ = [
     "notes_on_session",
     "one_decision_per_record",
     "own_counselee",
+    "own_drafts_for",
+    "own_sessions_for",
     "readable_counselees",
     "record_access",
     "require",
