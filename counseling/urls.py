@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -12,4 +14,9 @@ urlpatterns = [
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico where a page names no icon (the admin site, files).
+    path(
+        "favicon.ico",
+        login_not_required(lambda request: redirect(static("favicon.svg"), permanent=True)),
+    ),
 ]

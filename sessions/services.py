@@ -288,10 +288,27 @@ def edit_note(note: SessionNote, *, by: User, **fields: Any) -> SessionNote:
     return locked
 
 
+class NoteChangedError(ValidationError):
+    """The draft changed after its author reviewed it for finalising."""
+
+
+def note_version(note: SessionNote) -> str:
+    """Which save of a draft its author is looking at (no content: its last-saved time)."""
+    return note.updated_at.isoformat()
+
+
 @transaction.atomic
-def finalise_note(note: SessionNote, *, by: User) -> SessionNote:
-    """Lock a draft note for good, under its author's name and the current time."""
+def finalise_note(note: SessionNote, *, by: User, shown_version: str | None = None) -> SessionNote:
+    """Lock a draft note for good, under its author's name and the current time.
+
+    With `shown_version` (from `note_version`, on the page where she confirmed), a draft
+    saved again since (an autosave from another tab) is refused: she locks what she saw.
+    """
     locked = _locked_draft(note, by)
+    if shown_version is not None and note_version(locked) != shown_version:
+        raise NoteChangedError(
+            _("Draf ini berubah sejak Anda meninjaunya. Periksa lagi sebelum memfinalkan.")
+        )
     locked.status = SessionNote.Status.FINAL
     locked.finalised_at = timezone.now()
     locked.save(update_fields=["status", "finalised_at", "updated_at"])

@@ -9,7 +9,13 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/complete/", views.session_complete, name="session-complete"),
     path("sessions/<uuid:public_id>/no-show/", views.session_no_show, name="session-no-show"),
     path("sessions/<uuid:public_id>/notes/", views.note_create, name="note-create"),
+    path(
+        "sessions/<uuid:public_id>/notes/autosave/",
+        views.note_autosave_new,
+        name="note-autosave-new",
+    ),
     path("notes/<uuid:public_id>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<uuid:public_id>/autosave/", views.note_autosave, name="note-autosave"),
     path("notes/<uuid:public_id>/finalise/", views.note_finalise, name="note-finalise"),
     path("notes/<uuid:public_id>/addenda/", views.addendum_create, name="addendum-create"),
     # Students book (counselors appear by username: they are staff, not protected).

@@ -1,6 +1,7 @@
 import datetime
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -131,7 +132,13 @@ def admin_dashboard(request):
 
 @require_POST
 def keepalive(request):
-    """'Tetap masuk' on the idle warning: the request itself resets the idle clock."""
+    """'Tetap masuk' on the idle warning: the request itself resets the idle clock.
+
+    From static/js/session.js (the button, or someone typing) it answers 204, so the
+    page stays as it is; without JavaScript the form posts and comes back to the page.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"
