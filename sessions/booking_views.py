@@ -33,8 +33,14 @@ PAST_SHOWN = 20
 
 
 def _consent_first(request):
-    """Send a student without consent to the document once, then back here."""
-    if request.session.get(CONSENT_LATER_KEY) or consent_services.has_valid_consent(request.user):
+    """Send a student who never accepted the document to it once, then back here.
+
+    A student who accepted an earlier version books as before: the new version is asked
+    for before her next session starts, not before she may book.
+    """
+    if request.session.get(CONSENT_LATER_KEY) or consent_services.has_ever_acknowledged(
+        request.user
+    ):
         return None
     return redirect(f"{reverse('consent')}?{urlencode({'next': request.get_full_path()})}")
 

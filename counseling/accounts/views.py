@@ -27,8 +27,9 @@ DASHBOARDS = {
 
 @require_GET
 def home(request):
-    """Send each role to its own dashboard; a student without consent meets it first."""
-    if policy.has_role(request.user, Role.STUDENT) and not consent_services.has_valid_consent(
+    """Send each role to its own dashboard; a student who never accepted the consent
+    document meets it first (a new version waits on her dashboard for her next session)."""
+    if policy.has_role(request.user, Role.STUDENT) and not consent_services.has_ever_acknowledged(
         request.user
     ):
         return redirect("consent")
@@ -39,6 +40,9 @@ def home(request):
 @policy.role_required(Role.STUDENT)
 def student_dashboard(request):
     counselee = policy.own_counselee(request.user)
+    has_consent = consent_services.has_valid_consent(request.user)
+    acknowledged = None if has_consent else consent_services.latest_acknowledgement(request.user)
+    current = None if has_consent else consent_services.current_document()
     counselors = []
     if counselee is not None:
         counselors = [
@@ -51,7 +55,10 @@ def student_dashboard(request):
         {
             "counselee": counselee,
             "counselors": counselors,
-            "has_consent": consent_services.has_valid_consent(request.user),
+            "has_consent": has_consent,
+            "new_version_pending": acknowledged is not None
+            and current is not None
+            and acknowledged.document.version < current.version,
             "new_assignments": policy.unanswered_assignments_for(request.user),
         },
     )
