@@ -43,7 +43,7 @@ class ConsentDocumentAdmin(AdminRoleModelAdmin):
     @admin.display(description=_("Terbitkan"))
     def preview_link(self, document):
         if document.is_published:
-            return "–"
+            return "-"
         url = reverse("admin:consent_consentdocument_publish", args=[document.pk])
         return format_html('<a href="{}">{}</a>', url, _("Pratinjau dan terbitkan"))
 

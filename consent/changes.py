@@ -33,9 +33,10 @@ def sections(body: str) -> dict[str, str]:
     return {name: "\n".join(lines).strip() for name, lines in result.items()}
 
 
-def changed_sections(old_body: str, new_body: str, *, opening=_("Pembuka")) -> list[SectionChange]:
+def changed_sections(old_body: str, new_body: str) -> list[SectionChange]:
     """The sections of `new_body` that differ from `old_body`, in the new order, then the
     sections that were removed."""
+    opening = _("Pembuka")
     old, new = sections(old_body), sections(new_body)
     changes = []
     for heading, text in new.items():
@@ -58,7 +59,7 @@ class DiffLine:
 
     @property
     def sign(self):
-        return {"same": " ", "added": "+", "removed": "−"}[self.kind]
+        return {"same": " ", "added": "+", "removed": "\u2212"}[self.kind]
 
 
 def line_diff(old: str, new: str, context: int = 2) -> list[DiffLine | None]:

@@ -77,8 +77,8 @@ def add_hours(
 
 
 def describe(rule: AvailabilityRule) -> str:
-    """'Senin, 08:00–12:00' or 'Selasa, 3 Juni 2025, 08:00–12:00', in the current language."""
-    times = f"{rule.start_time:%H:%M}–{rule.end_time:%H:%M}"
+    """'Senin, 08:00-12:00' (with an en dash) or the date and times, in the current language."""
+    times = f"{rule.start_time:%H:%M}\u2013{rule.end_time:%H:%M}"
     if rule.date is None:
         return f"{AvailabilityRule.Weekday(rule.weekday).label}, {times}"
     return f"{formats.date_format(rule.date, 'l, j F Y')}, {times}"

@@ -89,7 +89,8 @@ def check_no_show_may_be_marked(session: CounselingSession) -> None:
     if not has_start_time_passed(session):
         raise SessionStateError(
             _(
-                "Sesi ini belum dimulai menurut jadwal (pukul %(time)s). Tandai tidak hadir setelah waktunya lewat."
+                "Sesi ini belum dimulai menurut jadwal (pukul %(time)s). Tandai tidak hadir "
+                "setelah waktunya lewat."
             )
             % {"time": formats.time_format(timezone.localtime(session.scheduled_start), "H:i")}
         )

@@ -9,9 +9,11 @@ from tests.sessions.test_availability_views import WEEKLY
 
 
 def test_an_empty_consent_form_lists_its_errors_above_the_document(client_for, nabila, consent_v1):
-    page = client_for(nabila).post(
-        reverse("consent"), {"version": consent_v1.version, "text_hash": "x"}
-    ).text
+    page = (
+        client_for(nabila)
+        .post(reverse("consent"), {"version": consent_v1.version, "text_hash": "x"})
+        .text
+    )
     summary = page.index('id="error-summary"')
     assert summary < page.index('class="document"')
     assert 'href="#id_understood"' in page[summary:]
@@ -20,9 +22,11 @@ def test_an_empty_consent_form_lists_its_errors_above_the_document(client_for, n
 
 
 def test_every_page_with_a_refused_form_has_the_summary(client_for, bu_rina):
-    page = client_for(bu_rina).post(
-        reverse("availability-weekly"), {**WEEKLY, "weekly-end_time": "07:00"}
-    ).text
+    page = (
+        client_for(bu_rina)
+        .post(reverse("availability-weekly"), {**WEEKLY, "weekly-end_time": "07:00"})
+        .text
+    )
     assert page.index('id="error-summary"') < page.index("<h1>")
     assert "Jam selesai harus setelah jam mulai" in page.split('id="error-summary"')[1]
 

@@ -89,9 +89,7 @@ def test_no_trace_of_a_disclosure_before_the_student_is_told(client_for, siti, b
     assert not [line for line in lines if "Rina" in line.who and "membuka" in line.what]
 
 
-def test_other_peoples_accesses_come_first_and_her_own_are_folded_away(
-    client_for, siti, bu_rina
-):
+def test_other_peoples_accesses_come_first_and_her_own_are_folded_away(client_for, siti, bu_rina):
     log.record(log.Action.VIEW, actor=bu_rina, obj=siti.counselee, counselee=siti.counselee)
     for _ in range(3):
         log.record(log.Action.VIEW, actor=siti, obj=siti.counselee, counselee=siti.counselee)

@@ -14,7 +14,7 @@ from consent.changes import changed_sections
 from consent.models import ConsentDocument
 from sessions import bookings
 from sessions import services as session_services
-from tests.conftest import acknowledge, slot_at, time_has_come
+from tests.conftest import acknowledge, time_has_come
 
 V1_BODY = (
     "Pembuka.\n\n## Apa itu konseling?\n\nWaktu bicara.\n\n## Batas kerahasiaan\n\nEmpat keadaan."

@@ -191,7 +191,7 @@ def test_overlapping_weekly_hours_are_refused_naming_the_clash(client_for, bu_ri
     )
     assert page.status_code == 200
     assert "bertumpuk" in page.text
-    assert "Senin, 08:00–12:00" in page.text
+    assert "Senin, 08:00\u201312:00" in page.text
     assert bu_rina.availability_rules.count() == 1
 
 

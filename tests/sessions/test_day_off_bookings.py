@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counseling.records import services as records
-
 from sessions import bookings
 from sessions.models import Booking, DayOff, OutboxMessage
 from tests.conftest import slot_at
