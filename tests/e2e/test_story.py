@@ -275,9 +275,8 @@ def admin_publishes_a_new_version(page):
         body_en=current.body_en + "\n\n## How long records are kept\n\nThree years.",
     )
     page.goto("/admin/consent/consentdocument/")
-    page.locator(
-        'tr:has-text("Berapa") input[name="_selected_action"], tr:has(a:text("2")) input[name="_selected_action"]'
-    ).first.check()
+    draft = ConsentDocument.objects.get(version=2)
+    page.locator(f'input[name="_selected_action"][value="{draft.pk}"]').check()
     page.locator('select[name="action"]').select_option("publish")
     page.locator('.actions button[name="index"]').click()
     expect(page.locator("h1")).to_contain_text("Pratinjau versi 2")
