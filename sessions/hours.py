@@ -80,7 +80,7 @@ def describe(rule: AvailabilityRule) -> str:
     """'Senin, 08:00-12:00' (with an en dash) or the date and times, in the current language."""
     times = f"{rule.start_time:%H:%M}\u2013{rule.end_time:%H:%M}"
     if rule.date is None:
-        return f"{AvailabilityRule.Weekday(rule.weekday).label}, {times}"
+        return f"{AvailabilityRule.Weekday(int(rule.weekday or 0)).label}, {times}"
     return f"{formats.date_format(rule.date, 'l, j F Y')}, {times}"
 
 
@@ -106,7 +106,7 @@ def overlapping_hours(
     else:
         same_day = Q(weekday=weekday)
         for rule in rules.filter(date__gte=timezone.localdate()):
-            if rule.date.weekday() == weekday:
+            if rule.date is not None and rule.date.weekday() == weekday:
                 return rule
     return rules.filter(same_day).order_by("date", "weekday", "start_time").first()
 
