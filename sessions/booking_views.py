@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -39,6 +39,15 @@ def _consent_first(request):
     return redirect(f"{reverse('consent')}?{urlencode({'next': request.get_full_path()})}")
 
 
+def _sqlite_busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked", and nothing else.
+
+    PostgreSQL's errors are real faults to report, not a queue to wait in: a deadlock
+    says "blocked by process", which a test for the word "locked" would have hidden.
+    """
+    return connection.vendor == "sqlite" and str(error).startswith("database is locked")
+
+
 def attempt(request, change):
     """Run a booking change; its result, or None with the reason shown as a message.
 
@@ -50,7 +59,7 @@ def attempt(request, change):
     except ValidationError as error:  # BookingRefused among them
         messages.error(request, " ".join(error.messages))
     except OperationalError as error:
-        if "locked" not in str(error):
+        if not _sqlite_busy(error):
             raise
         messages.error(request, _("Banyak yang sedang memesan saat ini. Coba lagi sebentar."))
     return None
@@ -64,7 +73,7 @@ def _by_day(slots):
 
 
 def _own_counselee(request):
-    counselee = policy.counselees_for(request.user).first()
+    counselee = policy.own_counselee(request.user)
     if counselee is None:
         raise Http404
     return counselee
@@ -150,18 +159,22 @@ def my_bookings(request):
 
 @require_GET
 @shows_confidential(policy.get_booking_for)
-def booking_detail(request, booking, _access):
+def booking_detail(request, booking, access):
     """The booking with its topic: for the student who made it and the counselor booked."""
-    is_counselor = request.user.pk == booking.counselor_id
+    is_counselor = access.purpose != policy.Purpose.OWN
+    requested = booking.status == Booking.Status.REQUESTED
     return render(
         request,
         "sessions/booking_detail.html",
         {
             "booking": booking,
             "is_counselor": is_counselor,
-            "may_change": not is_counselor and booking.is_active and booking.start > timezone.now(),
+            "may_change": policy.may_reschedule(request.user, booking)
+            and booking.is_active
+            and booking.start > timezone.now(),
+            "may_confirm": requested and policy.may_confirm(request.user, booking),
             "decline_form": DeclineForm()
-            if is_counselor and booking.status == Booking.Status.REQUESTED
+            if requested and policy.may_decline(request.user, booking)
             else None,
         },
     )
