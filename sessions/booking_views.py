@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from consent import services as consent_services
 from consent.views import CONSENT_LATER_KEY
 from counseling import policy
+from counseling.accounts import ratelimit
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
 from sessions import availability, bookings
@@ -48,15 +49,17 @@ def _sqlite_busy(error: OperationalError) -> bool:
     return connection.vendor == "sqlite" and str(error).startswith("database is locked")
 
 
-def attempt(request, change):
-    """Run a booking change; its result, or None with the reason shown as a message.
+def attempt(request, change, *limits):
+    """Run a booking change within the user's rate `limits`; its result, or None with the
+    reason shown as a message.
 
     SQLite answers "database is locked" when many students book at once even with
     immediate transactions; the change was rolled back, so the student may simply retry.
     """
     try:
-        return change()
-    except ValidationError as error:  # BookingRefused among them
+        with ratelimit.limited(request.user, *limits):
+            return change()
+    except ValidationError as error:  # BookingRefused and RateLimited among them
         messages.error(request, " ".join(error.messages))
     except OperationalError as error:
         if not _sqlite_busy(error):
@@ -73,7 +76,7 @@ def _by_day(slots):
 
 
 def _own_counselee(request):
-    counselee = policy.own_counselee(request.user)
+    counselee = policy.counselees_for(request.user).first()
     if counselee is None:
         raise Http404
     return counselee
@@ -126,11 +129,13 @@ def confirm_slot(request, username, slot_key):
         return redirect("book-slots", username=counselor.username)
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        limits = ("booking", "urgent") if form.cleaned_data["urgent"] else ("booking",)
         booking = attempt(
             request,
             lambda: bookings.book(
                 _own_counselee(request), counselor, slot.start, by=request.user, **form.cleaned_data
             ),
+            *limits,
         )
         if booking is not None:
             messages.success(
@@ -159,22 +164,18 @@ def my_bookings(request):
 
 @require_GET
 @shows_confidential(policy.get_booking_for)
-def booking_detail(request, booking, access):
+def booking_detail(request, booking, _access):
     """The booking with its topic: for the student who made it and the counselor booked."""
-    is_counselor = access.purpose != policy.Purpose.OWN
-    requested = booking.status == Booking.Status.REQUESTED
+    is_counselor = request.user.pk == booking.counselor_id
     return render(
         request,
         "sessions/booking_detail.html",
         {
             "booking": booking,
             "is_counselor": is_counselor,
-            "may_change": policy.may_reschedule(request.user, booking)
-            and booking.is_active
-            and booking.start > timezone.now(),
-            "may_confirm": requested and policy.may_confirm(request.user, booking),
+            "may_change": not is_counselor and booking.is_active and booking.start > timezone.now(),
             "decline_form": DeclineForm()
-            if requested and policy.may_decline(request.user, booking)
+            if is_counselor and booking.status == Booking.Status.REQUESTED
             else None,
         },
     )
@@ -186,7 +187,8 @@ def cancel_booking(request, public_id):
     """Ask first, then cancel; after the cut-off the service refuses with its reason."""
     booking = policy.get_booking_for(request.user, public_id)
     if request.method == "POST":
-        if attempt(request, lambda: bookings.cancel(booking, by=request.user)) is not None:
+        cancelled = attempt(request, lambda: bookings.cancel(booking, by=request.user), "cancel")
+        if cancelled is not None:
             messages.success(request, _("Jadwal dibatalkan."))
             return redirect("my-bookings")
         return redirect("booking-detail", public_id=booking.public_id)
@@ -206,7 +208,11 @@ def reschedule_booking(request, public_id):
         if start is None:
             messages.error(request, _("Pilih salah satu waktu yang masih kosong."))
             return redirect("booking-reschedule", public_id=booking.public_id)
-        new = attempt(request, lambda: bookings.reschedule(booking, start, by=request.user))
+        # Moving a booking is a new request to the counselor, and an urgent one alerts
+        # every counselor again.
+        limits = ("booking", "urgent") if booking.urgent else ("booking",)
+        move = lambda: bookings.reschedule(booking, start, by=request.user)  # noqa: E731
+        new = attempt(request, move, *limits)
         if new is not None:
             messages.success(request, _("Jadwal dipindahkan."))
             return redirect("booking-detail", public_id=new.public_id)
