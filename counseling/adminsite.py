@@ -84,8 +84,13 @@ class AdminRoleModelAdmin(admin.ModelAdmin):
     def log_change(self, request, obj, message):
         from counseling.audit import log
 
-        self._record(request, obj, log.Action.UPDATE)
+        if not self.change_logged_elsewhere(obj):
+            self._record(request, obj, log.Action.UPDATE)
         return super().log_change(request, obj, message)
+
+    def change_logged_elsewhere(self, obj) -> bool:
+        """True when a service has already logged this change as what it was."""
+        return False
 
     def has_module_permission(self, request):
         return policy.can_use_admin_site(request.user)

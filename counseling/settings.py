@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "counseling.accounts.security.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "counseling.accounts.security.SecondFactorMiddleware",
+    "counseling.accounts.security.TemporaryPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "counseling.policy.middleware.DeniedMiddleware",
 ]
@@ -149,11 +150,22 @@ CSRF_COOKIE_HTTPONLY = True
 AMANAH_REQUIRE_2FA = env.bool("AMANAH_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "Amanah"
 
-# Failed logins lock the typed account name, and the address, for a while.
-AMANAH_LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
-AMANAH_LOCKOUT_ACCOUNT_FAILURES = 5
-# One school often reaches the internet through a single address: lock it later.
-AMANAH_LOCKOUT_ADDRESS_FAILURES = 30
+# Failed passwords lock the account at the address they came from (or on the device that
+# signed in before), and throttle the address, for a while (counseling.accounts.lockout).
+AMANAH_LOCKOUT_WINDOW = datetime.timedelta(minutes=env.int("LOCKOUT_MINUTES", 15))
+AMANAH_LOCKOUT_ACCOUNT_FAILURES = env.int("LOCKOUT_ACCOUNT_FAILURES", 5)
+# One school often reaches the internet through a single address: throttle it later.
+AMANAH_LOCKOUT_ADDRESS_FAILURES = env.int("LOCKOUT_ADDRESS_FAILURES", 30)
+AMANAH_LOCKOUT_DEVICE_COOKIE_AGE = datetime.timedelta(days=180)
+# A second factor is enrolled through a one-time link e-mailed to the person.
+AMANAH_ENROLMENT_LINK_LIFETIME = datetime.timedelta(hours=env.int("ENROLMENT_LINK_HOURS", 72))
+# Per user: at most so many of each action within the period (counseling.accounts.ratelimit).
+AMANAH_RATE_LIMITS = {
+    "booking": (env.int("RATE_LIMIT_BOOKINGS", 10), datetime.timedelta(hours=1)),
+    "cancel": (env.int("RATE_LIMIT_CANCELS", 10), datetime.timedelta(hours=1)),
+    "urgent": (env.int("RATE_LIMIT_URGENT", 3), datetime.timedelta(days=1)),
+    "emergency_access": (env.int("RATE_LIMIT_EMERGENCY_ACCESS", 5), datetime.timedelta(hours=1)),
+}
 
 # HTTPS and headers. Behind the reverse proxy, X-Forwarded-Proto says the request was HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -247,6 +259,14 @@ CELERY_BEAT_SCHEDULE = {
     "send-unsent-consent-alerts": {
         "task": "consent.tasks.send_unsent_alerts",
         "schedule": 300.0,
+    },
+    "send-unsent-enrolment-links": {
+        "task": "counseling.accounts.tasks.send_unsent_enrolment_links",
+        "schedule": 300.0,
+    },
+    "purge-expired-attempt-counters": {
+        "task": "counseling.accounts.tasks.purge_expired_counters",
+        "schedule": crontab(minute=30),
     },
     "remind-counselors-to-inform-students": {
         "task": "consent.tasks.remind_counselors_to_inform_students",

@@ -43,8 +43,11 @@ def _log(action: str, booking: Booking, by: Any, purpose: str | None = None) -> 
 
 def _lock_counselor(counselor: User) -> User:
     # Serialises bookings of one counselor: the free-slot check below sees every booking
-    # committed before this lock was granted.
-    return User.objects.select_for_update().get(pk=counselor.pk)
+    # committed before this lock was granted. NO KEY UPDATE, which still excludes other
+    # bookers, lets a page view's access-log insert take its KEY SHARE on the counselor's
+    # row: a full FOR UPDATE made it wait while holding the log's lock, which this
+    # booking then waited for in turn (a deadlock).
+    return User.objects.select_for_update(no_key=True).get(pk=counselor.pk)
 
 
 @transaction.atomic

@@ -71,7 +71,8 @@ def declare_conflict(counselee: Counselee, relation: str, *, by: Any) -> Conflic
     open_grants = EmergencyAccess.objects.filter(
         counselor=by, counselee=counselee, expires_at__gt=now, revoked_at__isnull=True
     )
-    for grant in open_grants.select_for_update():
+    # FOR NO KEY UPDATE: each log entry below points at its grant (TRAPS.md).
+    for grant in open_grants.select_for_update(no_key=True):
         grant.revoked_at = now
         grant.save(update_fields=["revoked_at"])
         log.record(

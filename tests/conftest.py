@@ -158,6 +158,14 @@ def second_factor(user):
     return device or TOTPDevice.objects.create(user=user, name="uji", confirmed=True)
 
 
+def enrolment_link(user):
+    """The path of a fresh enrolment link for `user`, as her e-mail would carry it."""
+    from counseling.accounts import enrolment
+
+    link = enrolment.issue(user, by=None, deliver=False)
+    return enrolment.path_for(enrolment.mint(link))
+
+
 @pytest.fixture
 def client_for(client):
     """Log the test client in as a user: `client_for(siti).get(...)`.

@@ -16,6 +16,12 @@ class User(AbstractUser):
     last_name = None
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices, db_index=True)
+    # Set when an admin sets the password: it then leads only to "choose your own".
+    password_is_temporary = models.BooleanField(
+        _("kata sandi sementara"),
+        default=False,
+        help_text=_("Kata sandi diatur oleh admin; pemilik akun harus menggantinya saat masuk."),
+    )
 
     REQUIRED_FIELDS = ["full_name", "role"]
 
@@ -45,16 +51,48 @@ class User(AbstractUser):
         return self.role == self.Role.ADMIN
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept for the lockout count. The typed name is stored only as a
-    keyed hash: people type their password into the name field by mistake."""
+class AttemptCounter(models.Model):
+    """How often something happened within a window: failed passwords, bookings, alerts.
 
-    username_hash = models.CharField(max_length=64, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True)
-    failed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    Counted by one atomic statement (`counseling.accounts.counters`), never by reading
+    and then writing, so parallel requests cannot all slip under a limit. Keys hold
+    hashes, ids and addresses only: never a typed name.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link with which a counselor or admin enrols a second factor.
+
+    It is e-mailed to the person's own address; the token exists only in that e-mail,
+    and only its hash is kept here. A new link replaces every earlier one of the person.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["ip_address", "failed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~models.Q(token_hash=""),
+                name="enrolment_link_token_unique",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.pk}"

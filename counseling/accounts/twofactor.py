@@ -1,8 +1,11 @@
 """Two-factor authentication for counselors and admins: TOTP, with recovery codes.
 
-Enrolment shows the QR code on our own page (an SVG drawn here; the secret never
-leaves the server for a QR service). A code is accepted once: django-otp refuses a
-TOTP step already used, and deletes a recovery code when it is used.
+Enrolment needs a one-time link from the person's own e-mail (`enrolment`), opened
+while signed in: the password alone, which an admin may have typed, does not enrol a
+device. The link also replaces a lost device. Enrolment shows the QR code on our own
+page (an SVG drawn here; the secret never leaves the server for a QR service). A code
+is accepted once: django-otp refuses a TOTP step already used, and deletes a recovery
+code when it is used.
 """
 
 import qrcode
@@ -14,13 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling import policy
+from counseling.accounts import enrolment
 from counseling.accounts.forms import TokenForm
 from counseling.audit import log
 from counseling.policy import Role
@@ -42,7 +46,8 @@ def _qr_svg(url: str) -> str:
 
 @transaction.atomic
 def _enrol(user, device) -> list[str]:
-    """Confirm the TOTP device and issue fresh recovery codes."""
+    """Confirm the TOTP device in place of any earlier one; issue fresh recovery codes."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     StaticDevice.objects.filter(user=user).delete()
@@ -58,15 +63,22 @@ def _enrol(user, device) -> list[str]:
 @policy.role_required(Role.COUNSELOR, Role.ADMIN)
 def setup(request):
     user = request.user
-    if user_has_device(user, confirmed=True):
-        return redirect("two-factor-verify")
+    link = enrolment.claimed(request)
+    if link is None:
+        if user_has_device(user, confirmed=True):
+            return redirect("two-factor-verify")
+        return render(request, "accounts/enrolment_link_needed.html", status=403)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Amanah", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            codes = _enrol(user, device)
+            # The link is used up with the enrolment, or not at all.
+            with transaction.atomic():
+                if not enrolment.complete(request, link):
+                    return render(request, "accounts/enrolment_link_needed.html", status=403)
+                codes = _enrol(user, device)
             otp_login(request, device)
             request.session.cycle_key()
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
@@ -80,6 +92,20 @@ def setup(request):
             "secret": _grouped_secret(device),
         },
     )
+
+
+@require_GET
+def enrol_link(request, token):
+    """The link from the e-mail, opened while signed in as its owner: on to the setup page.
+
+    Anyone else, a student included, is refused by `claim`, which logs the refusal without
+    the path: the token must not reach the access log.
+    """
+    if enrolment.claim(request, token) is None:
+        return render(
+            request, "accounts/enrolment_link_needed.html", {"link_invalid": True}, status=404
+        )
+    return redirect("two-factor-setup")
 
 
 def _grouped_secret(device) -> str:

@@ -51,6 +51,15 @@ class AccessEvent(models.Model):
         AUDIT_VERIFIED = "audit_verified", _("memeriksa rantai log")
         KEY_ROTATED = "key_rotated", _("merotasi kunci enkripsi")
         URGENT_TAKEN = "urgent_taken", _("mengambil permintaan mendesak")
+        TEMPORARY_PASSWORD_SET = "temp_password_set", _("mengatur kata sandi sementara")
+        LOGIN_TEMPORARY_PASSWORD = "temp_password_login", _("masuk dengan kata sandi sementara")
+        PASSWORD_CHANGED = "password_changed", _("mengganti kata sandi")
+        UNLOCKED = "unlocked", _("membuka kunci masuk")
+        ENROLMENT_LINK_ISSUED = (
+            "enrolment_link_issued",
+            _("mengirim tautan pendaftaran verifikasi dua langkah"),
+        )
+        RATE_LIMITED = "rate_limited", _("dibatasi karena terlalu sering")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")
@@ -137,6 +146,9 @@ FLAGGED_ACTIONS = {
     AccessEvent.Action.LOCKED_OUT,
     AccessEvent.Action.DISCLOSE,
     AccessEvent.Action.EMERGENCY_ACCESS,
+    AccessEvent.Action.TEMPORARY_PASSWORD_SET,
+    AccessEvent.Action.LOGIN_TEMPORARY_PASSWORD,
+    AccessEvent.Action.RATE_LIMITED,
 }
 
 

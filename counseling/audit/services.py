@@ -56,7 +56,8 @@ def grant_emergency_access(
 
 @transaction.atomic
 def review_emergency_access(access: EmergencyAccess, comment: str, *, by: User) -> None:
-    access = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
+    # FOR NO KEY UPDATE: the log entry written below points at this row (TRAPS.md).
+    access = EmergencyAccess.objects.select_for_update(no_key=True).get(pk=access.pk)
     policy.require(policy.may_review_emergency_access(by, access), access)
     comment = comment.strip()
     if not comment:

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counseling import policy
+from counseling.accounts import ratelimit
 from counseling.audit import describe, log, queries, services
 from counseling.audit.forms import AuditFilterForm, EmergencyAccessForm, EmergencyReviewForm
 from counseling.policy import Role
@@ -150,13 +151,14 @@ def my_access_log(request):
 @require_http_methods(["GET", "POST"])
 @policy.role_required(Role.COUNSELOR)
 def emergency_access_request(request):
-    form = EmergencyAccessForm(request.POST or None, user=request.user)
+    form = EmergencyAccessForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         try:
-            access = services.grant_emergency_access(
-                form.counselee, form.cleaned_data["justification"], by=request.user
-            )
-        except ValidationError as error:
+            with ratelimit.limited(request.user, "emergency_access"):
+                access = services.grant_emergency_access(
+                    form.counselee, form.cleaned_data["justification"], by=request.user
+                )
+        except ValidationError as error:  # RateLimited among them
             form.add_error(None, error)
         else:
             # A new privilege, a new session key.

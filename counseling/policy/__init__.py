@@ -20,8 +20,11 @@ The rules are in DESIGN.md; each module states the part it decides:
 
 from counseling.policy.accounts import (
     can_use_admin_site,
+    enrols_second_factor,
     may_act_on_own_consent,
+    may_manage_accounts,
     may_publish_consent,
+    must_choose_password,
     needs_second_factor,
 )
 from counseling.policy.audit import (
@@ -146,6 +149,7 @@ __all__ = [
     "disclosures_for",
     "disclosures_on_record",
     "emergency_accesses_for",
+    "enrols_second_factor",
     "events_for",
     "fetch",
     "find_student_by_nis",
@@ -184,6 +188,7 @@ __all__ = [
     "may_edit_note",
     "may_end_assignment",
     "may_end_counseling",
+    "may_manage_accounts",
     "may_manage_hours",
     "may_mark_informed",
     "may_publish_consent",
@@ -195,6 +200,7 @@ __all__ = [
     "may_run_session",
     "may_see_urgent_request",
     "may_take_urgent_request",
+    "must_choose_password",
     "needs_second_factor",
     "note_is_readable",
     "notes_for",

@@ -29,3 +29,27 @@ def needs_second_factor(user: Person) -> bool:
         # django-otp's middleware gives each user `is_verified()`.
         and not cast(Any, user).is_verified()
     )
+
+
+def enrols_second_factor(user: Person) -> bool:
+    """Counselors and admins enrol a second factor, through a one-time link to their own
+    e-mail address; students have none."""
+    return has_role(user, Role.COUNSELOR, Role.ADMIN)
+
+
+def must_choose_password(user: Person) -> bool:
+    """A password an admin set is temporary: it leads only to "choose your own".
+
+    After the second factor, for those who have one: the admin who typed the password
+    must not be the one who chooses the next.
+    """
+    return (
+        user.is_authenticated
+        and bool(getattr(user, "password_is_temporary", False))
+        and not needs_second_factor(user)
+    )
+
+
+def may_manage_accounts(user: Person) -> bool:
+    """Set temporary passwords, send enrolment links, unlock accounts: the admin's."""
+    return has_role(user, Role.ADMIN)

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling.audit.models import AccessEvent
-from tests.conftest import PASSWORD, second_factor
+from tests.conftest import PASSWORD, enrolment_link, second_factor
 
 
 def code(device):
@@ -42,6 +42,7 @@ def test_nor_a_record_by_its_address(client, siti, bu_rina):
 
 def test_enrolment_shows_a_qr_code_drawn_here_and_issues_recovery_codes(client, bu_rina):
     client = password_only(client, bu_rina)
+    client.get(enrolment_link(bu_rina))
     page = client.get(reverse("two-factor-setup"))
     assert "<svg" in page.text and "<img" not in page.text.split("qr")[1][:200]
     device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
@@ -75,7 +76,7 @@ def test_a_code_is_used_once_only(client, bu_rina):
 
 def test_a_recovery_code_works_once(client, bu_rina):
     client = password_only(client, bu_rina)
-    device = TOTPDevice.objects.create(user=bu_rina, name="x", confirmed=False)
+    client.get(enrolment_link(bu_rina))
     client.get(reverse("two-factor-setup"))
     device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
     codes = client.post(reverse("two-factor-setup"), {"token": code(device)}).context["codes"]

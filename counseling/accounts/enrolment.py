@@ -1,0 +1,152 @@
+"""One-time links with which counselors and admins enrol their second factor.
+
+Whoever knows the password an admin typed must not be able to enrol the second factor
+too. So enrolment needs a link sent to the person's own e-mail address: single use,
+expiring after `AMANAH_ENROLMENT_LINK_LIFETIME`, replaced by any newer link, its token
+stored only as a hash. The token is drawn by the task that sends the e-mail, so it never
+passes through the admin's request, the task queue or the database in the clear.
+
+The link is opened while signed in as its owner (`claim`); it then lets the setup page
+enrol a device once (`complete`).
+"""
+
+import hashlib
+import secrets
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from counseling import notifications, policy
+from counseling.accounts.models import EnrolmentLink
+from counseling.audit import log
+
+SESSION_KEY = "amanah_enrolment_link"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _valid():
+    return EnrolmentLink.objects.filter(
+        used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def issue(user, *, by, deliver=True) -> EnrolmentLink:
+    """A new enrolment link for `user`, replacing every earlier one; logged.
+
+    With `deliver`, it is e-mailed to `user` once the transaction commits. `by` is the
+    admin, or None for the system (the demo, a management command).
+    """
+    if by is not None and not policy.may_manage_accounts(by):
+        raise PermissionDenied
+    if not policy.enrols_second_factor(user):
+        raise ValidationError(_("Hanya konselor dan admin yang memakai verifikasi dua langkah."))
+    if deliver and not user.email:
+        raise ValidationError(
+            _("Akun %(username)s belum punya alamat e-mail. Isi alamatnya dulu.")
+            % {"username": user.get_username()}
+        )
+    now = timezone.now()
+    EnrolmentLink.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    link = EnrolmentLink.objects.create(
+        user=user, issued_by=by, expires_at=now + settings.AMANAH_ENROLMENT_LINK_LIFETIME
+    )
+    log.record(
+        log.Action.ENROLMENT_LINK_ISSUED,
+        actor=by,
+        obj=user,
+        purpose=log.Purpose.ADMINISTRATION if by is not None else log.Purpose.SYSTEM,
+    )
+    if deliver:
+        notifications.enqueue_on_commit(send_enrolment_link, link.pk)
+    return link
+
+
+def path_for(token: str) -> str:
+    return reverse("two-factor-enrol", kwargs={"token": token})
+
+
+def mint(link: EnrolmentLink) -> str:
+    """Draw the link's token and store its hash; the token itself is returned only here."""
+    token = secrets.token_urlsafe(32)
+    link.token_hash = _hash(token)
+    link.save(update_fields=["token_hash"])
+    return token
+
+
+def _send(link: EnrolmentLink) -> None:
+    token = mint(link)
+    notifications.send(
+        "enrolment_link",
+        [link.user.email],
+        {"url": settings.AMANAH_SITE_URL + path_for(token), "link": link},
+    )
+
+
+def deliver(link_id: int) -> bool:
+    """E-mail a valid, unsent link to its owner; True if sent. Safe to run twice."""
+    links = _valid().filter(token_hash="").select_related("user")
+    return notifications.send_once(links, link_id, "sent_at", _send)
+
+
+# Here rather than in accounts/tasks.py, which imports this module: issuing a link queues it.
+@shared_task(name="counseling.accounts.tasks.send_enrolment_link")
+def send_enrolment_link(link_id: int) -> bool:
+    """E-mail an enrolment link to its owner (the token is drawn here, never passed in)."""
+    return deliver(link_id)
+
+
+def unsent_link_ids() -> list[int]:
+    return list(_valid().filter(sent_at__isnull=True).values_list("pk", flat=True))
+
+
+def find(user, token: str) -> EnrolmentLink | None:
+    """`user`'s valid link with this token, or None (unknown, used, replaced, expired)."""
+    if not token:
+        return None
+    return _valid().filter(user=user, token_hash=_hash(token)).first()
+
+
+def claim(request, token: str) -> EnrolmentLink | None:
+    """The signed-in user opens her link: this session may now enrol, once.
+
+    A link that is not hers, or no longer valid, is refused and logged, without the token.
+    """
+    link = find(request.user, token)
+    if link is None:
+        log.record(log.Action.DENIED, actor=request.user, object_type="accounts.enrolmentlink")
+        return None
+    # A device left half-enrolled before (its key perhaps shown to someone else) goes:
+    # the link starts a fresh one.
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    request.session[SESSION_KEY] = link.pk
+    return link
+
+
+def claimed(request) -> EnrolmentLink | None:
+    """The valid link this session opened, if any."""
+    link_id = request.session.get(SESSION_KEY)
+    if link_id is None:
+        return None
+    return _valid().filter(pk=link_id, user=request.user).first()
+
+
+def complete(request, link: EnrolmentLink) -> bool:
+    """Use the link up; False if it was used, replaced or expired in the meantime.
+
+    One conditional update: two sessions racing with one link enrol one device.
+    """
+    used = _valid().filter(pk=link.pk).update(used_at=timezone.now())
+    request.session.pop(SESSION_KEY, None)
+    return used == 1
