@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from consent.models import ConsentAcknowledgement, ConsentDocument, ConsentWithdrawal, Disclosure
 from consent.rendering import text_hash
-from counseling import notifications, policy
+from counseling import notices, policy
 from counseling.audit import context, log
+from counseling.notices.models import Notice
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment
 
@@ -135,7 +136,6 @@ def end_counseling(counselee, *, by) -> list:
     Active assignments end; the counselors are told, without content, once committed.
     Returns the counselors who were on the case.
     """
-    from consent.tasks import tell_counselor_case_ended
     from sessions import bookings
     from sessions import services as session_services
 
@@ -148,7 +148,11 @@ def end_counseling(counselee, *, by) -> list:
         records_services.end_assignment(
             assignment, by=by, reason=CaseAssignment.EndReason.STUDENT_ENDED
         )
-        notifications.enqueue_on_commit(tell_counselor_case_ended, assignment.pk)
+        notices.notify(
+            assignment.counselor,
+            Notice.Kind.CASE_ENDED,
+            dedupe_key=f"case-ended:{assignment.pk}",
+        )
     return [a.counselor for a in assignments]
 
 
@@ -166,8 +170,6 @@ def close_case(counselee, *, by) -> None:
 @transaction.atomic
 def record_disclosure(counselee, *, by, **fields) -> Disclosure:
     """Record a use of the limits of confidentiality; admins are alerted without content."""
-    from consent.tasks import alert_admins_of_disclosure
-
     if not policy.can_write_counseling_data(by, counselee):
         raise ValidationError(_("Siswa ini tidak ada dalam daftar kasus Anda."))
     if fields.get("reason") not in Disclosure.Reason.values:
@@ -184,7 +186,7 @@ def record_disclosure(counselee, *, by, **fields) -> Disclosure:
         counselee=counselee,
         purpose=log.Purpose.CASELOAD,
     )
-    notifications.enqueue_on_commit(alert_admins_of_disclosure, disclosure.pk)
+    notices.notify_all(notices.admins(), Notice.Kind.DISCLOSURE_RECORDED, about=disclosure)
     return disclosure
 
 

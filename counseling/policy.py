@@ -619,3 +619,31 @@ def needs_second_factor(user) -> bool:
         and has_role(user, Role.COUNSELOR, Role.ADMIN)
         and not user.is_verified()
     )
+
+
+# --- from branch notify ---
+
+
+def notices_for(user):
+    """A person's own notices that are due and not withdrawn, newest first; nobody
+    else's, whatever their role (a notice says only what happened and where to look)."""
+    from counseling.notices.models import Notice
+
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(
+        recipient=user, cancelled_at__isnull=True, send_after__lte=timezone.now()
+    ).order_by("-send_after", "-pk")
+
+
+def get_notice_for(user, public_id):
+    """One of the user's own notices, else `Http404` (logged)."""
+    notice = _by_public_id(notices_for(user), public_id)
+    if notice is None:
+        deny(user, object_type="notices.notice", object_id=str(public_id))
+    return notice
+
+
+def alerted_admins():
+    """The people alerted to disclosures, emergency access and a broken access log."""
+    return User.objects.filter(role=Role.ADMIN, is_active=True)

@@ -21,9 +21,9 @@ from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment
 from sessions import availability, outbox
 from sessions import services as session_services
-from sessions.models import Booking, CounselingSession, OutboxMessage
+from sessions.models import Booking, CounselingSession
 
-Kind = OutboxMessage.Kind
+Kind = outbox.Kind
 Status = Booking.Status
 
 
@@ -96,8 +96,7 @@ def book(counselee, counselor, start, *, by, topic="", urgent=False, rescheduled
         alerted = User.objects.filter(role=User.Role.COUNSELOR, is_active=True).exclude(
             pk__in=conflicted
         )
-        for other in alerted:
-            outbox.queue(booking, Kind.URGENT_REQUEST, other)
+        outbox.alert_urgent(booking, alerted)
     return booking
 
 

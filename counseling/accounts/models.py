@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,10 @@ class User(AbstractUser):
     last_name = None
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices, db_index=True)
+    # The language of her e-mails: the last one she chose in Amanah while signed in.
+    language = models.CharField(
+        _("bahasa"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     REQUIRED_FIELDS = ["full_name", "role"]
 

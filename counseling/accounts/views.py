@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import i18n
 from django.views.decorators.http import require_GET, require_POST
 
 from consent import services as consent_services
@@ -81,3 +84,19 @@ def keepalive(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"
     return redirect(target)
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is kept for her e-mails too.
+
+    The switch sits in the footer of the login page as well, where nobody is signed in.
+    """
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
