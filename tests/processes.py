@@ -14,8 +14,11 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from celery.contrib.testing.app import TestApp, setup_default_app
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +99,9 @@ class SilentServer:
                 return
 
     def close(self):
+        # A thread blocked in accept() keeps a closed socket listening; shutdown wakes it.
+        with suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         for conn in self.accepted:
             conn.close()
@@ -177,3 +183,23 @@ class CeleryWorker:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+
+
+def project_celery_config(broker_url) -> dict:
+    """The project's CELERY_* settings as Celery reads them, on another broker."""
+    config = {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith("CELERY_")
+    }
+    return {**config, "broker_url": broker_url, "task_always_eager": False}
+
+
+@contextmanager
+def broker_at(url):
+    """Make a Celery app on `url` the current one, as the web process would have it."""
+    app = TestApp(config=project_celery_config(url))
+    with setup_default_app(app):
+        app.set_current()
+        app.set_default()
+        yield app

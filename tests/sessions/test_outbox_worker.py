@@ -8,11 +8,7 @@ database; the tests are transactional, because the worker cannot see a test's
 uncommitted transaction.
 """
 
-from contextlib import contextmanager
-
 import pytest
-from celery.contrib.testing.app import TestApp, setup_default_app
-from django.conf import settings
 
 from counseling.accounts.models import User
 from counseling.notices import publishing
@@ -21,23 +17,13 @@ from counseling.notices.tasks import deliver_notice, requeue_due_notices
 from sessions import bookings
 from sessions.models import Booking
 from tests.conftest import make_user
-from tests.processes import RedisServer, SilentServer, wait_for
+from tests.processes import RedisServer, SilentServer, broker_at, project_celery_config, wait_for
 from tests.sessions.outbox_support import free_starts, give_addresses, open_hours
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Kind = Notice.Kind
 Status = Notice.EmailStatus
-
-
-def project_celery_config(broker_url) -> dict:
-    """The project's CELERY_* settings as Celery reads them, on another broker."""
-    config = {
-        name.removeprefix("CELERY_").lower(): getattr(settings, name)
-        for name in dir(settings)
-        if name.startswith("CELERY_")
-    }
-    return {**config, "broker_url": broker_url, "task_always_eager": False}
 
 
 @pytest.fixture(scope="session")
@@ -80,16 +66,6 @@ def _fresh_process_state(own_redis):
 def hours(siti, bu_rina, pak_budi):
     give_addresses(siti, bu_rina, pak_budi)
     return open_hours(bu_rina)
-
-
-@contextmanager
-def broker_at(url):
-    """Make a Celery app on `url` the current one, as the web process would have it."""
-    app = TestApp(config=project_celery_config(url))
-    with setup_default_app(app):
-        app.set_current()
-        app.set_default()
-        yield app
 
 
 def pending(booking):
