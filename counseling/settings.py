@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 from counseling import envfile
 
@@ -239,6 +240,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # E-mail has a queue of its own, served by its own worker (README, Production): a hung
 # mail server then stalls only e-mail, never alerts, the re-queue or the nightly check.
+# A worker started without -Q serves both, so e-mail never waits for a missing worker.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("email"))
 CELERY_TASK_ROUTES = {"counseling.notices.tasks.deliver_notice": {"queue": "email"}}
 # Each worker process reserves one message at a time: with late acknowledgement, what a
 # killed worker held is what it was running, and nothing waits behind a hung send.

@@ -84,6 +84,13 @@ def test_the_delivery_limits_follow_from_the_email_timeout(settings):
     assert deliver_notice.acks_late and deliver_notice.reject_on_worker_lost
 
 
+def test_email_has_a_queue_of_its_own_that_a_plain_worker_serves_too(settings):
+    from counseling.celery import app
+
+    assert app.amqp.router.route({}, deliver_notice.name)["queue"].name == "email"
+    assert {queue.name for queue in settings.CELERY_TASK_QUEUES} == {"celery", "email"}
+
+
 def test_a_notice_reaches_a_real_mail_server_once(bu_rina, sink, smtp_to):
     give_addresses(bu_rina)
     smtp_to(sink.port)
