@@ -240,7 +240,7 @@ def _prepare_rush(students_wanted):
     with transaction.atomic(), connection.cursor() as cursor:
         # A rerun on a reused database starts from the same empty day.
         cursor.execute(
-            "DELETE FROM counseling_sessions_outboxmessage WHERE booking_id IN (SELECT id FROM "
+            "DELETE FROM notices_notice WHERE booking_id IN (SELECT id FROM "
             "counseling_sessions_booking WHERE start >= %s AND start < %s)",
             [_midnight(day), _midnight(day + datetime.timedelta(days=1))],
         )

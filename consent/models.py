@@ -159,8 +159,6 @@ class Disclosure(models.Model):
     student_informed = models.BooleanField(_("siswa sudah diberi tahu"), default=False)
     not_informed_reason = EncryptedTextField(_("alasan belum memberi tahu"), blank=True)
     informed_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    admins_alerted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EncryptedFieldsQuerySet.as_manager()

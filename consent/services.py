@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from consent.models import ConsentAcknowledgement, ConsentDocument, ConsentWithdrawal, Disclosure
 from consent.rendering import text_hash
-from counseling import notifications, policy
+from counseling import notices, policy
 from counseling.accounts.models import User
 from counseling.audit import context, log
+from counseling.notices.models import Notice
 from counseling.records.models import Counselee
 
 
@@ -135,8 +136,6 @@ def withdraw_consent(student: User, *, by: User) -> ConsentWithdrawal:
 @transaction.atomic
 def record_disclosure(counselee: Counselee, *, by: User, **fields: Any) -> Disclosure:
     """Record a use of the limits of confidentiality; admins are alerted without content."""
-    from consent.tasks import alert_admins_of_disclosure
-
     policy.require(policy.may_record_disclosure(by, counselee), counselee=counselee)
     if fields.get("reason") not in Disclosure.Reason.values:
         raise ValidationError(_("Pilih alasan dari daftar batas kerahasiaan."))
@@ -152,7 +151,7 @@ def record_disclosure(counselee: Counselee, *, by: User, **fields: Any) -> Discl
         counselee=counselee,
         purpose=log.Purpose.CASELOAD,
     )
-    notifications.enqueue_on_commit(alert_admins_of_disclosure, disclosure.pk)
+    notices.notify_all(notices.admins(), Notice.Kind.DISCLOSURE_RECORDED, about=disclosure)
     return disclosure
 
 

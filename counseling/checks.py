@@ -80,7 +80,7 @@ def check_production_settings(app_configs=None, **kwargs):
         errors.append(
             checks.Error(
                 "Celery tasks run inside web requests and DEBUG is off: reminders, the nightly "
-                "audit check and the outbox re-queue would never run.",
+                "audit check and the e-mail re-queue would never run.",
                 hint="Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and run a worker "
                 "and beat: see README, Production.",
                 id="amanah.E041",

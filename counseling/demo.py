@@ -300,8 +300,6 @@ def _enrolment_links(staff) -> dict[str, str]:
             continue
         link = enrolment.issue(user, by=None, deliver=False)
         links[user.username] = enrolment.path_for(enrolment.mint(link))
-        link.sent_at = timezone.now()
-        link.save(update_fields=["sent_at"])
     return links
 
 

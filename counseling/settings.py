@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 from counseling import envfile
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "counseling.accounts",
     "counseling.records",
     "counseling.audit",
+    "counseling.notices",
     "sessions",
     "consent",
     # seed_scale only: the benchmark's other pieces are wired by bench.settings.
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "counseling.accounts.context_processors.session_timeout",
+                "counseling.notices.context_processors.unread_notices",
             ],
         },
     },
@@ -204,6 +207,8 @@ AMANAH_BOOKING_MIN_NOTICE = datetime.timedelta(hours=env.int("BOOKING_MIN_NOTICE
 AMANAH_BOOKING_WINDOW = datetime.timedelta(days=env.int("BOOKING_WINDOW_DAYS", 14))
 AMANAH_BOOKING_CANCEL_CUTOFF = datetime.timedelta(hours=env.int("BOOKING_CANCEL_CUTOFF_HOURS", 2))
 AMANAH_BOOKING_MAX_ACTIVE = 3
+# One student's urgent requests alert each counselor at most once per this many minutes.
+AMANAH_URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=30)
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, log that
 # address; otherwise REMOTE_ADDR (a client could forge the header).
 AMANAH_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
@@ -224,6 +229,9 @@ STORAGES = {
 }
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds each SMTP operation may wait: without it a mail server that accepts and never
+# answers holds a delivery for ever. The delivery task's time limits follow from it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Links in e-mails point here.
 AMANAH_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Amanah <bk@localhost>")
@@ -243,26 +251,22 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # had not acknowledged (Celery 6's defaults, stated so that 5.x does not warn).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# E-mail has a queue of its own, served by its own worker (README, Production): a hung
+# mail server then stalls only e-mail, never alerts, the re-queue or the nightly check.
+# A worker started without -Q serves both, so e-mail never waits for a missing worker.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("email"))
+CELERY_TASK_ROUTES = {"counseling.notices.tasks.deliver_notice": {"queue": "email"}}
+# Each worker process reserves one message at a time: with late acknowledgement, what a
+# killed worker held is what it was running, and nothing waits behind a hung send.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "counseling.audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=0),
     },
-    "requeue-due-outbox-messages": {
-        "task": "sessions.tasks.requeue_due_messages",
-        "schedule": 60.0,
-    },
-    "send-unsent-emergency-alerts": {
-        "task": "counseling.audit.tasks.send_unsent_alerts",
-        "schedule": 300.0,
-    },
-    "send-unsent-consent-alerts": {
-        "task": "consent.tasks.send_unsent_alerts",
-        "schedule": 300.0,
-    },
-    "send-unsent-enrolment-links": {
-        "task": "counseling.accounts.tasks.send_unsent_enrolment_links",
-        "schedule": 300.0,
+    "requeue-due-notices": {
+        "task": "counseling.notices.tasks.requeue_due_notices",
+        "schedule": 15.0,
     },
     "purge-expired-attempt-counters": {
         "task": "counseling.accounts.tasks.purge_expired_counters",

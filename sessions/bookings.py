@@ -25,9 +25,9 @@ from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
 from sessions import availability, outbox
 from sessions import services as session_services
-from sessions.models import Booking, CounselingSession, OutboxMessage
+from sessions.models import Booking, CounselingSession
 
-Kind = OutboxMessage.Kind
+Kind = outbox.Kind
 Status = Booking.Status
 
 
@@ -108,8 +108,7 @@ def book(
         outbox.queue(booking, Kind.BOOKING_MADE, booking.counselee.user)
         outbox.queue(booking, Kind.BOOKING_REQUESTED, counselor)
     if urgent:
-        for other in policy.urgent_alert_recipients(counselee):
-            outbox.queue(booking, Kind.URGENT_REQUEST, other)
+        outbox.alert_urgent(booking, policy.urgent_alert_recipients(counselee))
     return booking
 
 

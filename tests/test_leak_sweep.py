@@ -3,8 +3,8 @@ role reached, and no encrypted value leaves the reach of the people allowed to r
 
 What each person may read is written out below as a small table built from the seeded
 caseloads, not by asking `counseling.policy`: the sweep checks the policy, it does not
-trust it. Besides the pages, it looks at headers, cookies, log records, e-mails, the
-outbox, Celery task arguments, and every text column of every table.
+trust it. Besides the pages (the inbox among them), it looks at headers, cookies, log
+records, e-mails, the notices, Celery task arguments, and every text column of every table.
 """
 
 import datetime
@@ -433,8 +433,15 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert "Ibu Suryani" in allowed_seen["siswa1"]
     assert PUTRI_JUSTIFICATION in allowed_seen["admin"]
     assert PUTRI_REVIEW in allowed_seen["admin"]
+    # Every role reached its inbox from the header, and the notices there passed the
+    # same checks: headlines and links, nothing of what they are about.
+    for viewer in EVERYONE:
+        assert "/inbox/" in reached[viewer], viewer
+    for viewer in ("admin", *COUNSELORS, "siswa4"):
+        inbox = checker(viewer)(fetch(clients[viewer], "/inbox/"))
+        assert 'class="notice unread"' in inbox.body, f"{viewer}'s inbox is empty"
 
-    # Nothing secret anywhere else: logs, e-mails, Celery, the outbox, the sessions.
+    # Nothing secret anywhere else: logs, e-mails, Celery, the notices, the sessions.
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
     assert 'INSERT INTO "counseling_sessions_sessionnote"' in logged.replace("`", '"')
     mail = "".join(

@@ -3,40 +3,31 @@
 Whoever knows the password an admin typed must not be able to enrol the second factor
 too. So enrolment needs a link sent to the person's own e-mail address: single use,
 expiring after `AMANAH_ENROLMENT_LINK_LIFETIME`, replaced by any newer link, its token
-stored only as a hash. The token is drawn by the task that sends the e-mail, so it never
+stored only as a hash. The link reaches its owner as a notice (`Notice.Kind.ENROLMENT_LINK`);
+its token is drawn when the e-mail is rendered for sending (`url_to_send`), so it never
 passes through the admin's request, the task queue or the database in the clear.
 
 The link is opened while signed in as its owner (`claim`); it then lets the setup page
 enrol a device once (`complete`).
 """
 
-import hashlib
-import secrets
-
-from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from counseling import notifications, policy
+from counseling import notices, policy
 from counseling.accounts.models import EnrolmentLink
 from counseling.audit import log
+from counseling.notices.models import Notice
 
 SESSION_KEY = "amanah_enrolment_link"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _valid():
-    return EnrolmentLink.objects.filter(
-        used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    )
+    return EnrolmentLink.objects.valid()
 
 
 @transaction.atomic
@@ -69,53 +60,23 @@ def issue(user, *, by, deliver=True) -> EnrolmentLink:
         purpose=log.Purpose.ADMINISTRATION if by is not None else log.Purpose.SYSTEM,
     )
     if deliver:
-        notifications.enqueue_on_commit(send_enrolment_link, link.pk)
+        notices.notify(user, Notice.Kind.ENROLMENT_LINK, about=link.pk)
     return link
 
 
 def path_for(token: str) -> str:
-    return reverse("two-factor-enrol", kwargs={"token": token})
+    return EnrolmentLink.path_for(token)
 
 
 def mint(link: EnrolmentLink) -> str:
-    """Draw the link's token and store its hash; the token itself is returned only here."""
-    token = secrets.token_urlsafe(32)
-    link.token_hash = _hash(token)
-    link.save(update_fields=["token_hash"])
-    return token
-
-
-def _send(link: EnrolmentLink) -> None:
-    token = mint(link)
-    notifications.send(
-        "enrolment_link",
-        [link.user.email],
-        {"url": settings.AMANAH_SITE_URL + path_for(token), "link": link},
-    )
-
-
-def deliver(link_id: int) -> bool:
-    """E-mail a valid, unsent link to its owner; True if sent. Safe to run twice."""
-    links = _valid().filter(token_hash="").select_related("user")
-    return notifications.send_once(links, link_id, "sent_at", _send)
-
-
-# Here rather than in accounts/tasks.py, which imports this module: issuing a link queues it.
-@shared_task(name="counseling.accounts.tasks.send_enrolment_link")
-def send_enrolment_link(link_id: int) -> bool:
-    """E-mail an enrolment link to its owner (the token is drawn here, never passed in)."""
-    return deliver(link_id)
-
-
-def unsent_link_ids() -> list[int]:
-    return list(_valid().filter(sent_at__isnull=True).values_list("pk", flat=True))
+    return link.mint()
 
 
 def find(user, token: str) -> EnrolmentLink | None:
     """`user`'s valid link with this token, or None (unknown, used, replaced, expired)."""
     if not token:
         return None
-    return _valid().filter(user=user, token_hash=_hash(token)).first()
+    return _valid().filter(user=user, token_hash=EnrolmentLink.hash_of(token)).first()
 
 
 def claim(request, token: str) -> EnrolmentLink | None:

@@ -1,5 +1,11 @@
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +27,10 @@ class User(AbstractUser):
         _("kata sandi sementara"),
         default=False,
         help_text=_("Kata sandi diatur oleh admin; pemilik akun harus menggantinya saat masuk."),
+    )
+    # The language of her e-mails: the last one she chose in Amanah while signed in.
+    language = models.CharField(
+        _("bahasa"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
     REQUIRED_FIELDS = ["full_name", "role"]
@@ -67,6 +77,14 @@ class AttemptCounter(models.Model):
         return self.key
 
 
+class EnrolmentLinkQuerySet(models.QuerySet["EnrolmentLink"]):
+    def valid(self) -> "EnrolmentLinkQuerySet":
+        """Not used, not replaced, not expired."""
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class EnrolmentLink(models.Model):
     """A one-time link with which a counselor or admin enrols a second factor.
 
@@ -81,9 +99,10 @@ class EnrolmentLink(models.Model):
     token_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -96,3 +115,21 @@ class EnrolmentLink(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+    @staticmethod
+    def hash_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def path_for(token: str) -> str:
+        return reverse("two-factor-enrol", kwargs={"token": token})
+
+    def mint(self) -> str:
+        """Draw the link's token and store its hash; the token itself is returned only here.
+
+        Each draw replaces the token before it: of two e-mails, only the newer one works.
+        """
+        token = secrets.token_urlsafe(32)
+        self.token_hash = self.hash_of(token)
+        self.save(update_fields=["token_hash"])
+        return token

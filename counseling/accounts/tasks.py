@@ -1,19 +1,9 @@
-"""Background work for accounts. Tasks take ids and are safe to run twice.
-
-`send_enrolment_link` is defined in `counseling.accounts.enrolment`, which queues it.
-"""
+"""Background work for accounts. Tasks take ids and are safe to run twice."""
 
 from celery import shared_task
 from django.conf import settings
 
-from counseling.accounts import counters, enrolment
-from counseling.accounts.enrolment import send_enrolment_link
-
-
-@shared_task
-def send_unsent_enrolment_links() -> int:
-    """Every few minutes: links the broker missed (it was down when they were issued)."""
-    return sum(send_enrolment_link(pk) for pk in enrolment.unsent_link_ids())
+from counseling.accounts import counters
 
 
 @shared_task

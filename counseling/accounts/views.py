@@ -1,12 +1,15 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -129,3 +132,19 @@ def choose_password(request):
         messages.success(request, _("Kata sandi baru tersimpan."))
         return redirect("home")
     return render(request, "accounts/choose_password.html", {"form": form})
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is kept for her e-mails too.
+
+    The switch sits in the footer of the login page as well, where nobody is signed in.
+    """
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

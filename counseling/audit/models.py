@@ -176,7 +176,6 @@ class EmergencyAccess(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_comment = EncryptedTextField(_("komentar peninjauan"), blank=True)
-    admins_alerted_at = models.DateTimeField(null=True, blank=True)
 
     objects = EncryptedFieldsQuerySet.as_manager()
 

@@ -15,7 +15,8 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `bookings`: bookings, urgent requests, a counselor's hours;
 - `disclosures`: uses of the limits of confidentiality;
 - `audit`: the access log and emergency access;
-- `accounts`: the admin site, consent documents, the second factor.
+- `accounts`: the admin site, consent documents, the second factor, passwords;
+- `notices`: each person's own inbox.
 """
 
 from counseling.policy.accounts import (
@@ -95,6 +96,7 @@ from counseling.policy.notes import (
     sessions_for,
     sessions_on_record,
 )
+from counseling.policy.notices import alerted_admins, get_notice_for, notices_for
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
@@ -130,6 +132,7 @@ __all__ = [
     "RecordAccess",
     "Role",
     "active_emergency_accesses",
+    "alerted_admins",
     "assignment_refusal",
     "availability_rules_for",
     "bookable_counselors_for",
@@ -164,6 +167,7 @@ __all__ = [
     "get_note_for",
     "get_note_for_addendum",
     "get_note_for_author",
+    "get_notice_for",
     "get_session_for",
     "get_session_for_running",
     "get_unanswered_assignment_for",
@@ -205,6 +209,7 @@ __all__ = [
     "note_is_readable",
     "notes_for",
     "notes_on_session",
+    "notices_for",
     "one_decision_per_record",
     "own_counselee",
     "readable_counselees",

@@ -15,8 +15,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling.accounts import enrolment
 from counseling.accounts.models import EnrolmentLink, User
-from counseling.accounts.tasks import send_enrolment_link
 from counseling.audit.models import AccessEvent
+from counseling.notices import publishing
+from counseling.notices.models import Notice
 from tests.conftest import PASSWORD, enrolment_link, login, second_factor
 
 LINK = re.compile(r"https?://\S+(/accounts/2fa/enrol/[^/\s]+/)")
@@ -75,7 +76,10 @@ def test_a_new_counselor_is_mailed_a_link_the_admin_never_sees(
     assert token not in response.text
     link = EnrolmentLink.objects.get(user__username="bu_sari")
     assert token not in str(list(EnrolmentLink.objects.values()))
-    assert link.token_hash and link.sent_at is not None
+    assert link.token_hash
+    notice = Notice.objects.get(kind=Notice.Kind.ENROLMENT_LINK, recipient=link.user)
+    assert notice.email_status == Notice.EmailStatus.SENT
+    assert token not in str(list(Notice.objects.values()))
     assert token not in str(list(AccessEvent.objects.values()))
     event = AccessEvent.objects.get(action="enrolment_link_issued")
     assert (event.actor, event.object_id) == (admin, str(link.user.pk))
@@ -198,19 +202,29 @@ def test_no_link_without_an_email_address(admin, bu_rina):
     assert not EnrolmentLink.objects.exists()
 
 
-def test_the_task_takes_an_id_and_sends_once(bu_rina_mail, mailoutbox):
-    link = enrolment.issue(bu_rina_mail, by=None)
-    assert send_enrolment_link(link.pk) is True
-    assert send_enrolment_link(link.pk) is False
+def test_the_link_is_a_notice_sent_once(bu_rina_mail, mailoutbox):
+    enrolment.issue(bu_rina_mail, by=None)
+    assert publishing.requeue() == 1
+    assert publishing.requeue() == 0
     assert len(mailoutbox) == 1
     assert "sekali" in mailoutbox[0].body
+    # Her inbox says that the link was sent, never the link.
+    notice = Notice.objects.get(recipient=bu_rina_mail)
+    assert link_in(mailoutbox[0]).split("/")[-2] not in str(list(Notice.objects.values()))
+    assert notice.kind == Notice.Kind.ENROLMENT_LINK
 
 
 def test_a_replaced_link_is_never_sent(bu_rina_mail, mailoutbox):
-    first = enrolment.issue(bu_rina_mail, by=None)
     enrolment.issue(bu_rina_mail, by=None)
-    assert send_enrolment_link(first.pk) is False
-    assert mailoutbox == []
+    second = enrolment.issue(bu_rina_mail, by=None)
+    publishing.requeue()
+    # Only the newer link is mailed; the older one's notice is withdrawn unsent.
+    [message] = mailoutbox
+    token = link_in(message).rstrip("/").rsplit("/", 1)[1]
+    second.refresh_from_db()
+    assert second.token_hash == EnrolmentLink.hash_of(token)
+    statuses = sorted(Notice.objects.values_list("email_status", flat=True))
+    assert statuses == sorted([Notice.EmailStatus.SENT, Notice.EmailStatus.CANCELLED])
 
 
 def test_the_first_admin_gets_a_link_from_the_command_line(
@@ -226,11 +240,9 @@ def test_the_first_admin_gets_a_link_from_the_command_line(
 
 
 def test_a_link_the_broker_missed_is_sent_by_the_sweep(bu_rina_mail, mailoutbox):
-    from counseling.accounts.tasks import send_unsent_enrolment_links
-
-    # Issued, but its task never ran (the broker was down when the transaction committed).
+    # Issued, but its notice never reached a worker (the broker was down at the commit).
     enrolment.issue(bu_rina_mail, by=None)
     assert mailoutbox == []
-    assert send_unsent_enrolment_links() == 1
-    assert send_unsent_enrolment_links() == 0
+    assert publishing.requeue() == 1
+    assert publishing.requeue() == 0
     assert [m.to for m in mailoutbox] == [["rina@sekolah.test"]]

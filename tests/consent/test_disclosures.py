@@ -94,7 +94,9 @@ def test_not_yet_safe_to_tell_hides_it_and_needs_a_reason(client_for, siti, bu_r
     assert "membuka kerahasiaan" not in page
 
 
-def test_a_reminder_follows_in_seven_days_once(siti, bu_rina, mailoutbox):
+def test_a_reminder_follows_in_seven_days_once(
+    siti, bu_rina, mailoutbox, django_capture_on_commit_callbacks
+):
     bu_rina.email = "rina@sekolah.test"
     bu_rina.save()
     disclosure = services.record_disclosure(
@@ -112,8 +114,10 @@ def test_a_reminder_follows_in_seven_days_once(siti, bu_rina, mailoutbox):
     Disclosure.objects.filter(pk=disclosure.pk).update(
         disclosed_at=timezone.now() - datetime.timedelta(days=7, minutes=1)
     )
-    tasks.remind_counselors_to_inform_students.delay()
-    tasks.remind_counselors_to_inform_students.delay()  # a second run sends nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.remind_counselors_to_inform_students.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.remind_counselors_to_inform_students.delay()  # a second run sends nothing
     [mail] = mailoutbox
     assert mail.to == ["rina@sekolah.test"]
     assert SHARED[:20] not in mail.body and "Siti" not in mail.body

@@ -60,8 +60,9 @@ def test_the_story_of_one_urgent_request(browsing, demo_school):
     with browsing.step("2. konselor2 enrols 2FA, confirms, runs the session, writes", "konselor2"):
         note_id, session_url = counselor_confirms_and_writes(budi, booking_url, links["konselor2"])
 
-    with browsing.step("3. siswa6 sees konselor2's visit", "siswa6"):
+    with browsing.step("3. siswa6 sees konselor2's visit and reads her inbox", "siswa6"):
         student_sees_the_visit(nabila)
+        student_reads_her_inbox(nabila)
 
     admin = browsing.person("admin", viewport=DESKTOP)
     with browsing.step("4. admin finds the events, not the note", "admin"):
@@ -203,6 +204,27 @@ def student_sees_the_visit(page):
     expect(visits.filter(has_text="membuka sesi konselingmu")).not_to_have_count(0)
     # The student sees who and why, never the counselor's working notes.
     assert NOTE_MARKER not in page.content()
+    fits_a_phone(page)
+
+
+def student_reads_her_inbox(page):
+    """The header counts her unread notices; the inbox names what happened, not what."""
+    inbox = page.locator("header").get_by_role("link", name=re.compile("^Kotak masuk"))
+    # The demo's booking of hers (made, confirmed), and today's request and confirmation.
+    expect(inbox.locator(".inbox-count")).to_have_text("4")
+    inbox.click()
+    expect(page.locator("h1")).to_have_text("Kotak masuk")
+    notices = page.locator("li.notice.unread")
+    expect(notices).to_have_count(4)
+    expect(notices.first).to_contain_text("Jadwal konselingmu dikonfirmasi")
+    expect(notices.nth(1)).to_contain_text("Permintaan jadwal konselingmu sudah terkirim")
+    assert "Aku cemas" not in page.content()
+    fits_a_phone(page)
+    page.get_by_role("button", name="Tandai semua sudah dibaca").click()
+    expect(page.locator("li.notice.unread")).to_have_count(0)
+    expect(page.locator("header .inbox-count")).to_have_count(0)
+    page.locator("li.notice").first.get_by_role("link").click()
+    expect(page).to_have_url(_path("/bookings/"))
     fits_a_phone(page)
 
 
