@@ -67,15 +67,15 @@ class UserAdmin(AdminRoleModelAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
     change_password_form = TemporaryPasswordChangeForm
-    list_display = ["username", "full_name", "role", "is_active", "last_login"]
-    list_filter = ["role", "is_active"]
+    list_display = ["username", "full_name", "role", "is_coordinator", "is_active", "last_login"]
+    list_filter = ["role", "is_coordinator", "is_active"]
     search_fields = ["username", "full_name", "email"]
     ordering = ["username"]
     readonly_fields = ["last_login", "date_joined", "password_is_temporary"]
     actions = ["send_enrolment_links", "unlock_sign_in"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Identitas"), {"fields": ["full_name", "email", "role"]}),
+        (_("Identitas"), {"fields": ["full_name", "email", "role", "is_coordinator"]}),
         (
             _("Status"),
             {"fields": ["is_active", "password_is_temporary", "last_login", "date_joined"]},

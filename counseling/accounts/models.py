@@ -22,6 +22,16 @@ class User(AbstractUser):
     last_name = None
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices, db_index=True)
+    # The school's BK coordinator (koordinator BK): a counselor who edits the duty roster,
+    # receives escalations and picks who receives a referral. The admin names her.
+    is_coordinator = models.BooleanField(
+        _("koordinator BK"),
+        default=False,
+        help_text=_(
+            "Hanya untuk konselor: mengatur piket, menerima eskalasi, memilih penerima alih "
+            "tangan kasus."
+        ),
+    )
     # Set when an admin sets the password: it then leads only to "choose your own".
     password_is_temporary = models.BooleanField(
         _("kata sandi sementara"),

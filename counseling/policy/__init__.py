@@ -21,7 +21,9 @@ The rules are in DESIGN.md; each module states the part it decides:
 
 from counseling.policy.accounts import (
     can_use_admin_site,
+    coordinators,
     enrols_second_factor,
+    is_coordinator,
     may_act_on_own_consent,
     may_manage_accounts,
     may_publish_consent,
@@ -145,6 +147,7 @@ __all__ = [
     "can_write_counseling_data",
     "caseload_for",
     "conflicts_for",
+    "coordinators",
     "counselees_for",
     "days_off_for",
     "deny",
@@ -176,6 +179,7 @@ __all__ = [
     "has_conflict",
     "has_role",
     "is_assigned",
+    "is_coordinator",
     "is_own_note",
     "may_act_on_own_consent",
     "may_add_addendum",

@@ -3,7 +3,9 @@
 from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import QuerySet
 
+from counseling.accounts.models import User
 from counseling.policy.core import Person, Role, has_role
 
 
@@ -53,3 +55,13 @@ def must_choose_password(user: Person) -> bool:
 def may_manage_accounts(user: Person) -> bool:
     """Set temporary passwords, send enrolment links, unlock accounts: the admin's."""
     return has_role(user, Role.ADMIN)
+
+
+def is_coordinator(user: Person) -> bool:
+    """The school's BK coordinator: an active counselor the admin named as such."""
+    return has_role(user, Role.COUNSELOR) and user.is_coordinator
+
+
+def coordinators() -> "QuerySet[User]":
+    """Who coordinates BK: receives escalations and picks receivers of referrals."""
+    return User.objects.filter(role=Role.COUNSELOR, is_active=True, is_coordinator=True)
