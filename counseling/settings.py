@@ -54,8 +54,6 @@ INSTALLED_APPS = [
     "counseling.audit",
     "sessions",
     "consent",
-    # seed_scale only: the benchmark's other pieces are wired by bench.settings.
-    "bench",
 ]
 
 MIDDLEWARE = [
