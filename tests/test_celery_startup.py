@@ -70,7 +70,16 @@ def start(kind, database, broker, tmp_path, key, **env):
     )
     environment.update(env)
     if kind == "worker":
-        args = ["worker", "--pool", "solo", "--loglevel", "info", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+        args = [
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "info",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ]
     else:  # beat logs each pass of its scheduler at debug level: proof that it runs
         args = ["beat", "--loglevel", "debug", "--schedule", str(tmp_path / "schedule")]
     return subprocess.Popen(
