@@ -136,6 +136,41 @@ def check_encryption_key(app_configs=None, databases=None, **kwargs):
     return []
 
 
+_AUDIT_KEY_HINT = (
+    "Set AUDIT_HMAC_KEY to the key(s) the access log was chained with, newest first, from "
+    "your key backup. To rotate it, put a new key first and keep every older key after it "
+    "(README, The access log)."
+)
+
+
+@checks.register(TAG)
+def check_audit_key(app_configs=None, databases=None, **kwargs):
+    """AUDIT_HMAC_KEY must verify the access log's newest entry.
+
+    A wrong key would otherwise start without complaint, chain new entries nobody can
+    verify together with the old ones, and make the nightly check cry tampering.
+    """
+    from counseling.audit import chain, verification
+
+    try:
+        problem = verification.head_problem()
+    except DatabaseError:
+        return []  # check_encryption_key reports the unreachable database (amanah.E021)
+    if problem is None:
+        return []
+    kind, message = problem
+    if kind == chain.WRONG_KEY:
+        return [checks.Error(message, hint=_AUDIT_KEY_HINT, id="amanah.E050")]
+    return [
+        checks.Error(
+            message,
+            hint="Run `python manage.py verify_audit` to find every altered entry, and "
+            "report it to the principal before anything else is written.",
+            id="amanah.E051",
+        )
+    ]
+
+
 def _admin_paths(model_admin):
     # Search fields may carry a prefix (^, =, @); orderings a direction.
     yield from (name.lstrip("^=@") for name in model_admin.search_fields)

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from counseling import notifications
+from counseling.audit import checkpoints
 from counseling.audit.models import EmergencyAccess
 from counseling.audit.verification import verify
 
@@ -13,10 +14,12 @@ logger = logging.getLogger("amanah.audit")
 
 @shared_task
 def verify_audit_chain():
-    """Nightly: verify the chain, write its head to the application log, alert on a break.
+    """Nightly: verify the chain, then anchor its head outside the log; alert on a break.
 
-    The logged head is the outside copy that makes rows cut off the end detectable
-    (`verify_audit --expect-head ID:HASH`).
+    An intact chain's head becomes a signed checkpoint, in a table the app's database role
+    can only append to, and is mailed to the admins: the copies that make entries cut off
+    the end detectable (`verify_audit` compares the chain with every checkpoint). The
+    head is written to the application log too.
     """
     head, broken = verify()
     logger.info(
@@ -32,7 +35,12 @@ def verify_audit_chain():
             notifications.admin_addresses(),
             {"entry_id": broken.id, "occurred_at": broken.occurred_at, "reason": broken.reason},
         )
-    return broken is None
+        return False
+    checkpoint = checkpoints.write(head)
+    notifications.send(
+        "audit_checkpoint", notifications.admin_addresses(), {"checkpoint": checkpoint}
+    )
+    return True
 
 
 def _alert_emergency_access(access):
