@@ -171,6 +171,43 @@ def check_audit_key(app_configs=None, databases=None, **kwargs):
     ]
 
 
+@checks.register(TAG)
+def check_database_role(app_configs=None, databases=None, **kwargs):
+    """With DEBUG off on PostgreSQL: the app's role must not own the access log.
+
+    Its owner (or a superuser) can disable the append-only triggers and cut the log. The
+    tables belong to a migration role; the app connects as one that may only append to
+    the log (deploy/postgresql-roles.sql). A warning: an installation upgraded from one
+    role keeps running until its operator applies the file.
+    """
+    from django.db import connection
+
+    if settings.DEBUG or connection.vendor != "postgresql":
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_has_role(current_user, relowner, 'USAGE') "
+                "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                "FROM pg_class WHERE oid = to_regclass('audit_accessevent')"
+            )
+            row = cursor.fetchone()
+    except DatabaseError:
+        return []
+    if row is None or not row[0]:
+        return []
+    return [
+        checks.Warning(
+            "The application connects to PostgreSQL as a role that owns the access log "
+            "(or as a superuser): it could disable the log's triggers and cut entries.",
+            hint="Run migrations as a migration role and the application as an app role "
+            "that may only append to the log: apply deploy/postgresql-roles.sql and set "
+            "DATABASE_URL to the app role (README, Database roles).",
+            id="amanah.W052",
+        )
+    ]
+
+
 def _admin_paths(model_admin):
     # Search fields may carry a prefix (^, =, @); orderings a direction.
     yield from (name.lstrip("^=@") for name in model_admin.search_fields)
