@@ -247,10 +247,10 @@ class District:
         self._counselees()
 
     def _second_factors(self):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from counseling.accounts.second_factor import AuthenticatorDevice
 
-        TOTPDevice.objects.bulk_create(
-            TOTPDevice(user_id=pk, name="bench", confirmed=True)
+        AuthenticatorDevice.objects.bulk_create(
+            AuthenticatorDevice(user_id=pk, name="bench", confirmed=True)
             for pk in [self.admin_id, *self.counselor_ids]
         )
 

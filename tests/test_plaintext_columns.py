@@ -20,6 +20,8 @@ STRUCTURAL = {
     # Copied from the counselor's published hours: a room the staff chose, shown to
     # every student who books, never typed by or about a student.
     "counseling_sessions.Booking.place": "a room chosen by staff",
+    # A second factor's label, set by Amanah ("Amanah"), never typed by anyone.
+    "accounts.AuthenticatorDevice.name": "the device label Amanah sets",
 }
 
 

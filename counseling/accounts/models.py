@@ -58,3 +58,13 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+# Second-factor devices live in their own module; imported here so that Django sees them.
+from counseling.accounts.second_factor import (  # noqa: E402
+    AuthenticatorDevice,
+    RecoveryCode,
+    RecoveryCodeDevice,
+)
+
+__all__ = ["AuthenticatorDevice", "LoginFailure", "RecoveryCode", "RecoveryCodeDevice", "User"]

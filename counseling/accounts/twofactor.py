@@ -2,7 +2,8 @@
 
 Enrolment shows the QR code on our own page (an SVG drawn here; the secret never
 leaves the server for a QR service). A code is accepted once: django-otp refuses a
-TOTP step already used, and deletes a recovery code when it is used.
+TOTP step already used, and a recovery code is deleted when it is used. The seed is
+stored encrypted and the recovery codes only as hashes (counseling.accounts.second_factor).
 """
 
 import qrcode
@@ -17,11 +18,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling import policy
 from counseling.accounts.forms import TokenForm
+from counseling.accounts.second_factor import AuthenticatorDevice, RecoveryCodeDevice
 from counseling.audit import log
 from counseling.policy import Role
 
@@ -45,10 +45,9 @@ def _enrol(user, device) -> list[str]:
     """Confirm the TOTP device and issue fresh recovery codes."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=user).delete()
-    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    recovery = RecoveryCodeDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = recovery.issue(RECOVERY_CODES)
     log.record(log.Action.SECOND_FACTOR_ENROLLED, actor=user, obj=user)
     return codes
 
@@ -60,9 +59,9 @@ def setup(request):
     user = request.user
     if user_has_device(user, confirmed=True):
         return redirect("two-factor-verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Amanah", confirmed=False)
+        device = AuthenticatorDevice.objects.create(user=user, name="Amanah", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -104,8 +103,8 @@ def verify(request):
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()
-            if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
+            if isinstance(device, RecoveryCodeDevice):
+                left = device.codes.count()
                 messages.warning(
                     request,
                     _("Kode pemulihan dipakai. Sisa %(count)d kode.") % {"count": left},
