@@ -32,11 +32,16 @@ def refuse_to_start_unless_ready(process: str) -> None:
         raise SystemExit(1) from error
 
 
+# Signals reach every Celery app in the process; only Amanah's own app is checked here.
+
+
 @worker_init.connect
-def _check_worker(**kwargs):
-    refuse_to_start_unless_ready("Celery worker")
+def _check_worker(sender=None, **kwargs):
+    if getattr(sender, "app", None) is app:
+        refuse_to_start_unless_ready("Celery worker")
 
 
 @beat_init.connect
-def _check_beat(**kwargs):
-    refuse_to_start_unless_ready("Celery beat")
+def _check_beat(sender=None, **kwargs):
+    if getattr(sender, "app", None) is app:
+        refuse_to_start_unless_ready("Celery beat")
