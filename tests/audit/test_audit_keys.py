@@ -134,6 +134,9 @@ def test_manage_check_refuses_an_audit_key_that_did_not_chain_the_log(tmp_path):
     assert "amanah.E050" in refused.stderr
     assert as_operator(f"{NEW},{OLD}", "check").returncode == 0
     assert as_operator(OLD, "verify_audit").returncode == 0
+    diagnosis = as_operator(NEW, "verify_audit")
+    assert diagnosis.returncode == 1
+    assert "Wrong AUDIT_HMAC_KEY: entry #1 " in diagnosis.stderr
 
 
 def test_secret_key_fallbacks_keep_signatures_of_the_old_secret_key_valid():
