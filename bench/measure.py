@@ -15,13 +15,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench import seed
 from bench.http import Client
 from bench.middleware import HEADER
 from counseling import encryption, fernet
 from counseling.accounts.models import User
+from counseling.accounts.second_factor import AuthenticatorDevice
 from counseling.audit import chain
 from counseling.audit.models import AccessEvent
 from counseling.records.models import Counselee
@@ -74,7 +74,7 @@ def _session_for(user) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()

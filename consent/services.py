@@ -139,6 +139,8 @@ def record_disclosure(counselee: Counselee, *, by: User, **fields: Any) -> Discl
     policy.require(policy.may_record_disclosure(by, counselee), counselee=counselee)
     if fields.get("reason") not in Disclosure.Reason.values:
         raise ValidationError(_("Pilih alasan dari daftar batas kerahasiaan."))
+    if fields.get("recipient_role") not in Disclosure.RecipientRole.values:
+        raise ValidationError(_("Pilih peran penerima dari daftar."))
     if not fields.get("student_informed") and not fields.get("not_informed_reason", "").strip():
         raise ValidationError(_("Jelaskan mengapa siswa belum dapat diberi tahu."))
     if fields.get("student_informed"):

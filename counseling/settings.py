@@ -26,9 +26,13 @@ environ.Env.read_env(ENV_FILE)
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Earlier SECRET_KEYs, comma-separated: signatures made with them (sessions, password
+# reset links) stay valid while the new key takes over.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Several comma-separated Fernet keys, newest first: the newest encrypts, all decrypt.
 FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
-AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+# The access log's keys, newest first: the newest chains, all verify (counseling.audit.keys).
+AUDIT_HMAC_KEY = env.list("AUDIT_HMAC_KEY", default=[])
 # Names of secrets that still hold the generated development value; see counseling.checks.
 AMANAH_DEVELOPMENT_SECRETS = sorted(
     name for name, value in _development_values.items() if env.str(name, default="") == value
@@ -56,8 +60,6 @@ INSTALLED_APPS = [
     "counseling.notices",
     "sessions",
     "consent",
-    # seed_scale only: the benchmark's other pieces are wired by bench.settings.
-    "bench",
 ]
 
 MIDDLEWARE = [

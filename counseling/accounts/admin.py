@@ -16,7 +16,8 @@ from counseling.accounts import enrolment, lockout, passwords
 from counseling.accounts.models import User
 from counseling.adminsite import AdminRoleModelAdmin
 
-# Roles, not groups, carry access in Amanah; second-factor secrets are nobody's to browse.
+# Roles, not groups, carry access in Amanah; second-factor secrets are nobody's to browse
+# (Amanah's own devices, counseling.accounts.second_factor, are not registered either).
 admin.site.unregister(Group)
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):

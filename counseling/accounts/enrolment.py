@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling import notices, policy
 from counseling.accounts.models import EnrolmentLink
+from counseling.accounts.second_factor import AuthenticatorDevice
 from counseling.audit import log
 from counseling.notices.models import Notice
 
@@ -90,7 +90,7 @@ def claim(request, token: str) -> EnrolmentLink | None:
         return None
     # A device left half-enrolled before (its key perhaps shown to someone else) goes:
     # the link starts a fresh one.
-    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    AuthenticatorDevice.objects.filter(user=request.user, confirmed=False).delete()
     request.session[SESSION_KEY] = link.pk
     return link
 

@@ -53,7 +53,8 @@ class LoginForm(AuthenticationForm):
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Kode verifikasi"),
-        max_length=16,
+        # A six-digit code, or a recovery code such as abcd-efgh-ijkl-mnop.
+        max_length=24,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),

@@ -143,3 +143,20 @@ class EnrolmentLink(models.Model):
         self.token_hash = self.hash_of(token)
         self.save(update_fields=["token_hash"])
         return token
+
+
+# Second-factor devices live in their own module; imported here so that Django sees them.
+from counseling.accounts.second_factor import (  # noqa: E402
+    AuthenticatorDevice,
+    RecoveryCode,
+    RecoveryCodeDevice,
+)
+
+__all__ = [
+    "AttemptCounter",
+    "AuthenticatorDevice",
+    "EnrolmentLink",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
+    "User",
+]

@@ -4,8 +4,9 @@ Enrolment needs a one-time link from the person's own e-mail (`enrolment`), open
 while signed in: the password alone, which an admin may have typed, does not enrol a
 device. The link also replaces a lost device. Enrolment shows the QR code on our own
 page (an SVG drawn here; the secret never leaves the server for a QR service). A code
-is accepted once: django-otp refuses a TOTP step already used, and deletes a recovery
-code when it is used.
+is accepted once: django-otp refuses a TOTP step already used, and a recovery code is
+deleted when it is used. The seed is stored encrypted and the recovery codes only as
+hashes (counseling.accounts.second_factor).
 """
 
 import qrcode
@@ -20,12 +21,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling import policy
 from counseling.accounts import enrolment
 from counseling.accounts.forms import TokenForm
+from counseling.accounts.second_factor import AuthenticatorDevice, RecoveryCodeDevice
 from counseling.audit import log
 from counseling.policy import Role
 
@@ -47,13 +47,12 @@ def _qr_svg(url: str) -> str:
 @transaction.atomic
 def _enrol(user, device) -> list[str]:
     """Confirm the TOTP device in place of any earlier one; issue fresh recovery codes."""
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=user).delete()
-    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    recovery = RecoveryCodeDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = recovery.issue(RECOVERY_CODES)
     log.record(log.Action.SECOND_FACTOR_ENROLLED, actor=user, obj=user)
     return codes
 
@@ -68,9 +67,9 @@ def setup(request):
         if user_has_device(user, confirmed=True):
             return redirect("two-factor-verify")
         return render(request, "accounts/enrolment_link_needed.html", status=403)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Amanah", confirmed=False)
+        device = AuthenticatorDevice.objects.create(user=user, name="Amanah", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -130,8 +129,8 @@ def verify(request):
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()
-            if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
+            if isinstance(device, RecoveryCodeDevice):
+                left = device.codes.count()
                 messages.warning(
                     request,
                     _("Kode pemulihan dipakai. Sisa %(count)d kode.") % {"count": left},

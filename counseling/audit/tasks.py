@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from counseling import notices
+from counseling.audit import checkpoints
 from counseling.audit.verification import verify
 from counseling.notices.models import Notice
 
@@ -14,10 +15,12 @@ logger = logging.getLogger("amanah.audit")
 
 @shared_task
 def verify_audit_chain():
-    """Nightly: verify the chain, write its head to the application log, alert on a break.
+    """Nightly: verify the chain, then anchor its head outside the log; alert on a break.
 
-    The logged head is the outside copy that makes rows cut off the end detectable
-    (`verify_audit --expect-head ID:HASH`). A break alerts each admin once a day.
+    An intact chain's head becomes a signed checkpoint, in a table the app's database role
+    can only append to, and is mailed to the admins: the copies that make entries cut off
+    the end detectable (`verify_audit` compares the chain with every checkpoint). The
+    head is written to the application log too. A break alerts each admin once a day.
     """
     head, broken = verify()
     logger.info(
@@ -34,4 +37,12 @@ def verify_audit_chain():
             about=broken.id,
             dedupe_key=f"audit-chain-broken:{timezone.localdate().isoformat()}:{broken.id}",
         )
-    return broken is None
+        return False
+    checkpoint = checkpoints.write(head)
+    notices.notify_all(
+        notices.admins(),
+        Notice.Kind.AUDIT_CHECKPOINT,
+        about=checkpoint.pk,
+        dedupe_key=f"audit-checkpoint:{checkpoint.pk}",
+    )
+    return True

@@ -1,16 +1,13 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counseling import policy
+from counseling import exports, policy
 from counseling.accounts import ratelimit
 from counseling.audit import describe, log, queries, services
 from counseling.audit.forms import AuditFilterForm, EmergencyAccessForm, EmergencyReviewForm
@@ -91,45 +88,34 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 @policy.role_required(Role.ADMIN)
 def audit_export(request):
     """The filtered log as CSV, streamed row by row so its size does not matter."""
     _form, filters, events = _filtered_events(request)
     _record_audit_read(request, log.Action.EXPORT, filters)
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(CSV_COLUMNS)
         for event in events.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    event.id,
-                    event.occurred_at.isoformat(),
-                    event.actor.username if event.actor else "",
-                    event.actor_role,
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.counselee.nis if event.counselee else "",
-                    event.purpose,
-                    event.emergency_access.public_id if event.emergency_access else "",
-                    int(event.after_hours),
-                    event.ip_address or "",
-                    event.request_id,
-                    event.hash,
-                ]
-            )
+            yield [
+                event.id,
+                event.occurred_at.isoformat(),
+                event.actor.username if event.actor else "",
+                event.actor_role,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.counselee.nis if event.counselee else "",
+                event.purpose,
+                event.emergency_access.public_id if event.emergency_access else "",
+                int(event.after_hours),
+                event.ip_address or "",
+                event.request_id,
+                event.hash,
+            ]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="amanah-log-akses-{stamp}.csv"'
-    return response
+    return exports.csv_response(f"amanah-log-akses-{stamp}.csv", CSV_COLUMNS, rows())
 
 
 @require_GET

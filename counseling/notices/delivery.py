@@ -161,6 +161,11 @@ def _context(notice) -> dict:
         )
     elif notice.kind == Notice.Kind.AUDIT_CHAIN_BROKEN:
         context["entry_id"] = notice.about
+    elif notice.kind == Notice.Kind.AUDIT_CHECKPOINT:
+        from counseling.audit.models import AuditCheckpoint
+
+        # The outside copy of the log's head: hashes and counts, never an entry's content.
+        context["checkpoint"] = AuditCheckpoint.objects.get(pk=notice.about)
     elif notice.kind == Notice.Kind.ENROLMENT_LINK:
         from counseling.accounts.models import EnrolmentLink
 

@@ -47,6 +47,7 @@ HEADLINES = {
     Kind.EMERGENCY_ACCESS: _("Akses darurat perlu ditinjau"),
     Kind.CASE_ENDED: _("Seorang konseli mengakhiri konseling"),
     Kind.AUDIT_CHAIN_BROKEN: _("Log akses rusak: periksa segera"),
+    Kind.AUDIT_CHECKPOINT: _("Log akses utuh: titik periksa malam ini"),
     Kind.ENROLMENT_LINK: _("Tautan untuk mengaktifkan verifikasi dua langkah"),
 }
 
@@ -58,6 +59,7 @@ EMAIL_TEMPLATES = {
     Kind.EMERGENCY_ACCESS: "emergency_access",
     Kind.CASE_ENDED: "case_ended",
     Kind.AUDIT_CHAIN_BROKEN: "audit_chain_broken",
+    Kind.AUDIT_CHECKPOINT: "audit_checkpoint",
     Kind.ENROLMENT_LINK: "enrolment_link",
 }
 
@@ -95,6 +97,7 @@ _LINKS = {
     Kind.EMERGENCY_ACCESS: Link("emergency-access-detail", with_about=True),
     Kind.CASE_ENDED: Link("caseload"),
     Kind.AUDIT_CHAIN_BROKEN: Link("audit-log"),
+    Kind.AUDIT_CHECKPOINT: Link("audit-log"),
     Kind.ENROLMENT_LINK: Link("two-factor-setup"),
 }
 

@@ -46,6 +46,7 @@ class Notice(models.Model):
         EMERGENCY_ACCESS = "emergency_access", _("akses darurat")
         CASE_ENDED = "case_ended", _("konseli mengakhiri konseling")
         AUDIT_CHAIN_BROKEN = "audit_chain_broken", _("log akses rusak")
+        AUDIT_CHECKPOINT = "audit_checkpoint", _("titik periksa log akses")
         # To a counselor or admin: her one-time link to enrol a second factor. The inbox
         # says only that it was sent; the e-mail alone carries the link.
         ENROLMENT_LINK = "enrolment_link", _("tautan pendaftaran verifikasi dua langkah")

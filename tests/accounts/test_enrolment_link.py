@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling.accounts import enrolment
 from counseling.accounts.models import EnrolmentLink, User
+from counseling.accounts.second_factor import AuthenticatorDevice
 from counseling.audit.models import AccessEvent
 from counseling.notices import publishing
 from counseling.notices.models import Notice
@@ -45,7 +45,7 @@ def link_in(message) -> str:
 def enrol(client, user):
     """On the setup page, as an authenticator app would: the response with the codes."""
     client.get(reverse("two-factor-setup"))
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     return client.post(reverse("two-factor-setup"), {"token": f"{totp(device.bin_key):06d}"})
 
 
@@ -105,7 +105,7 @@ def test_without_a_link_the_password_alone_cannot_enrol(bu_rina):
     assert page.status_code == 403
     assert "Minta admin sekolah mengirim tautan baru" in page.text
     assert "<svg" not in page.text
-    assert not TOTPDevice.objects.filter(user=bu_rina).exists()
+    assert not AuthenticatorDevice.objects.filter(user=bu_rina).exists()
     assert client.post(reverse("two-factor-setup"), {"token": "123456"}).status_code == 403
     assert client.get(reverse("counselor-dashboard")).status_code == 302
 
@@ -129,13 +129,13 @@ def test_one_link_opened_in_two_browsers_enrols_one_device(bu_rina):
     second.get(path)
     first.get(reverse("two-factor-setup"))
     second.get(reverse("two-factor-setup"))
-    device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=bu_rina, confirmed=False)
     token = f"{totp(device.bin_key):06d}"
     assert first.post(reverse("two-factor-setup"), {"token": token}).status_code == 200
     # The link is used up: the second browser is sent to verify the device just enrolled.
     late = second.post(reverse("two-factor-setup"), {"token": token})
     assert late["Location"] == reverse("two-factor-verify")
-    assert TOTPDevice.objects.filter(user=bu_rina, confirmed=True).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=bu_rina, confirmed=True).count() == 1
 
 
 def test_an_expired_link_is_refused(bu_rina, settings):
@@ -171,7 +171,7 @@ def test_a_link_replaces_a_lost_device(bu_rina):
     client = sign_in("bu_rina")
     client.get(enrolment_link(bu_rina))
     enrol(client, bu_rina)
-    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert not AuthenticatorDevice.objects.filter(pk=old.pk).exists()
     assert client.get(reverse("counselor-dashboard")).status_code == 200
 
 

@@ -15,11 +15,11 @@ def current_code(user):
 
 def pass_second_factor(client, user):
     """Enrol through the link from her e-mail and the setup page, with a real TOTP code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from counseling.accounts.second_factor import AuthenticatorDevice
 
     client.get(enrolment_link(user))
     client.get(reverse("two-factor-setup"))
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorDevice.objects.get(user=user)
     from django_otp.oath import totp
 
     client.post(reverse("two-factor-setup"), {"token": f"{totp(device.bin_key):06d}"})

@@ -78,7 +78,7 @@ def test_no_trace_of_a_disclosure_before_the_student_is_told(client_for, siti, b
         by=bu_rina,
         reason="legal_duty",
         recipient_name="Pak Polisi",
-        recipient_role="polisi",
+        recipient_role="police",
         what_was_shared="x",
         student_informed=False,
         not_informed_reason="Proses hukum berjalan.",

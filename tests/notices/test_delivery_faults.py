@@ -99,7 +99,7 @@ def test_a_hung_mail_server_holds_neither_alerts_nor_the_requeue(
             by=bu_rina,
             reason="danger_to_self",
             recipient_name="Ibu Suryani",
-            recipient_role="orang tua",
+            recipient_role="parent",
             what_was_shared="x",
             student_informed=False,
             not_informed_reason="Menunggu pendamping.",

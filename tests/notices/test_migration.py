@@ -31,7 +31,7 @@ def disclose(siti, bu_rina, **fields):
         by=bu_rina,
         reason="danger_to_self",
         recipient_name="Ibu Suryani",
-        recipient_role="orang tua",
+        recipient_role="parent",
         what_was_shared="x",
         **fields,
     )
