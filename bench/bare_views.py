@@ -185,7 +185,7 @@ def nothing(request):
 
 @require_POST
 def book(request, username, slot_key):
-    """A booking request without policy, consent, access log or outbox: the rush's floor.
+    """A booking request without policy, consent, access log or notices: the rush's floor.
 
     The same free-slot check before and under the counselor's lock, the same insert and
     the same redirects and messages as `sessions.booking_views.confirm_slot`.

@@ -15,13 +15,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench import seed
 from bench.http import Client
 from bench.middleware import HEADER
 from counseling import encryption, fernet
 from counseling.accounts.models import User
+from counseling.accounts.second_factor import AuthenticatorDevice
 from counseling.audit import chain
 from counseling.audit.models import AccessEvent
 from counseling.records.models import Counselee
@@ -74,7 +74,7 @@ def _session_for(user) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()
@@ -240,7 +240,7 @@ def _prepare_rush(students_wanted):
     with transaction.atomic(), connection.cursor() as cursor:
         # A rerun on a reused database starts from the same empty day.
         cursor.execute(
-            "DELETE FROM counseling_sessions_outboxmessage WHERE booking_id IN (SELECT id FROM "
+            "DELETE FROM notices_notice WHERE booking_id IN (SELECT id FROM "
             "counseling_sessions_booking WHERE start >= %s AND start < %s)",
             [_midnight(day), _midnight(day + datetime.timedelta(days=1))],
         )

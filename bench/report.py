@@ -107,7 +107,7 @@ def markdown(results, budgets) -> str:
         f"{results.get('booking_rush_bounded_concurrency', '-')} are in flight at a time.",
         "",
         "The floors: the first rush again through `bench/bare_views.py`, once to a booking "
-        "view with no policy, consent check, access log or outbox (the same free-slot checks, "
+        "view with no policy, consent check, access log or notices (the same free-slot checks, "
         "lock and insert), and once to a view that only answers a signed-in request.",
         "",
         "| figure | all at once | bounded | floor: bare booking, all at once | "

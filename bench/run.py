@@ -50,7 +50,7 @@ def environment(database: str, keys: list[str], state: dict) -> dict:
         # Nothing listens there: the benchmark runs no worker, and no mail is sent.
         EMAIL_URL="smtp://127.0.0.1:2525",
         # A Redis database of its own, emptied of the benchmark's tasks afterwards.
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/13",
+        CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"),
         CONN_MAX_AGE="60",
         LOG_LEVEL="WARNING",
     )

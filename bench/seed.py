@@ -26,7 +26,7 @@ from consent import services as consent_services
 from consent.models import ConsentAcknowledgement, ConsentDocument
 from counseling import fernet
 from counseling.accounts.models import User
-from counseling.audit import chain, log
+from counseling.audit import chain, keys, log
 from counseling.audit.models import AccessEvent
 from counseling.records.models import CaseAssignment, Counselee
 from sessions.models import (
@@ -247,10 +247,10 @@ class District:
         self._counselees()
 
     def _second_factors(self):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from counseling.accounts.second_factor import AuthenticatorDevice
 
-        TOTPDevice.objects.bulk_create(
-            TOTPDevice(user_id=pk, name="bench", confirmed=True)
+        AuthenticatorDevice.objects.bulk_create(
+            AuthenticatorDevice(user_id=pk, name="bench", confirmed=True)
             for pk in [self.admin_id, *self.counselor_ids]
         )
 
@@ -546,7 +546,7 @@ class District:
         """Append `events` entries after the current head, as `log.record` would."""
         total = self.plan.events
         rng = self.rng
-        key = chain._key()
+        key_version, key = keys.keyring().newest
         table = AccessEvent._meta.db_table
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -558,7 +558,7 @@ class District:
             counselors = self.counselor_ids
             n_counselees = len(self.counselee_ids)
             public_ids = [str(p) for p in self.counselee_public_ids]
-            fields = [*chain.CHAINED_FIELDS, "prev_hash", "hash"]
+            fields = [*chain.CHAINED_FIELDS, "key_version", "prev_hash", "hash"]
 
             def events():
                 nonlocal prev_hash
@@ -621,7 +621,7 @@ class District:
                         f"{rng.getrandbits(128):032x}",
                     )
                     digest = chain.entry_hash(values, prev_hash, key)
-                    yield (*values, prev_hash, digest)
+                    yield (*values, key_version, prev_hash, digest)
                     prev_hash = digest
 
             self._replica()

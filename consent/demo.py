@@ -37,7 +37,8 @@ def seed(admin, counselees, counselors, log=print):
             by=counselors["konselor2"],
             reason=Disclosure.Reason.DANGER_TO_SELF,
             recipient_name="Ibu Kartika Dewi",
-            recipient_role="orang tua",
+            recipient_role=Disclosure.RecipientRole.PARENT,
+            recipient_role_detail="Ibu kandung",
             recipient_institution="",
             what_was_shared=(
                 "Putri merasa sangat tertekan dan sulit tidur berminggu-minggu; orang tua diminta "

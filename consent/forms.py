@@ -28,6 +28,7 @@ class DisclosureForm(forms.ModelForm):
             "reason",
             "recipient_name",
             "recipient_role",
+            "recipient_role_detail",
             "recipient_institution",
             "what_was_shared",
             "disclosed_at",
@@ -41,7 +42,10 @@ class DisclosureForm(forms.ModelForm):
             "not_informed_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "recipient_role": _("Misalnya: orang tua, kepala sekolah, puskesmas, polisi."),
+            "recipient_role_detail": _(
+                "Bila perlu: jabatan atau unitnya, misalnya Unit PPA Polres. Tersimpan "
+                "terenkripsi. Wajib bila Anda memilih Lainnya."
+            ),
             "what_was_shared": _("Hanya yang perlu disampaikan. Tersimpan terenkripsi."),
             "not_informed_reason": _(
                 "Wajib bila siswa belum diberi tahu. Amanah akan mengingatkan Anda 7 hari lagi."
@@ -61,6 +65,11 @@ class DisclosureForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            cleaned.get("recipient_role") == Disclosure.RecipientRole.OTHER
+            and not (cleaned.get("recipient_role_detail") or "").strip()
+        ):
+            self.add_error("recipient_role_detail", _("Sebutkan peran penerima."))
         if not cleaned.get("student_informed") and not cleaned.get("not_informed_reason", ""):
             self.add_error(
                 "not_informed_reason", _("Jelaskan mengapa siswa belum dapat diberi tahu.")

@@ -143,6 +143,21 @@ class Disclosure(models.Model):
         LEGAL_DUTY = "legal_duty", _("Kewajiban hukum")
         WRITTEN_PERMISSION = "written_permission", _("Izin tertulis siswa")
 
+    class RecipientRole(models.TextChoices):
+        """Who received the information, as a closed list; details go encrypted beside it."""
+
+        PARENT = "parent", _("Orang tua atau wali siswa")
+        HOMEROOM_TEACHER = "homeroom_teacher", _("Wali kelas")
+        PRINCIPAL = "principal", _("Kepala sekolah")
+        HEALTH = "health", _("Tenaga kesehatan (puskesmas, dokter, rumah sakit)")
+        PSYCHOLOGIST = "psychologist", _("Psikolog atau psikiater")
+        CHILD_PROTECTION = (
+            "child_protection",
+            _("Layanan perlindungan anak (UPTD PPA, dinas sosial)"),
+        )
+        POLICE = "police", _("Polisi")
+        OTHER = "other", _("Lainnya")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     counselee = models.ForeignKey(
         "records.Counselee", on_delete=models.PROTECT, related_name="disclosures"
@@ -152,15 +167,20 @@ class Disclosure(models.Model):
     )
     reason = models.CharField(_("alasan"), max_length=32, choices=Reason.choices)
     recipient_name = EncryptedCharField(_("nama penerima"), max_length=150)
-    recipient_role = models.CharField(_("peran penerima"), max_length=100)
+    # A closed list in plain text (the student's access page shows it); anything said
+    # about the recipient beyond it is free text, and encrypted.
+    recipient_role = models.CharField(
+        _("peran penerima"), max_length=32, choices=RecipientRole.choices
+    )
+    recipient_role_detail = EncryptedCharField(
+        _("keterangan peran penerima"), max_length=200, blank=True
+    )
     recipient_institution = EncryptedCharField(_("lembaga penerima"), max_length=150, blank=True)
     what_was_shared = EncryptedTextField(_("yang disampaikan"))
     disclosed_at = models.DateTimeField(_("waktu pengungkapan"), default=timezone.now)
     student_informed = models.BooleanField(_("siswa sudah diberi tahu"), default=False)
     not_informed_reason = EncryptedTextField(_("alasan belum memberi tahu"), blank=True)
     informed_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    admins_alerted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EncryptedFieldsQuerySet.as_manager()

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from consent.models import ConsentAcknowledgement, ConsentDocument, ConsentWithdrawal, Disclosure
 from consent.rendering import text_hash
-from counseling import notifications, policy
+from counseling import notices, policy
 from counseling.accounts.models import User
 from counseling.audit import context, log
+from counseling.notices.models import Notice
 from counseling.records.models import Counselee
 
 
@@ -174,11 +175,11 @@ def withdraw_consent(student: User, *, by: User) -> ConsentWithdrawal:
 @transaction.atomic
 def record_disclosure(counselee: Counselee, *, by: User, **fields: Any) -> Disclosure:
     """Record a use of the limits of confidentiality; admins are alerted without content."""
-    from consent.tasks import alert_admins_of_disclosure
-
     policy.require(policy.may_record_disclosure(by, counselee), counselee=counselee)
     if fields.get("reason") not in Disclosure.Reason.values:
         raise ValidationError(_("Pilih alasan dari daftar batas kerahasiaan."))
+    if fields.get("recipient_role") not in Disclosure.RecipientRole.values:
+        raise ValidationError(_("Pilih peran penerima dari daftar."))
     if not fields.get("student_informed") and not fields.get("not_informed_reason", "").strip():
         raise ValidationError(_("Jelaskan mengapa siswa belum dapat diberi tahu."))
     if fields.get("student_informed"):
@@ -191,7 +192,7 @@ def record_disclosure(counselee: Counselee, *, by: User, **fields: Any) -> Discl
         counselee=counselee,
         purpose=log.Purpose.CASELOAD,
     )
-    notifications.enqueue_on_commit(alert_admins_of_disclosure, disclosure.pk)
+    notices.notify_all(notices.admins(), Notice.Kind.DISCLOSURE_RECORDED, about=disclosure)
     return disclosure
 
 

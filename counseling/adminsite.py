@@ -11,9 +11,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 
 from counseling import policy
+
+# A name, a NIS, a class: nobody searches with more words than this. Django's admin ANDs
+# one OR-clause per word, and SQLite refuses a query that deep (about 1,000 words failed
+# with "Expression tree is too large" and a server error).
+MAX_SEARCH_WORDS = 10
 
 
 class AmanahAdminSite(admin.AdminSite):
@@ -60,6 +66,11 @@ class AdminRoleModelAdmin(admin.ModelAdmin):
 
     changes_logged_by_service = False
 
+    def get_search_results(self, request, queryset, search_term):
+        """Search with the first MAX_SEARCH_WORDS distinct words (quoted phrases count as one)."""
+        words = list(dict.fromkeys(smart_split(search_term)))[:MAX_SEARCH_WORDS]
+        return super().get_search_results(request, queryset, " ".join(words))
+
     def _record(self, request, obj, action):
         if self.changes_logged_by_service:
             return
@@ -84,8 +95,13 @@ class AdminRoleModelAdmin(admin.ModelAdmin):
     def log_change(self, request, obj, message):
         from counseling.audit import log
 
-        self._record(request, obj, log.Action.UPDATE)
+        if not self.change_logged_elsewhere(obj):
+            self._record(request, obj, log.Action.UPDATE)
         return super().log_change(request, obj, message)
+
+    def change_logged_elsewhere(self, obj) -> bool:
+        """True when a service has already logged this change as what it was."""
+        return False
 
     def has_module_permission(self, request):
         return policy.can_use_admin_site(request.user)

@@ -80,7 +80,7 @@ def check_production_settings(app_configs=None, **kwargs):
         errors.append(
             checks.Error(
                 "Celery tasks run inside web requests and DEBUG is off: reminders, the nightly "
-                "audit check and the outbox re-queue would never run.",
+                "audit check and the e-mail re-queue would never run.",
                 hint="Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and run a worker "
                 "and beat: see README, Production.",
                 id="amanah.E041",
@@ -134,6 +134,78 @@ def check_encryption_key(app_configs=None, databases=None, **kwargs):
             )
         ]
     return []
+
+
+_AUDIT_KEY_HINT = (
+    "Set AUDIT_HMAC_KEY to the key(s) the access log was chained with, newest first, from "
+    "your key backup. To rotate it, put a new key first and keep every older key after it "
+    "(README, The access log)."
+)
+
+
+@checks.register(TAG)
+def check_audit_key(app_configs=None, databases=None, **kwargs):
+    """AUDIT_HMAC_KEY must verify the access log's newest entry.
+
+    A wrong key would otherwise start without complaint, chain new entries nobody can
+    verify together with the old ones, and make the nightly check cry tampering.
+    """
+    from counseling.audit import chain, verification
+
+    try:
+        problem = verification.head_problem()
+    except DatabaseError:
+        return []  # check_encryption_key reports the unreachable database (amanah.E021)
+    if problem is None:
+        return []
+    kind, message = problem
+    if kind == chain.WRONG_KEY:
+        return [checks.Error(message, hint=_AUDIT_KEY_HINT, id="amanah.E050")]
+    return [
+        checks.Error(
+            message,
+            hint="Run `python manage.py verify_audit` to find every altered entry, and "
+            "report it to the principal before anything else is written.",
+            id="amanah.E051",
+        )
+    ]
+
+
+@checks.register(TAG)
+def check_database_role(app_configs=None, databases=None, **kwargs):
+    """With DEBUG off on PostgreSQL: the app's role must not own the access log.
+
+    Its owner (or a superuser) can disable the append-only triggers and cut the log. The
+    tables belong to a migration role; the app connects as one that may only append to
+    the log (deploy/postgresql-roles.sql). A warning: an installation upgraded from one
+    role keeps running until its operator applies the file.
+    """
+    from django.db import connection
+
+    if settings.DEBUG or connection.vendor != "postgresql":
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_has_role(current_user, relowner, 'USAGE') "
+                "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                "FROM pg_class WHERE oid = to_regclass('audit_accessevent')"
+            )
+            row = cursor.fetchone()
+    except DatabaseError:
+        return []
+    if row is None or not row[0]:
+        return []
+    return [
+        checks.Warning(
+            "The application connects to PostgreSQL as a role that owns the access log "
+            "(or as a superuser): it could disable the log's triggers and cut entries.",
+            hint="Run migrations as a migration role and the application as an app role "
+            "that may only append to the log: apply deploy/postgresql-roles.sql and set "
+            "DATABASE_URL to the app role (README, Database roles).",
+            id="amanah.W052",
+        )
+    ]
 
 
 def _admin_paths(model_admin):

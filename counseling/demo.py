@@ -2,10 +2,13 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp import user_has_device
 
 from consent import demo as consent_demo
+from counseling.accounts import enrolment
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
@@ -218,8 +221,11 @@ def _user(username, full_name, role, password):
 
 
 @transaction.atomic
-def seed(password: str, log=print) -> None:
-    """Create the demo school; running it again changes nothing."""
+def seed(password: str, log=print) -> dict[str, str]:
+    """Create the demo school; running it again changes nothing but the enrolment links.
+
+    Returns the path of each printed enrolment link, by username.
+    """
     admin = _user(*ADMIN, password)
     users = {username: _user(username, name, role, password) for username, name, role in COUNSELORS}
     log(f"Akun: {admin.username}, " + ", ".join(users))
@@ -273,6 +279,28 @@ def seed(password: str, log=print) -> None:
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)
         log("Log akses: riwayat contoh, termasuk satu akses darurat yang menunggu tinjauan")
+
+    links = _enrolment_links([admin, *users.values()])
+    for username, path in links.items():
+        log(
+            f"Tautan pendaftaran verifikasi dua langkah {username}: {settings.AMANAH_SITE_URL}{path}"
+        )
+    return links
+
+
+def _enrolment_links(staff) -> dict[str, str]:
+    """A fresh enrolment link for each demo counselor and admin without a second factor.
+
+    Printed instead of e-mailed, so the demo works out of the box: seed_demo runs only
+    with DEBUG on. Each run replaces the links it printed before.
+    """
+    links = {}
+    for user in staff:
+        if user_has_device(user, confirmed=True):
+            continue
+        link = enrolment.issue(user, by=None, deliver=False)
+        links[user.username] = enrolment.path_for(enrolment.mint(link))
+    return links
 
 
 def _session(counselee, counselor, spec):

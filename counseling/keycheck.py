@@ -59,13 +59,27 @@ def _readable(token: str) -> bool:
     return True
 
 
+def _columns(model, using) -> set[str]:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        table = model._meta.db_table
+        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
+
+
 def _first_unreadable_sample(using) -> str | None:
-    """Without a canary, decrypt one stored value per encrypted column; name the first failure."""
+    """Without a canary, decrypt one stored value per encrypted column; name the first failure.
+
+    Only columns that exist are read: a migration adding an encrypted field asks this
+    before its column is there.
+    """
     for model in apps.get_models():
         names = fernet.encrypted_columns(model)
         if not names or model is _canary_model() or not _table_exists(model, using):
             continue
+        columns = _columns(model, using)
         for name in names:
+            if model._meta.get_field(name).column not in columns:
+                continue
             rows = model._base_manager.using(using).filter(**{f"{name}__isnull": False})
             token = rows.annotate(token=fernet.raw(name)).values_list("token", flat=True)[:1]
             if token and not _readable(token[0]):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 from counseling import envfile
 
@@ -25,9 +26,13 @@ environ.Env.read_env(ENV_FILE)
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Earlier SECRET_KEYs, comma-separated: signatures made with them (sessions, password
+# reset links) stay valid while the new key takes over.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Several comma-separated Fernet keys, newest first: the newest encrypts, all decrypt.
 FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
-AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+# The access log's keys, newest first: the newest chains, all verify (counseling.audit.keys).
+AUDIT_HMAC_KEY = env.list("AUDIT_HMAC_KEY", default=[])
 # Names of secrets that still hold the generated development value; see counseling.checks.
 AMANAH_DEVELOPMENT_SECRETS = sorted(
     name for name, value in _development_values.items() if env.str(name, default="") == value
@@ -52,10 +57,9 @@ INSTALLED_APPS = [
     "counseling.accounts",
     "counseling.records",
     "counseling.audit",
+    "counseling.notices",
     "sessions",
     "consent",
-    # seed_scale only: the benchmark's other pieces are wired by bench.settings.
-    "bench",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "counseling.accounts.security.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "counseling.accounts.security.SecondFactorMiddleware",
+    "counseling.accounts.security.TemporaryPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "counseling.policy.middleware.DeniedMiddleware",
 ]
@@ -94,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "counseling.accounts.context_processors.session_timeout",
+                "counseling.notices.context_processors.unread_notices",
             ],
         },
     },
@@ -151,11 +157,22 @@ CSRF_COOKIE_HTTPONLY = True
 AMANAH_REQUIRE_2FA = env.bool("AMANAH_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "Amanah"
 
-# Failed logins lock the typed account name, and the address, for a while.
-AMANAH_LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
-AMANAH_LOCKOUT_ACCOUNT_FAILURES = 5
-# One school often reaches the internet through a single address: lock it later.
-AMANAH_LOCKOUT_ADDRESS_FAILURES = 30
+# Failed passwords lock the account at the address they came from (or on the device that
+# signed in before), and throttle the address, for a while (counseling.accounts.lockout).
+AMANAH_LOCKOUT_WINDOW = datetime.timedelta(minutes=env.int("LOCKOUT_MINUTES", 15))
+AMANAH_LOCKOUT_ACCOUNT_FAILURES = env.int("LOCKOUT_ACCOUNT_FAILURES", 5)
+# One school often reaches the internet through a single address: throttle it later.
+AMANAH_LOCKOUT_ADDRESS_FAILURES = env.int("LOCKOUT_ADDRESS_FAILURES", 30)
+AMANAH_LOCKOUT_DEVICE_COOKIE_AGE = datetime.timedelta(days=180)
+# A second factor is enrolled through a one-time link e-mailed to the person.
+AMANAH_ENROLMENT_LINK_LIFETIME = datetime.timedelta(hours=env.int("ENROLMENT_LINK_HOURS", 72))
+# Per user: at most so many of each action within the period (counseling.accounts.ratelimit).
+AMANAH_RATE_LIMITS = {
+    "booking": (env.int("RATE_LIMIT_BOOKINGS", 10), datetime.timedelta(hours=1)),
+    "cancel": (env.int("RATE_LIMIT_CANCELS", 10), datetime.timedelta(hours=1)),
+    "urgent": (env.int("RATE_LIMIT_URGENT", 3), datetime.timedelta(days=1)),
+    "emergency_access": (env.int("RATE_LIMIT_EMERGENCY_ACCESS", 5), datetime.timedelta(hours=1)),
+}
 
 # HTTPS and headers. Behind the reverse proxy, X-Forwarded-Proto says the request was HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -194,6 +211,8 @@ AMANAH_BOOKING_MIN_NOTICE = datetime.timedelta(hours=env.int("BOOKING_MIN_NOTICE
 AMANAH_BOOKING_WINDOW = datetime.timedelta(days=env.int("BOOKING_WINDOW_DAYS", 14))
 AMANAH_BOOKING_CANCEL_CUTOFF = datetime.timedelta(hours=env.int("BOOKING_CANCEL_CUTOFF_HOURS", 2))
 AMANAH_BOOKING_MAX_ACTIVE = 3
+# One student's urgent requests alert each counselor at most once per this many minutes.
+AMANAH_URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=30)
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, log that
 # address; otherwise REMOTE_ADDR (a client could forge the header).
 AMANAH_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
@@ -214,6 +233,9 @@ STORAGES = {
 }
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds each SMTP operation may wait: without it a mail server that accepts and never
+# answers holds a delivery for ever. The delivery task's time limits follow from it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Links in e-mails point here.
 AMANAH_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Amanah <bk@localhost>")
@@ -233,22 +255,26 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # had not acknowledged (Celery 6's defaults, stated so that 5.x does not warn).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# E-mail has a queue of its own, served by its own worker (README, Production): a hung
+# mail server then stalls only e-mail, never alerts, the re-queue or the nightly check.
+# A worker started without -Q serves both, so e-mail never waits for a missing worker.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("email"))
+CELERY_TASK_ROUTES = {"counseling.notices.tasks.deliver_notice": {"queue": "email"}}
+# Each worker process reserves one message at a time: with late acknowledgement, what a
+# killed worker held is what it was running, and nothing waits behind a hung send.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "counseling.audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=0),
     },
-    "requeue-due-outbox-messages": {
-        "task": "sessions.tasks.requeue_due_messages",
-        "schedule": 60.0,
+    "requeue-due-notices": {
+        "task": "counseling.notices.tasks.requeue_due_notices",
+        "schedule": 15.0,
     },
-    "send-unsent-emergency-alerts": {
-        "task": "counseling.audit.tasks.send_unsent_alerts",
-        "schedule": 300.0,
-    },
-    "send-unsent-consent-alerts": {
-        "task": "consent.tasks.send_unsent_alerts",
-        "schedule": 300.0,
+    "purge-expired-attempt-counters": {
+        "task": "counseling.accounts.tasks.purge_expired_counters",
+        "schedule": crontab(minute=30),
     },
     "remind-counselors-to-inform-students": {
         "task": "consent.tasks.remind_counselors_to_inform_students",

@@ -3,16 +3,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from counseling.accounts.views import set_language
 
 urlpatterns = [
     path("", include("counseling.accounts.urls")),
     path("", include("counseling.records.urls")),
     path("", include("counseling.audit.urls")),
+    path("", include("counseling.notices.urls")),
     path("", include("consent.urls")),
     path("", include("sessions.urls")),
     # The language switcher sits in the footer of the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico where a page names no icon (the admin site, files).
     path(

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from consent import services as consent_services
 from consent.views import CONSENT_LATER_KEY
 from counseling import policy
+from counseling.accounts import ratelimit
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
 from sessions import availability, bookings
@@ -45,18 +46,29 @@ def _consent_first(request):
     return redirect(f"{reverse('consent')}?{urlencode({'next': request.get_full_path()})}")
 
 
-def attempt(request, change):
-    """Run a booking change; its result, or None with the reason shown as a message.
+def _sqlite_busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked", and nothing else.
+
+    PostgreSQL's errors are real faults to report, not a queue to wait in: a deadlock
+    says "blocked by process", which a test for the word "locked" would have hidden.
+    """
+    return connection.vendor == "sqlite" and str(error).startswith("database is locked")
+
+
+def attempt(request, change, *limits):
+    """Run a booking change within the user's rate `limits`; its result, or None with the
+    reason shown as a message.
 
     SQLite answers "database is locked" when many students book at once even with
     immediate transactions; the change was rolled back, so the student may simply retry.
     """
     try:
-        return change()
-    except ValidationError as error:  # BookingRefused among them
+        with ratelimit.limited(request.user, *limits):
+            return change()
+    except ValidationError as error:  # BookingRefused and RateLimited among them
         messages.error(request, " ".join(error.messages))
     except OperationalError as error:
-        if "locked" not in str(error):
+        if not _sqlite_busy(error):
             raise
         messages.error(request, _("Banyak yang sedang memesan saat ini. Coba lagi sebentar."))
     return None
@@ -123,11 +135,13 @@ def confirm_slot(request, username, slot_key):
         return redirect("book-slots", username=counselor.username)
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        limits = ("booking", "urgent") if form.cleaned_data["urgent"] else ("booking",)
         booking = attempt(
             request,
             lambda: bookings.book(
                 _own_counselee(request), counselor, slot.start, by=request.user, **form.cleaned_data
             ),
+            *limits,
         )
         if booking is not None:
             messages.success(
@@ -188,7 +202,8 @@ def cancel_booking(request, public_id):
     """Ask first, then cancel; after the cut-off the service refuses with its reason."""
     booking = policy.get_booking_for(request.user, public_id)
     if request.method == "POST":
-        if attempt(request, lambda: bookings.cancel(booking, by=request.user)) is not None:
+        cancelled = attempt(request, lambda: bookings.cancel(booking, by=request.user), "cancel")
+        if cancelled is not None:
             messages.success(request, _("Jadwal dibatalkan."))
             return redirect("my-bookings")
         return redirect("booking-detail", public_id=booking.public_id)
@@ -222,7 +237,11 @@ def reschedule_booking(request, public_id):
                 "sessions/booking_reschedule_confirm.html",
                 {"booking": booking, "slot": slot},
             )
-        new = attempt(request, lambda: bookings.reschedule(booking, slot.start, by=request.user))
+        # Moving a booking is a new request to the counselor, and an urgent one alerts
+        # every counselor again.
+        limits = ("booking", "urgent") if booking.urgent else ("booking",)
+        move = lambda: bookings.reschedule(booking, slot.start, by=request.user)  # noqa: E731
+        new = attempt(request, move, *limits)
         if new is not None:
             messages.success(
                 request, _("Jadwal dipindahkan. Guru BK akan mengonfirmasi waktu yang baru.")

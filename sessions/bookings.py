@@ -25,9 +25,9 @@ from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
 from sessions import availability, outbox
 from sessions import services as session_services
-from sessions.models import Booking, CounselingSession, DayOff, OutboxMessage
+from sessions.models import Booking, CounselingSession, DayOff
 
-Kind = OutboxMessage.Kind
+Kind = outbox.Kind
 Status = Booking.Status
 
 
@@ -43,8 +43,11 @@ def _log(action: str, booking: Booking, by: Any, purpose: str | None = None) -> 
 
 def _lock_counselor(counselor: User) -> User:
     # Serialises bookings of one counselor: the free-slot check below sees every booking
-    # committed before this lock was granted.
-    return User.objects.select_for_update().get(pk=counselor.pk)
+    # committed before this lock was granted. NO KEY UPDATE, which still excludes other
+    # bookers, lets a page view's access-log insert take its KEY SHARE on the counselor's
+    # row: a full FOR UPDATE made it wait while holding the log's lock, which this
+    # booking then waited for in turn (a deadlock).
+    return User.objects.select_for_update(no_key=True).get(pk=counselor.pk)
 
 
 @transaction.atomic
@@ -105,8 +108,7 @@ def book(
         outbox.queue(booking, Kind.BOOKING_MADE, booking.counselee.user)
         outbox.queue(booking, Kind.BOOKING_REQUESTED, counselor)
     if urgent:
-        for other in policy.urgent_alert_recipients(counselee):
-            outbox.queue(booking, Kind.URGENT_REQUEST, other)
+        outbox.alert_urgent(booking, policy.urgent_alert_recipients(counselee))
     return booking
 
 

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.tasks import tell_counselor_case_ended
-from counseling import notifications, policy
+from counseling import notices, policy
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
+from counseling.notices.models import Notice
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions import bookings
@@ -71,7 +71,8 @@ def declare_conflict(counselee: Counselee, relation: str, *, by: Any) -> Conflic
     open_grants = EmergencyAccess.objects.filter(
         counselor=by, counselee=counselee, expires_at__gt=now, revoked_at__isnull=True
     )
-    for grant in open_grants.select_for_update():
+    # FOR NO KEY UPDATE: each log entry below points at its grant (TRAPS.md).
+    for grant in open_grants.select_for_update(no_key=True):
         grant.revoked_at = now
         grant.save(update_fields=["revoked_at"])
         log.record(
@@ -100,7 +101,9 @@ def end_counseling(counselee: Counselee, *, by: Any) -> list[User]:
     assignments = list(CaseAssignment.objects.active().filter(counselee=counselee))
     for assignment in assignments:
         records_services.close_assignment(assignment, by=by, reason=EndReason.STUDENT_ENDED)
-        notifications.enqueue_on_commit(tell_counselor_case_ended, assignment.pk)
+        notices.notify(
+            assignment.counselor, Notice.Kind.CASE_ENDED, dedupe_key=f"case-ended:{assignment.pk}"
+        )
     return [a.counselor for a in assignments]
 
 

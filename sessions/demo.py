@@ -1,7 +1,7 @@
 """The demo school's counseling hours and bookings, one in each state.
 
 Everything goes through the services, as a student and a counselor would, so the
-demo's access log and outbox look like the real thing. Konselor1's slots tomorrow stay
+demo's access log and notices look like the real thing. Konselor1's slots tomorrow stay
 free, so the demo can begin with "siswa1 books konselor1 for tomorrow 10:00".
 """
 

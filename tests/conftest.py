@@ -152,10 +152,18 @@ def dimas(db, pak_budi, admin, consent_v1):
 
 def second_factor(user):
     """The user's confirmed TOTP device, enrolled if need be."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from counseling.accounts.second_factor import AuthenticatorDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="uji", confirmed=True)
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+    return device or AuthenticatorDevice.objects.create(user=user, name="uji", confirmed=True)
+
+
+def enrolment_link(user):
+    """The path of a fresh enrolment link for `user`, as her e-mail would carry it."""
+    from counseling.accounts import enrolment
+
+    link = enrolment.issue(user, by=None, deliver=False)
+    return enrolment.path_for(enrolment.mint(link))
 
 
 @pytest.fixture

@@ -258,7 +258,8 @@ def _recently():
         {
             "reason": "danger_to_self",
             "recipient_name": "Ibu Suryani",
-            "recipient_role": "orang tua",
+            "recipient_role": "parent",
+            "recipient_role_detail": "Unit PPA",
             "recipient_institution": "Puskesmas",
             "what_was_shared": "Siti sulit tidur berminggu-minggu.",
             "disclosed_at": "NOW",
@@ -411,7 +412,7 @@ def test_a_disclosure_with_script_is_shown_escaped(counselor, siti):
         {
             "reason": "danger_to_self",
             "recipient_name": SCRIPT,
-            "recipient_role": "orang tua",
+            "recipient_role": "parent",
             "what_was_shared": SCRIPT,
             "disclosed_at": _recently(),
             "student_informed": "on",

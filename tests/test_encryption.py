@@ -59,17 +59,10 @@ def test_a_wrong_key_fails_the_check_and_stops_start_up(db, use_keys):
     assert [e.id for e in errors] == ["amanah.E020"]
     assert "FIELD_ENCRYPTION_KEY" in errors[0].msg
     assert errors[0].hint
-    # gunicorn (wsgi.py, asgi.py) and the Celery worker start through this function.
+    # gunicorn (wsgi.py, asgi.py), the Celery worker and beat start through this function
+    # (tests/test_celery_startup.py starts real ones).
     with pytest.raises(SystemCheckError, match=r"amanah\.E020"):
         checks.fail_unless_ready()
-
-
-def test_the_celery_worker_refuses_to_start_with_a_wrong_key(db, use_keys):
-    from counseling.celery import refuse_to_start_unless_ready
-
-    use_keys(wrong_key())
-    with pytest.raises(SystemCheckError, match=r"amanah\.E020"):
-        refuse_to_start_unless_ready()
 
 
 def test_reading_with_a_wrong_key_raises(siti, use_keys):

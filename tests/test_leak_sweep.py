@@ -3,8 +3,8 @@ role reached, and no encrypted value leaves the reach of the people allowed to r
 
 What each person may read is written out below as a small table built from the seeded
 caseloads, not by asking `counseling.policy`: the sweep checks the policy, it does not
-trust it. Besides the pages, it looks at headers, cookies, log records, e-mails, the
-outbox, Celery task arguments, and every text column of every table.
+trust it. Besides the pages (the inbox among them), it looks at headers, cookies, log
+records, e-mails, the notices, Celery task arguments, and every text column of every table.
 """
 
 import datetime
@@ -58,6 +58,7 @@ SITI_ADDENDUM = "RAHASIA-ADENDUM-8842: neneknya bersedia menjemput."
 DIMAS_SHARED = "RAHASIA-DIBAGIKAN-6610: Dimas menyebut ingin melukai diri."
 DIMAS_RECIPIENT = "RAHASIA-PENERIMA-4417 Ibu Ratna"
 DIMAS_INSTITUTION = "RAHASIA-LEMBAGA-5523 Puskesmas Cempaka"
+DIMAS_ROLE_DETAIL = "RAHASIA-PERAN-4418 bibi yang mengasuhnya"
 DIMAS_NOT_TOLD = "RAHASIA-ALASAN-3391: Dimas sedang dirawat, belum dapat diajak bicara."
 RIZKY_TOPIC = "RAHASIA-TOPIK-2208: aku dipaksa bekerja sampai malam."
 RIZKY_OLD_NOTE = "RAHASIA-LAMA-7002: Rizky bercerita tentang utang keluarga."
@@ -128,7 +129,8 @@ def add_markers(users, counselees):
         by=konselor1,
         reason=Disclosure.Reason.DANGER_TO_SELF,
         recipient_name=DIMAS_RECIPIENT,
-        recipient_role="orang tua",
+        recipient_role="parent",
+        recipient_role_detail=DIMAS_ROLE_DETAIL,
         recipient_institution=DIMAS_INSTITUTION,
         what_was_shared=DIMAS_SHARED,
         disclosed_at=timezone.now(),
@@ -187,7 +189,12 @@ def collect_secrets() -> list[Secret]:
     for booking in Booking.objects.select_related("counselee__user", "counselor"):
         add(booking.topic, booking.counselee, "topic", booking.counselor.username)
     for disclosure in Disclosure.objects.select_related("counselee__user"):
-        for name in ("what_was_shared", "recipient_name", "recipient_institution"):
+        for name in (
+            "what_was_shared",
+            "recipient_name",
+            "recipient_role_detail",
+            "recipient_institution",
+        ):
             add(getattr(disclosure, name), disclosure.counselee, "record")
         add(disclosure.not_informed_reason, disclosure.counselee, "record")
     for access in EmergencyAccess.objects.select_related("counselee__user", "counselor"):
@@ -390,6 +397,8 @@ def test_no_one_sees_a_secret_outside_their_reach(
     texts = {s.text for s in secrets}
     for marker in (SITI_NOTE, SITI_PLACE, SITI_ADDENDUM, DIMAS_SHARED, DIMAS_NOT_TOLD):
         assert marker in texts
+    for marker in (DIMAS_RECIPIENT, DIMAS_ROLE_DETAIL, DIMAS_INSTITUTION):
+        assert marker in texts
     for marker in (RIZKY_TOPIC, RIZKY_OLD_NOTE, PUTRI_JUSTIFICATION, PUTRI_REVIEW):
         assert marker in texts
     any_secret = pattern_for(secrets)
@@ -433,8 +442,15 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert "Ibu Suryani" in allowed_seen["siswa1"]
     assert PUTRI_JUSTIFICATION in allowed_seen["admin"]
     assert PUTRI_REVIEW in allowed_seen["admin"]
+    # Every role reached its inbox from the header, and the notices there passed the
+    # same checks: headlines and links, nothing of what they are about.
+    for viewer in EVERYONE:
+        assert "/inbox/" in reached[viewer], viewer
+    for viewer in ("admin", *COUNSELORS, "siswa4"):
+        inbox = checker(viewer)(fetch(clients[viewer], "/inbox/"))
+        assert 'class="notice unread"' in inbox.body, f"{viewer}'s inbox is empty"
 
-    # Nothing secret anywhere else: logs, e-mails, Celery, the outbox, the sessions.
+    # Nothing secret anywhere else: logs, e-mails, Celery, the notices, the sessions.
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
     assert 'INSERT INTO "counseling_sessions_sessionnote"' in logged.replace("`", '"')
     mail = "".join(

@@ -12,6 +12,8 @@ def session_timeout(request):
     return {
         "idle_seconds": int(idle_timeout(user).total_seconds()),
         "idle_warning_seconds": int(settings.AMANAH_IDLE_WARNING.total_seconds()),
-        # The menu would only lead back to the two-factor page.
-        "second_factor_pending": policy.needs_second_factor(user),
+        # The menu would only lead back to the two-factor page, or to "choose your own
+        # password".
+        "second_factor_pending": policy.needs_second_factor(user)
+        or policy.must_choose_password(user),
     }

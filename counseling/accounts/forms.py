@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from counseling.accounts import lockout
@@ -7,28 +8,53 @@ from counseling.audit import context
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, refusing while the typed name or the address is locked out."""
+    """Django's login form, with every password counted by the lockout before it is
+    evaluated (`counseling.accounts.lockout`)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Nama pengguna atau kata sandi salah. Periksa lalu coba lagi."),
         "locked_out": _(
-            "Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi, atau "
-            "minta bantuan guru BK atau admin sekolah."
+            "Terlalu banyak percobaan masuk yang gagal. Tunggu %(minutes)d menit lalu coba "
+            "lagi, atau minta bantuan guru BK atau admin sekolah."
         ),
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if lockout.is_locked(username, context.current().ip_address):
-            raise forms.ValidationError(self.error_messages["locked_out"], code="locked_out")
-        return super().clean()
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()
+        try:
+            attempt = lockout.begin(
+                username,
+                context.current().ip_address,
+                lockout.device_for(self.request, username),
+            )
+        except lockout.LockedOut:
+            minutes = int(settings.AMANAH_LOCKOUT_WINDOW.total_seconds() // 60)
+            raise forms.ValidationError(
+                self.error_messages["locked_out"], code="locked_out", params={"minutes": minutes}
+            ) from None
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            lockout.failed(attempt, account=self._account(username))
+            raise
+        lockout.succeeded(attempt)
+        return cleaned
+
+    @staticmethod
+    def _account(username):
+        from counseling.accounts.models import User
+
+        return User.objects.filter(username=username).first()
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Kode verifikasi"),
-        max_length=16,
+        # A six-digit code, or a recovery code such as abcd-efgh-ijkl-mnop.
+        max_length=24,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -36,3 +62,16 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """The account's own password, in place of the temporary one an admin set."""
+
+    def clean_new_password1(self):
+        password = self.cleaned_data["new_password1"]
+        if self.user.check_password(password):
+            raise forms.ValidationError(
+                _("Pilih kata sandi baru, bukan kata sandi sementara dari admin."),
+                code="password_unchanged",
+            )
+        return password

@@ -98,8 +98,10 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-# Paths a counselor or admin may reach with the password alone.
+# Paths a counselor or admin may reach with the password alone; and the enrolment links,
+# which carry their token in the path.
 SECOND_FACTOR_OPEN = ("two-factor-setup", "two-factor-verify", "logout", "set_language")
+ENROLMENT_LINK_PREFIX = "/accounts/2fa/enrol/"
 
 
 class SecondFactorMiddleware:
@@ -115,6 +117,36 @@ class SecondFactorMiddleware:
         return self._open_paths
 
     def __call__(self, request):
-        if policy.needs_second_factor(request.user) and request.path not in self.open_paths():
+        if (
+            policy.needs_second_factor(request.user)
+            and request.path not in self.open_paths()
+            and not request.path.startswith(ENROLMENT_LINK_PREFIX)
+        ):
             return redirect(f"{reverse('two-factor-verify')}?next={request.path}")
+        return self.get_response(request)
+
+
+# Paths open to an account whose password an admin set, before it chooses its own.
+TEMPORARY_PASSWORD_OPEN = ("choose-password", "logout", "set_language")
+
+
+class TemporaryPasswordMiddleware:
+    """A password an admin set leads only to "choose your own password".
+
+    Runs after the second factor: a counselor or admin passes it first, so that knowing
+    the password the admin typed is not enough to choose the next one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths = None
+
+    def open_paths(self):
+        if self._open_paths is None:
+            self._open_paths = {reverse(name) for name in TEMPORARY_PASSWORD_OPEN}
+        return self._open_paths
+
+    def __call__(self, request):
+        if policy.must_choose_password(request.user) and request.path not in self.open_paths():
+            return redirect("choose-password")
         return self.get_response(request)

@@ -1,23 +1,19 @@
-"""Failed logins count toward a lockout; a successful one clears the account's count."""
+"""A fresh login starts the session's idle and lifetime clocks.
+
+Failed and successful passwords are counted by the login form itself
+(`counseling.accounts.lockout`): it must count before it evaluates.
+"""
 
 import time
 
 from django.contrib.auth import signals
 from django.dispatch import receiver
 
-from counseling.accounts import lockout, security
-from counseling.audit import context
-
-
-@receiver(signals.user_login_failed)
-def count_failure(sender, credentials, request=None, **kwargs):
-    lockout.record_failure(credentials.get("username", ""), context.current().ip_address)
+from counseling.accounts import security
 
 
 @receiver(signals.user_logged_in)
 def start_session_clocks(sender, request, user, **kwargs):
-    """A fresh login: clear the failure count, start the idle and lifetime clocks."""
-    lockout.clear(user.get_username())
     if request is not None and hasattr(request, "session"):
         now = time.time()
         request.session[security.LOGGED_IN_AT] = now

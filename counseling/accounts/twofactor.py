@@ -1,8 +1,12 @@
 """Two-factor authentication for counselors and admins: TOTP, with recovery codes.
 
-Enrolment shows the QR code on our own page (an SVG drawn here; the secret never
-leaves the server for a QR service). A code is accepted once: django-otp refuses a
-TOTP step already used, and deletes a recovery code when it is used.
+Enrolment needs a one-time link from the person's own e-mail (`enrolment`), opened
+while signed in: the password alone, which an admin may have typed, does not enrol a
+device. The link also replaces a lost device. Enrolment shows the QR code on our own
+page (an SVG drawn here; the secret never leaves the server for a QR service). A code
+is accepted once: django-otp refuses a TOTP step already used, and a recovery code is
+deleted when it is used. The seed is stored encrypted and the recovery codes only as
+hashes (counseling.accounts.second_factor).
 """
 
 import qrcode
@@ -14,14 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counseling import policy
+from counseling.accounts import enrolment
 from counseling.accounts.forms import TokenForm
+from counseling.accounts.second_factor import AuthenticatorDevice, RecoveryCodeDevice
 from counseling.audit import log
 from counseling.policy import Role
 
@@ -42,13 +46,13 @@ def _qr_svg(url: str) -> str:
 
 @transaction.atomic
 def _enrol(user, device) -> list[str]:
-    """Confirm the TOTP device and issue fresh recovery codes."""
+    """Confirm the TOTP device in place of any earlier one; issue fresh recovery codes."""
+    AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=user).delete()
-    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    recovery = RecoveryCodeDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = recovery.issue(RECOVERY_CODES)
     log.record(log.Action.SECOND_FACTOR_ENROLLED, actor=user, obj=user)
     return codes
 
@@ -58,15 +62,22 @@ def _enrol(user, device) -> list[str]:
 @policy.role_required(Role.COUNSELOR, Role.ADMIN)
 def setup(request):
     user = request.user
-    if user_has_device(user, confirmed=True):
-        return redirect("two-factor-verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    link = enrolment.claimed(request)
+    if link is None:
+        if user_has_device(user, confirmed=True):
+            return redirect("two-factor-verify")
+        return render(request, "accounts/enrolment_link_needed.html", status=403)
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Amanah", confirmed=False)
+        device = AuthenticatorDevice.objects.create(user=user, name="Amanah", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            codes = _enrol(user, device)
+            # The link is used up with the enrolment, or not at all.
+            with transaction.atomic():
+                if not enrolment.complete(request, link):
+                    return render(request, "accounts/enrolment_link_needed.html", status=403)
+                codes = _enrol(user, device)
             otp_login(request, device)
             request.session.cycle_key()
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
@@ -80,6 +91,20 @@ def setup(request):
             "secret": _grouped_secret(device),
         },
     )
+
+
+@require_GET
+def enrol_link(request, token):
+    """The link from the e-mail, opened while signed in as its owner: on to the setup page.
+
+    Anyone else, a student included, is refused by `claim`, which logs the refusal without
+    the path: the token must not reach the access log.
+    """
+    if enrolment.claim(request, token) is None:
+        return render(
+            request, "accounts/enrolment_link_needed.html", {"link_invalid": True}, status=404
+        )
+    return redirect("two-factor-setup")
 
 
 def _grouped_secret(device) -> str:
@@ -104,8 +129,8 @@ def verify(request):
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()
-            if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
+            if isinstance(device, RecoveryCodeDevice):
+                left = device.codes.count()
                 messages.warning(
                     request,
                     _("Kode pemulihan dipakai. Sisa %(count)d kode.") % {"count": left},

@@ -1,14 +1,24 @@
 import datetime
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consent import services as consent_services
 from counseling import policy
+from counseling.accounts import lockout, passwords
+from counseling.accounts.forms import ChoosePasswordForm, LoginForm
 from counseling.accounts.models import User
 from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.policy import Role
@@ -150,3 +160,47 @@ def keepalive(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"
     return redirect(target)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; a browser that signs in becomes a trusted device for the account
+    (`lockout`: its attempts are counted apart from the address it shares)."""
+
+    authentication_form = LoginForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.remember_device(self.request, response, form.get_user().get_username())
+        return response
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def choose_password(request):
+    """The one page a temporary password leads to: choose your own."""
+    user = request.user
+    if not user.password_is_temporary:
+        return redirect("home")
+    form = ChoosePasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        passwords.choose_own(user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Kata sandi baru tersimpan."))
+        return redirect("home")
+    return render(request, "accounts/choose_password.html", {"form": form})
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is kept for her e-mails too.
+
+    The switch sits in the footer of the login page as well, where nobody is signed in.
+    """
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

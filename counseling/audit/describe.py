@@ -18,6 +18,20 @@ OBJECT_LABELS = {
     "audit.emergencyaccess": gettext_lazy("akses darurat ke catatanmu"),
     "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
+    "accounts.user": gettext_lazy("akunmu"),
+}
+
+# Events about her account, told as what happened to it.
+ACCOUNT_EVENTS = {
+    Action.TEMPORARY_PASSWORD_SET: gettext_lazy(
+        "memberi akunmu kata sandi sementara; saat masuk dengannya, kamu harus memilih kata "
+        "sandimu sendiri"
+    ),
+    Action.LOGIN_TEMPORARY_PASSWORD: gettext_lazy(
+        "masuk ke akunmu dengan kata sandi sementara dari admin"
+    ),
+    Action.PASSWORD_CHANGED: gettext_lazy("mengganti kata sandi akunmu"),
+    Action.UNLOCKED: gettext_lazy("membuka kunci masuk akunmu"),
 }
 
 
@@ -61,6 +75,9 @@ class Line:
 def _who(event, viewer) -> str:
     if event.actor_id is None:
         return _("Sistem")
+    if event.action == Action.LOGIN_TEMPORARY_PASSWORD:
+        # Her account, but perhaps not her: anyone who knew the temporary password.
+        return _("Seseorang")
     if event.actor_id == viewer.pk:
         return _("Kamu")
     if event.actor_role == "student":
@@ -71,6 +88,8 @@ def _who(event, viewer) -> str:
 
 
 def _what(event) -> str:
+    if event.action in ACCOUNT_EVENTS:
+        return str(ACCOUNT_EVENTS[event.action])
     thing = OBJECT_LABELS.get(event.object_type, _("catatanmu"))
     if event.action == Action.VIEW:
         return _("membuka %(thing)s") % {"thing": thing}
@@ -88,6 +107,8 @@ def _why(event) -> str:
         return _("guru BK-mu")
     if event.action == Action.DENIED:
         return _("tidak berhak")
+    if event.action == Action.LOGIN_TEMPORARY_PASSWORD:
+        return _("Bukan kamu? Segera beri tahu guru BK-mu.")
     return event.get_purpose_display() if event.purpose else ""
 
 

@@ -1,10 +1,13 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from counseling import policy
+from counseling.accounts import lockout
+from counseling.audit import context
 from counseling.audit.models import AccessEvent
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -65,9 +68,10 @@ class EmergencyAccessForm(forms.Form):
     )
     password = forms.CharField(label=_("Kata sandi Anda"), widget=forms.PasswordInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_nis(self):
         self.counselee = policy.find_student_by_nis(self.user, self.cleaned_data["nis"])
@@ -76,9 +80,25 @@ class EmergencyAccessForm(forms.Form):
         return self.cleaned_data["nis"]
 
     def clean_password(self):
+        """The password again, counted by the same lockout as the login form."""
         password = self.cleaned_data["password"]
-        if authenticate(username=self.user.username, password=password) != self.user:
+        username = self.user.get_username()
+        try:
+            attempt = lockout.begin(
+                username, context.current().ip_address, lockout.device_for(self.request, username)
+            )
+        except lockout.LockedOut:
+            raise forms.ValidationError(
+                _(
+                    "Terlalu banyak kata sandi salah. Tunggu %(minutes)d menit lalu coba lagi, "
+                    "atau minta admin sekolah membuka kunci akun Anda."
+                )
+                % {"minutes": int(settings.AMANAH_LOCKOUT_WINDOW.total_seconds() // 60)}
+            ) from None
+        if authenticate(username=username, password=password) != self.user:
+            lockout.failed(attempt, account=self.user)
             raise forms.ValidationError(_("Kata sandi salah. Masukkan kata sandi akun Anda."))
+        lockout.succeeded(attempt)
         return password
 
 

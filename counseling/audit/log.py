@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from counseling.audit import chain, context
+from counseling.audit import chain, context, keys
 from counseling.audit.models import AccessEvent
 
 logger = logging.getLogger("amanah.audit")
@@ -32,22 +32,23 @@ def _lock_chain():
 
 
 def _head():
-    """(id, hash, time) of the last entry, or None.
+    """(id, hash, time, key version) of the last entry, or None.
 
     Every confidential page reads it, so in plain SQL: building the ORM query cost more
     than the index lookup it asks for.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, hash, occurred_at FROM audit_accessevent ORDER BY id DESC LIMIT 1"
+            "SELECT id, hash, occurred_at, key_version FROM audit_accessevent "
+            "ORDER BY id DESC LIMIT 1"
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    id_, hash_, occurred_at = row
+    id_, hash_, occurred_at, key_version = row
     if timezone.is_naive(occurred_at):  # SQLite hands back UTC without the offset
         occurred_at = occurred_at.replace(tzinfo=datetime.UTC)
-    return id_, hash_, occurred_at
+    return id_, hash_, occurred_at, key_version
 
 
 def is_after_hours(moment: datetime.datetime) -> bool:
@@ -92,10 +93,19 @@ def record(
     actor_role = getattr(actor, "role", "") if actor is not None else ""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    ring = keys.keyring()
+    key_version, key = ring.newest
     with transaction.atomic():
         _lock_chain()
         last = _head()
-        last_id, prev_hash, last_time = last if last else (0, chain.GENESIS, None)
+        last_id, prev_hash, last_time, last_version = last or (0, chain.GENESIS, None, "")
+        if not ring.knows(last_version):
+            # The start-up check (amanah.E050) stops a process with such a key; one that
+            # got past it must not chain entries nobody could verify together.
+            raise keys.WrongAuditKey(
+                f"Refusing to append to the access log: entry #{last_id} "
+                f"{chain.unknown_key(last_version)}."
+            )
         # Never earlier than the entry before, even if the clock steps back: the log's
         # order by id is then its order in time, which the date filters rely on.
         now = max(timezone.now(), last_time) if last_time else timezone.now()
@@ -114,9 +124,10 @@ def record(
             ip_address=request.ip_address,
             user_agent=_storable(request.user_agent),
             request_id=request.request_id,
+            key_version=key_version,
             prev_hash=prev_hash,
         )
-        event.hash = chain.entry_hash(chained_values(event), prev_hash)
+        event.hash = chain.entry_hash(chained_values(event), prev_hash, key)
         _insert(event)
     return event
 

@@ -51,6 +51,15 @@ class AccessEvent(models.Model):
         AUDIT_VERIFIED = "audit_verified", _("memeriksa rantai log")
         KEY_ROTATED = "key_rotated", _("merotasi kunci enkripsi")
         URGENT_TAKEN = "urgent_taken", _("mengambil permintaan mendesak")
+        TEMPORARY_PASSWORD_SET = "temp_password_set", _("mengatur kata sandi sementara")
+        LOGIN_TEMPORARY_PASSWORD = "temp_password_login", _("masuk dengan kata sandi sementara")
+        PASSWORD_CHANGED = "password_changed", _("mengganti kata sandi")
+        UNLOCKED = "unlocked", _("membuka kunci masuk")
+        ENROLMENT_LINK_ISSUED = (
+            "enrolment_link_issued",
+            _("mengirim tautan pendaftaran verifikasi dua langkah"),
+        )
+        RATE_LIMITED = "rate_limited", _("dibatasi karena terlalu sering")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")
@@ -94,6 +103,8 @@ class AccessEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # Which audit key chained this entry (counseling.audit.keys); empty before versions.
+    key_version = models.CharField(max_length=16, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     # Not unique, not indexed: the chain, not an index, is what proves an entry genuine,
     # and an index of random 64-character keys made each append touch random pages of a
@@ -137,6 +148,9 @@ FLAGGED_ACTIONS = {
     AccessEvent.Action.LOCKED_OUT,
     AccessEvent.Action.DISCLOSE,
     AccessEvent.Action.EMERGENCY_ACCESS,
+    AccessEvent.Action.TEMPORARY_PASSWORD_SET,
+    AccessEvent.Action.LOGIN_TEMPORARY_PASSWORD,
+    AccessEvent.Action.RATE_LIMITED,
 }
 
 
@@ -164,7 +178,6 @@ class EmergencyAccess(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_comment = EncryptedTextField(_("komentar peninjauan"), blank=True)
-    admins_alerted_at = models.DateTimeField(null=True, blank=True)
 
     objects = EncryptedFieldsQuerySet.as_manager()
 
@@ -179,3 +192,40 @@ class EmergencyAccess(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuditCheckpoint(models.Model):
+    """The access log's head as the nightly check found it, signed with the audit key.
+
+    A hash chain shows edits and deletions in the middle, not entries cut off the end:
+    what remains is still a valid chain. Checkpoints remember how far the log reached,
+    apart from the log itself, so that `verify_audit` notices a shorter one. They are
+    append-only like the log (the model, PostgreSQL's triggers, and the app's database
+    role, which may only INSERT and SELECT them), signed so that a row inserted by hand
+    without the key is refused, and mailed to the admins as a copy outside the database.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    entry_count = models.PositiveBigIntegerField()
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    # The version of the audit key that signed it (counseling.audit.keys).
+    key_version = models.CharField(max_length=16)
+    signature = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("titik periksa log akses")
+        verbose_name_plural = _("titik periksa log akses")
+
+    def __str__(self):
+        return f"#{self.pk} @{self.last_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit checkpoints cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit checkpoints cannot be deleted.")

@@ -8,7 +8,18 @@ from counseling.audit import log
 
 @receiver(signals.user_logged_in)
 def record_login(sender, request, user, **kwargs):
-    log.record(log.Action.LOGIN, actor=user, obj=user)
+    if not getattr(user, "password_is_temporary", False):
+        log.record(log.Action.LOGIN, actor=user, obj=user)
+        return
+    # Whoever knows the password an admin set could be signing in: the student sees it.
+    from counseling.records.models import Counselee
+
+    log.record(
+        log.Action.LOGIN_TEMPORARY_PASSWORD,
+        actor=user,
+        obj=user,
+        counselee=Counselee.objects.filter(user=user).first(),
+    )
 
 
 @receiver(signals.user_logged_out)

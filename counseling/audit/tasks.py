@@ -3,20 +3,24 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from counseling import notifications
-from counseling.audit.models import EmergencyAccess
+from counseling import notices
+from counseling.audit import checkpoints
 from counseling.audit.verification import verify
+from counseling.notices.models import Notice
 
 logger = logging.getLogger("amanah.audit")
 
 
 @shared_task
 def verify_audit_chain():
-    """Nightly: verify the chain, write its head to the application log, alert on a break.
+    """Nightly: verify the chain, then anchor its head outside the log; alert on a break.
 
-    The logged head is the outside copy that makes rows cut off the end detectable
-    (`verify_audit --expect-head ID:HASH`).
+    An intact chain's head becomes a signed checkpoint, in a table the app's database role
+    can only append to, and is mailed to the admins: the copies that make entries cut off
+    the end detectable (`verify_audit` compares the chain with every checkpoint). The
+    head is written to the application log too. A break alerts each admin once a day.
     """
     head, broken = verify()
     logger.info(
@@ -27,30 +31,18 @@ def verify_audit_chain():
     )
     if broken is not None:
         logger.error("audit chain broken at entry #%s: %s", broken.id, broken.reason)
-        notifications.send(
-            "audit_chain_broken",
-            notifications.admin_addresses(),
-            {"entry_id": broken.id, "occurred_at": broken.occurred_at, "reason": broken.reason},
+        notices.notify_all(
+            notices.admins(),
+            Notice.Kind.AUDIT_CHAIN_BROKEN,
+            about=broken.id,
+            dedupe_key=f"audit-chain-broken:{timezone.localdate().isoformat()}:{broken.id}",
         )
-    return broken is None
-
-
-def _alert_emergency_access(access):
-    notifications.send("emergency_access", notifications.admin_addresses(), {"access": access})
-
-
-@shared_task
-def alert_admins_of_emergency_access(access_id: int) -> bool:
-    return notifications.send_once(
-        EmergencyAccess.objects.select_related("counselor"),
-        access_id,
-        "admins_alerted_at",
-        _alert_emergency_access,
+        return False
+    checkpoint = checkpoints.write(head)
+    notices.notify_all(
+        notices.admins(),
+        Notice.Kind.AUDIT_CHECKPOINT,
+        about=checkpoint.pk,
+        dedupe_key=f"audit-checkpoint:{checkpoint.pk}",
     )
-
-
-@shared_task
-def send_unsent_alerts() -> int:
-    """Every few minutes: alerts the broker missed (it was down when access was granted)."""
-    pending = EmergencyAccess.objects.filter(admins_alerted_at__isnull=True)
-    return sum(alert_admins_of_emergency_access(pk) for pk in pending.values_list("pk", flat=True))
+    return True

@@ -6,14 +6,16 @@ checking that each one starts where the previous one ended. Every process reads 
 server-side cursor, so memory stays flat however long the log is.
 """
 
+import dataclasses
 import datetime
+import hmac
 import multiprocessing
 import os
 
 from django.db import connection, connections, transaction
 from django.db.models import Max, Min
 
-from counseling.audit import chain
+from counseling.audit import chain, checkpoints, keys
 from counseling.audit.models import AccessEvent
 
 CHUNK_SIZE = 5000
@@ -63,7 +65,18 @@ _CANONICAL_PREFIX_SQL = (
 
 
 def verify(progress=None, workers=None) -> tuple[chain.Head, chain.Break | None]:
-    """Check every entry in id order; `progress(count)` reports entries checked so far."""
+    """Check every entry in id order, then the chain against every signed checkpoint.
+
+    `progress(count)` reports entries checked so far. The checkpoints catch what the chain
+    alone cannot: entries cut off the end, or all of them.
+    """
+    head, broken = _walk(progress, workers)
+    if broken is None:
+        broken = checkpoints.compare(head)
+    return head, broken
+
+
+def _walk(progress, workers):
     if connection.vendor != "postgresql":
         return _verify_in_one_process(progress)
     bounds = AccessEvent.objects.aggregate(first=Min("id"), last=Max("id"))
@@ -78,7 +91,7 @@ def _verify_in_one_process(progress):
     if connection.vendor != "postgresql":
         rows = (
             AccessEvent.objects.order_by("id")
-            .values_list(*chain.CHAINED_FIELDS, "prev_hash", "hash")
+            .values_list(*chain.CHAINED_FIELDS, "key_version", "prev_hash", "hash")
             .iterator(chunk_size=CHUNK_SIZE)
         )
         if progress is not None:
@@ -96,21 +109,25 @@ def _recheck(id_) -> bool:
     """Whether entry `id_` is intact when hashed in Python, as `log.record` hashed it."""
     row = (
         AccessEvent.objects.filter(id=id_)
-        .values_list(*chain.CHAINED_FIELDS, "prev_hash", "hash")
+        .values_list(*chain.CHAINED_FIELDS, "key_version", "prev_hash", "hash")
         .first()
     )
-    return row is not None and chain.entry_hash(row[:-2], row[-2]) == row[-1]
+    if row is None:
+        return False
+    key = keys.keyring().key_for(row[-3])
+    return key is not None and chain.entry_hash(row[:-3], row[-2], key) == row[-1]
 
 
 def _pg_rows(low, high):
-    """Rows of (id, time text, canonical prefix, prev_hash, hash) with `low <= id < high`."""
+    """Rows of (id, time text, canonical prefix, key_version, prev_hash, hash) with
+    `low <= id < high`."""
     where, params = "", []
     if low is not None:
         where, params = "WHERE id >= %s AND id < %s", [low, high]
     connection.ensure_connection()
     # Only the fixed expressions above are interpolated.
     sql = (
-        f"SELECT id, {_CANONICAL_TIME_SQL}, {_CANONICAL_PREFIX_SQL}, prev_hash, hash "  # noqa: S608
+        f"SELECT id, {_CANONICAL_TIME_SQL}, {_CANONICAL_PREFIX_SQL}, key_version, prev_hash, hash "  # noqa: S608
         f"FROM audit_accessevent {where} ORDER BY id"
     )
     with connection.connection.cursor(name="amanah_verify_audit") as cursor:
@@ -128,8 +145,8 @@ def _counting(rows, progress):
 
 def _with_datetime(broken):
     if broken is not None and isinstance(broken.occurred_at, str):
-        return chain.Break(
-            broken.id, datetime.datetime.fromisoformat(broken.occurred_at), broken.reason
+        return dataclasses.replace(
+            broken, occurred_at=datetime.datetime.fromisoformat(broken.occurred_at)
         )
     return broken
 
@@ -172,19 +189,58 @@ def _verify_in_parallel(first, last, workers, progress):
             first_id, first_prev, first_time = start
             expected_id = head.last_id + 1
             if first_id != expected_id:
-                reason = (
-                    f"entry #{expected_id} is missing"
-                    if first_id > expected_id
-                    else "entry out of order"
-                )
-                return head, _with_datetime(chain.Break(first_id, first_time, reason))
+                return head, _with_datetime(chain._order_break(first_id, expected_id, first_time))
             if first_prev != head.last_hash:
                 return head, _with_datetime(
                     chain.Break(first_id, first_time, "does not follow the previous entry")
                 )
+            if broken is not None and broken.reason == chain.LEGACY_KEY_FAILS and head.count:
+                # Legacy entries come first: the ranges before verified some of them, so
+                # the key is right and this one was altered.
+                broken = dataclasses.replace(broken, reason="has been altered", kind=chain.ALTERED)
             head = chain.Head(head.count + part_head.count, part_head.last_id, part_head.last_hash)
             if broken is not None:
                 return head, _with_datetime(broken)
             if progress is not None:
                 progress(head.count)
     return head, None
+
+
+def head_problem(using: str = "default") -> tuple[str, str] | None:
+    """(kind, message) when the configured keys cannot verify the newest entry, or None.
+
+    What the start-up check asks: one row and one HMAC. `kind` is `chain.WRONG_KEY` when
+    the key is wrong (no listed key has the entry's version, or a legacy entry fails) and
+    `chain.ALTERED` when the entry fails under the very key that chained it.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if AccessEvent._meta.db_table not in connection.introspection.table_names(cursor):
+            return None
+    row = (
+        AccessEvent.objects.using(using)
+        .order_by("-id")
+        .values_list(*chain.CHAINED_FIELDS, "key_version", "prev_hash", "hash")
+        .first()
+    )
+    ring = keys.keyring()
+    if row is None or not ring.keys:
+        return None
+    id_, version = row[0], row[-3]
+    key = ring.key_for(version)
+    if key is None:
+        return chain.WRONG_KEY, (
+            f"AUDIT_HMAC_KEY lacks the key that chained the access log's newest entry "
+            f"#{id_} (key version {version}): it is not the key this log was written with."
+        )
+    if hmac.compare_digest(chain.entry_hash(row[:-3], row[-2], key), row[-1]):
+        return None
+    if version == keys.LEGACY:
+        return chain.WRONG_KEY, (
+            f"AUDIT_HMAC_KEY cannot verify the access log's newest entry #{id_}: it is not "
+            "the key this log was written with, or the entry was altered."
+        )
+    return chain.ALTERED, (
+        f"The access log's newest entry #{id_} does not verify under the key that chained "
+        "it: the entry was altered."
+    )

@@ -1,16 +1,14 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counseling import policy
+from counseling import exports, policy
+from counseling.accounts import ratelimit
 from counseling.audit import describe, log, queries, services
 from counseling.audit.forms import AuditFilterForm, EmergencyAccessForm, EmergencyReviewForm
 from counseling.policy import Role
@@ -93,11 +91,6 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 @policy.role_required(Role.ADMIN)
 def audit_export(request):
@@ -108,40 +101,34 @@ def audit_export(request):
     """
     _form, filters, events = _filtered_events(request)
     _record_audit_read(request, log.Action.EXPORT, filters)
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(CSV_COLUMNS)
         labels: dict[str, str] = {}
         for event in events.order_by("id").iterator(chunk_size=2000):
             if event.object_type not in labels:
                 labels[event.object_type] = describe.object_label(event.object_type)
-            yield writer.writerow(
-                [
-                    event.id,
-                    timezone.localtime(event.occurred_at).isoformat(),
-                    event.actor.username if event.actor else "",
-                    event.actor_role,
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.counselee.nis if event.counselee else "",
-                    event.purpose,
-                    event.emergency_access.public_id if event.emergency_access else "",
-                    int(event.after_hours),
-                    event.ip_address or "",
-                    event.request_id,
-                    event.hash,
-                    event.actor.full_name if event.actor else "",
-                    event.counselee.user.full_name if event.counselee else "",
-                    labels[event.object_type],
-                ]
-            )
+            yield [
+                event.id,
+                timezone.localtime(event.occurred_at).isoformat(),
+                event.actor.username if event.actor else "",
+                event.actor_role,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.counselee.nis if event.counselee else "",
+                event.purpose,
+                event.emergency_access.public_id if event.emergency_access else "",
+                int(event.after_hours),
+                event.ip_address or "",
+                event.request_id,
+                event.hash,
+                event.actor.full_name if event.actor else "",
+                event.counselee.user.full_name if event.counselee else "",
+                labels[event.object_type],
+            ]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="amanah-log-akses-{stamp}.csv"'
-    return response
+    return exports.csv_response(f"amanah-log-akses-{stamp}.csv", CSV_COLUMNS, rows())
 
 
 @require_GET
@@ -181,13 +168,14 @@ OWN_SHOWN = 50
 @require_http_methods(["GET", "POST"])
 @policy.role_required(Role.COUNSELOR)
 def emergency_access_request(request):
-    form = EmergencyAccessForm(request.POST or None, user=request.user)
+    form = EmergencyAccessForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         try:
-            access = services.grant_emergency_access(
-                form.counselee, form.cleaned_data["justification"], by=request.user
-            )
-        except ValidationError as error:
+            with ratelimit.limited(request.user, "emergency_access"):
+                access = services.grant_emergency_access(
+                    form.counselee, form.cleaned_data["justification"], by=request.user
+                )
+        except ValidationError as error:  # RateLimited among them
             form.add_error(None, error)
         else:
             # A new privilege, a new session key.

@@ -15,13 +15,19 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `bookings`: bookings, urgent requests, a counselor's hours;
 - `disclosures`: uses of the limits of confidentiality;
 - `audit`: the access log and emergency access;
-- `accounts`: the admin site, consent documents, the second factor.
+- `accounts`: the admin site, consent documents, the second factor, passwords;
+- `notices`: each person's own inbox.
 """
 
 from counseling.policy.accounts import (
     can_use_admin_site,
+    coordinators,
+    enrols_second_factor,
+    is_coordinator,
     may_act_on_own_consent,
+    may_manage_accounts,
     may_publish_consent,
+    must_choose_password,
     needs_second_factor,
 )
 from counseling.policy.audit import (
@@ -94,6 +100,7 @@ from counseling.policy.notes import (
     sessions_for,
     sessions_on_record,
 )
+from counseling.policy.notices import alerted_admins, get_notice_for, notices_for
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
@@ -129,6 +136,7 @@ __all__ = [
     "RecordAccess",
     "Role",
     "active_emergency_accesses",
+    "alerted_admins",
     "assignment_refusal",
     "availability_rules_for",
     "bookable_counselors_for",
@@ -141,6 +149,7 @@ __all__ = [
     "can_write_counseling_data",
     "caseload_for",
     "conflicts_for",
+    "coordinators",
     "counselees_for",
     "days_off_for",
     "deny",
@@ -148,6 +157,7 @@ __all__ = [
     "disclosures_for",
     "disclosures_on_record",
     "emergency_accesses_for",
+    "enrols_second_factor",
     "events_for",
     "fetch",
     "find_student_by_nis",
@@ -162,6 +172,7 @@ __all__ = [
     "get_note_for",
     "get_note_for_addendum",
     "get_note_for_author",
+    "get_notice_for",
     "get_session_for",
     "get_session_for_running",
     "get_unanswered_assignment_for",
@@ -170,6 +181,7 @@ __all__ = [
     "has_conflict",
     "has_role",
     "is_assigned",
+    "is_coordinator",
     "is_own_note",
     "may_act_on_own_consent",
     "may_add_addendum",
@@ -186,6 +198,7 @@ __all__ = [
     "may_edit_note",
     "may_end_assignment",
     "may_end_counseling",
+    "may_manage_accounts",
     "may_manage_hours",
     "may_mark_informed",
     "may_publish_consent",
@@ -197,10 +210,12 @@ __all__ = [
     "may_run_session",
     "may_see_urgent_request",
     "may_take_urgent_request",
+    "must_choose_password",
     "needs_second_factor",
     "note_is_readable",
     "notes_for",
     "notes_on_session",
+    "notices_for",
     "one_decision_per_record",
     "own_counselee",
     "own_drafts_for",

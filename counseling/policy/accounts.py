@@ -3,7 +3,9 @@
 from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import QuerySet
 
+from counseling.accounts.models import User
 from counseling.policy.core import Person, Role, has_role
 
 
@@ -29,3 +31,37 @@ def needs_second_factor(user: Person) -> bool:
         # django-otp's middleware gives each user `is_verified()`.
         and not cast(Any, user).is_verified()
     )
+
+
+def enrols_second_factor(user: Person) -> bool:
+    """Counselors and admins enrol a second factor, through a one-time link to their own
+    e-mail address; students have none."""
+    return has_role(user, Role.COUNSELOR, Role.ADMIN)
+
+
+def must_choose_password(user: Person) -> bool:
+    """A password an admin set is temporary: it leads only to "choose your own".
+
+    After the second factor, for those who have one: the admin who typed the password
+    must not be the one who chooses the next.
+    """
+    return (
+        user.is_authenticated
+        and bool(getattr(user, "password_is_temporary", False))
+        and not needs_second_factor(user)
+    )
+
+
+def may_manage_accounts(user: Person) -> bool:
+    """Set temporary passwords, send enrolment links, unlock accounts: the admin's."""
+    return has_role(user, Role.ADMIN)
+
+
+def is_coordinator(user: Person) -> bool:
+    """The school's BK coordinator: an active counselor the admin named as such."""
+    return has_role(user, Role.COUNSELOR) and user.is_coordinator
+
+
+def coordinators() -> "QuerySet[User]":
+    """Who coordinates BK: receives escalations and picks receivers of referrals."""
+    return User.objects.filter(role=Role.COUNSELOR, is_active=True, is_coordinator=True)

@@ -101,7 +101,6 @@ class CaseAssignment(models.Model):
     end_reason = models.CharField(
         _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True
     )
-    counselor_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CaseAssignmentQuerySet.as_manager()
 

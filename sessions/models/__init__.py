@@ -1,5 +1,5 @@
-"""The models of the sessions app: sessions and notes, availability and bookings, and
-the outbox that carries their notifications."""
+"""The models of the sessions app: sessions and notes, availability and bookings.
+Their notifications are notices (`counseling.notices`)."""
 
 from sessions.models.booking import AvailabilityRule, Booking, DayOff, Mode, SlotLength
 from sessions.models.notes import (
@@ -8,7 +8,6 @@ from sessions.models.notes import (
     NoteAddendum,
     SessionNote,
 )
-from sessions.models.outbox import OutboxMessage
 
 __all__ = [
     "AvailabilityRule",
@@ -18,7 +17,6 @@ __all__ = [
     "FinalisedNoteError",
     "Mode",
     "NoteAddendum",
-    "OutboxMessage",
     "SessionNote",
     "SlotLength",
 ]

@@ -4,7 +4,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from counseling import settings as project_settings_module
-from tests.conftest import PASSWORD, second_factor
+from tests.conftest import PASSWORD, enrolment_link, second_factor
 
 
 def current_code(user):
@@ -14,11 +14,12 @@ def current_code(user):
 
 
 def pass_second_factor(client, user):
-    """Enrol (if need be) through the setup page with a real TOTP code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    """Enrol through the link from her e-mail and the setup page, with a real TOTP code."""
+    from counseling.accounts.second_factor import AuthenticatorDevice
 
+    client.get(enrolment_link(user))
     client.get(reverse("two-factor-setup"))
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorDevice.objects.get(user=user)
     from django_otp.oath import totp
 
     client.post(reverse("two-factor-setup"), {"token": f"{totp(device.bin_key):06d}"})

@@ -120,3 +120,33 @@ def test_seed_demo_opens_hours_and_leaves_bookings_in_every_state(settings):
     assert queue.order_by("-urgent", "start").first() == booking
     for username in ("konselor1", "konselor2"):
         assert availability.free_slots(User.objects.get(username=username))
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_an_enrolment_link_for_each_counselor_and_the_admin(settings):
+    import io
+    import re
+
+    from django.test import Client
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", password="sandi-demo-uji", stdout=out)
+    links = dict(
+        re.findall(r"dua langkah (\w+): http://\S+?(/accounts/2fa/enrol/\S+/)", out.getvalue())
+    )
+    assert sorted(links) == ["admin", "konselor1", "konselor2"]
+    # The demo passwords are the accounts' own, not temporary ones.
+    assert not User.objects.filter(password_is_temporary=True).exists()
+
+    client = Client()
+    client.post("/accounts/login/", {"username": "konselor1", "password": "sandi-demo-uji"})
+    assert client.get(links["konselor1"])["Location"] == "/accounts/2fa/setup/"
+    assert client.get("/accounts/2fa/setup/").status_code == 200
+
+    # Running it again replaces the links it printed.
+    call_command("seed_demo", password="sandi-demo-uji", stdout=io.StringIO())
+    assert Client().get(links["konselor2"]).status_code == 302  # to the login page
+    other = Client()
+    other.post("/accounts/login/", {"username": "konselor2", "password": "sandi-demo-uji"})
+    assert other.get(links["konselor2"]).status_code == 404

@@ -3,11 +3,10 @@
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from counseling.accounts.second_factor import AuthenticatorDevice, RecoveryCode, hash_code
 from counseling.audit.models import AccessEvent
-from tests.conftest import PASSWORD, second_factor
+from tests.conftest import PASSWORD, enrolment_link, second_factor
 
 
 def code(device):
@@ -42,14 +41,17 @@ def test_nor_a_record_by_its_address(client, siti, bu_rina):
 
 def test_enrolment_shows_a_qr_code_drawn_here_and_issues_recovery_codes(client, bu_rina):
     client = password_only(client, bu_rina)
+    client.get(enrolment_link(bu_rina))
     page = client.get(reverse("two-factor-setup"))
     assert "<svg" in page.text and "<img" not in page.text.split("qr")[1][:200]
-    device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=bu_rina, confirmed=False)
     response = client.post(reverse("two-factor-setup"), {"token": code(device)})
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == 10
-    assert set(codes) == set(StaticToken.objects.values_list("token", flat=True))
+    assert {hash_code(c) for c in codes} == set(
+        RecoveryCode.objects.values_list("code_hash", flat=True)
+    )
     assert client.get("/counselor/").status_code == 200
     assert AccessEvent.objects.filter(action="2fa_enrolled", actor=bu_rina).exists()
 
@@ -75,9 +77,9 @@ def test_a_code_is_used_once_only(client, bu_rina):
 
 def test_a_recovery_code_works_once(client, bu_rina):
     client = password_only(client, bu_rina)
-    device = TOTPDevice.objects.create(user=bu_rina, name="x", confirmed=False)
+    client.get(enrolment_link(bu_rina))
     client.get(reverse("two-factor-setup"))
-    device = TOTPDevice.objects.get(user=bu_rina, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=bu_rina, confirmed=False)
     codes = client.post(reverse("two-factor-setup"), {"token": code(device)}).context["codes"]
     client.post(reverse("logout"))
     password_only(client, bu_rina).post(reverse("two-factor-verify"), {"token": codes[0]})

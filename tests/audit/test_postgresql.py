@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from counseling.audit import log
-from counseling.audit.models import AccessEvent
+from counseling.audit import checkpoints, log, verification
+from counseling.audit.models import AccessEvent, AuditCheckpoint
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -33,13 +33,16 @@ def test_the_database_refuses_changes_to_the_access_log(siti, statement):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_refuses_to_truncate_the_access_log():
+@pytest.mark.parametrize("table", ["audit_accessevent", "audit_auditcheckpoint"])
+def test_the_database_refuses_to_truncate_the_access_log_and_its_checkpoints(table):
     # Row triggers do not fire on TRUNCATE; a statement-level trigger does. Run outside
     # a test transaction, where PostgreSQL would refuse for pending FK checks instead.
     log.record(log.Action.LOGIN_FAILED)
+    checkpoints.write(verification.verify()[0])
     with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE audit_accessevent CASCADE")
+        cursor.execute(f"TRUNCATE {table} CASCADE")
     assert AccessEvent.objects.exists()
+    assert AuditCheckpoint.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -74,7 +74,15 @@ def test_entries_cut_off_the_end_are_caught_against_a_logged_head(chain):
         verify(expect_head=f"{last.id}:{last.hash}")  # ...but not with yesterday's head
 
 
-def test_a_different_hmac_key_breaks_the_chain_at_the_first_entry(chain, settings):
+def test_a_different_hmac_key_is_reported_as_a_wrong_key_not_as_tampering(chain, settings):
     settings.AUDIT_HMAC_KEY = "another-key-entirely-0123456789"
-    with pytest.raises(CommandError, match=rf"entry #{chain[0]} .*altered"):
+    with pytest.raises(CommandError, match=rf"^Wrong AUDIT_HMAC_KEY: entry #{chain[0]} ") as error:
         verify()
+    assert "altered" not in str(error.value)
+
+
+def test_an_edited_entry_is_not_reported_as_a_wrong_key(chain):
+    tamper("UPDATE audit_accessevent SET object_id = 'lain' WHERE id = %s", [chain[1]])
+    with pytest.raises(CommandError, match=rf"entry #{chain[1]} .*altered") as error:
+        verify()
+    assert "Wrong" not in str(error.value)

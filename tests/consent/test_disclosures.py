@@ -19,7 +19,7 @@ def disclose(client, student, **overrides):
     data = {
         "reason": "danger_to_self",
         "recipient_name": "Ibu Suryani",
-        "recipient_role": "orang tua",
+        "recipient_role": "parent",
         "recipient_institution": "",
         "what_was_shared": SHARED,
         "disclosed_at": (timezone.localtime() - datetime.timedelta(days=1)).strftime(
@@ -80,8 +80,46 @@ def test_the_student_sees_date_reason_and_recipient_role(client_for, siti, bu_ri
     disclose(client_for(bu_rina), siti)
     response = client_for(siti).get(reverse("my-access-log"))
     assert "Bahaya bagi siswa sendiri" in response.text
-    assert "orang tua" in response.text
+    assert "Orang tua atau wali siswa" in response.text
     assert SHARED not in response.text and "Ibu Suryani" not in response.text
+
+
+DETAIL = "Unit PPA Polres: dugaan kekerasan oleh ayah tiri"
+
+
+def test_the_recipient_role_is_a_closed_list_and_its_detail_is_encrypted(client_for, siti, bu_rina):
+    client = client_for(bu_rina)
+    response = disclose(client, siti, recipient_role="Polisi PPA: dugaan kekerasan")
+    assert response.status_code == 200 and not Disclosure.objects.exists()
+
+    response = disclose(client, siti, recipient_role="police", recipient_role_detail=DETAIL)
+    assert response.status_code == 302
+    disclosure = Disclosure.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipient_role, recipient_role_detail FROM consent_disclosure")
+        role, detail = cursor.fetchone()
+    assert role == "police"
+    assert detail.startswith("gAAAA") and "PPA" not in detail
+    page = client.get(reverse("disclosure-detail", args=[disclosure.public_id])).text
+    assert f"Polisi ({DETAIL})" in page
+    student_page = client_for(siti).get(reverse("my-access-log")).text
+    assert "Polisi" in student_page and DETAIL not in student_page
+
+
+def test_other_needs_the_recipient_role_spelled_out(client_for, siti, bu_rina):
+    response = disclose(client_for(bu_rina), siti, recipient_role="other")
+    assert "Sebutkan peran penerima" in response.text
+    assert not Disclosure.objects.exists()
+    with pytest.raises(Exception, match="peran penerima"):
+        services.record_disclosure(
+            siti.counselee,
+            by=bu_rina,
+            reason="danger_to_self",
+            recipient_name="x",
+            recipient_role="kakak kelas",
+            what_was_shared="z",
+            student_informed=True,
+        )
 
 
 def test_not_yet_safe_to_tell_hides_it_and_needs_a_reason(client_for, siti, bu_rina):
@@ -94,7 +132,9 @@ def test_not_yet_safe_to_tell_hides_it_and_needs_a_reason(client_for, siti, bu_r
     assert "membuka kerahasiaan" not in page
 
 
-def test_a_reminder_follows_in_seven_days_once(siti, bu_rina, mailoutbox):
+def test_a_reminder_follows_in_seven_days_once(
+    siti, bu_rina, mailoutbox, django_capture_on_commit_callbacks
+):
     bu_rina.email = "rina@sekolah.test"
     bu_rina.save()
     disclosure = services.record_disclosure(
@@ -102,7 +142,7 @@ def test_a_reminder_follows_in_seven_days_once(siti, bu_rina, mailoutbox):
         by=bu_rina,
         reason="danger_to_self",
         recipient_name="Ibu Suryani",
-        recipient_role="orang tua",
+        recipient_role="parent",
         what_was_shared=SHARED,
         student_informed=False,
         not_informed_reason="Menunggu pendamping.",
@@ -112,8 +152,10 @@ def test_a_reminder_follows_in_seven_days_once(siti, bu_rina, mailoutbox):
     Disclosure.objects.filter(pk=disclosure.pk).update(
         disclosed_at=timezone.now() - datetime.timedelta(days=7, minutes=1)
     )
-    tasks.remind_counselors_to_inform_students.delay()
-    tasks.remind_counselors_to_inform_students.delay()  # a second run sends nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.remind_counselors_to_inform_students.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.remind_counselors_to_inform_students.delay()  # a second run sends nothing
     [mail] = mailoutbox
     assert mail.to == ["rina@sekolah.test"]
     assert SHARED[:20] not in mail.body and "Siti" not in mail.body
@@ -125,7 +167,7 @@ def test_marking_informed_shows_it_to_the_student(client_for, siti, bu_rina):
         by=bu_rina,
         reason="legal_duty",
         recipient_name="Pak Polisi",
-        recipient_role="polisi",
+        recipient_role="police",
         what_was_shared=SHARED,
         student_informed=False,
         not_informed_reason="Proses hukum berjalan.",
@@ -143,7 +185,7 @@ def test_only_the_counselor_on_the_case_records_or_reads_them(
         by=bu_rina,
         reason="danger_to_self",
         recipient_name="x",
-        recipient_role="orang tua",
+        recipient_role="parent",
         what_was_shared=SHARED,
         student_informed=True,
     )

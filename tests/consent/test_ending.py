@@ -49,8 +49,9 @@ def test_another_counselor_cannot_close_the_case(client_for, siti, pak_budi):
 
 
 def test_ending_counseling_cancels_every_booking_and_its_reminders(client_for, siti, bu_rina):
+    from counseling.notices.models import Notice
     from sessions import bookings
-    from sessions.models import Booking, OutboxMessage
+    from sessions.models import Booking
     from tests.sessions.booking_helpers import at, open_hours, tomorrow
 
     open_hours(bu_rina)
@@ -62,7 +63,7 @@ def test_ending_counseling_cancels_every_booking_and_its_reminders(client_for, s
     for booking in (confirmed, requested):
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CANCELLED
-    reminders = OutboxMessage.objects.filter(kind__startswith="reminder")
+    reminders = Notice.objects.filter(kind__startswith="reminder")
     assert reminders.exists() and not reminders.filter(cancelled_at__isnull=True).exists()
 
 

@@ -21,7 +21,7 @@ from counseling.accounts.models import User
 from counseling.audit.models import EmergencyAccess
 from sessions import availability
 from sessions.models import Booking, CounselingSession, DayOff, SessionNote
-from tests.conftest import login
+from tests.conftest import login, make_user
 from tests.e2e.test_story import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +38,8 @@ DASHBOARDS = {
 @pytest.fixture
 def demo_school(transactional_db):
     demo.seed(PASSWORD, log=lambda *args: None)
+    # A counselor who has not enrolled a second factor yet meets the enrolment page.
+    make_user("konselor3", "Dewi Lestari, S.Psi.", User.Role.COUNSELOR)
     # A day off with a booking on it, and a consent draft to preview before publishing.
     rina = User.objects.get(username="konselor1")
     booked = Booking.objects.filter(counselor=rina, status__in=Booking.ACTIVE).order_by("start")
@@ -55,10 +57,10 @@ def demo_school(transactional_db):
     )
 
 
-def _signed_in(browser, base_url, username, viewport):
+def _signed_in(browser, base_url, username, viewport, *, verified=True):
     """A browser context signed in as `username` (second factor verified), as after login."""
     client = Client()
-    login(client, User.objects.get(username=username))
+    login(client, User.objects.get(username=username), verified=verified)
     context = browser.new_context(
         base_url=base_url, viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta"
     )
@@ -123,6 +125,10 @@ def _pages():
         ("siswa1", "end counseling", reverse("end-counseling")),
         ("siswa1", "own record", reverse("counselee-detail", args=[siti.counselee.public_id])),
         ("siswa1", "not found", "/tidak-ada/"),
+        ("siswa1", "inbox", reverse("inbox")),
+        ("konselor1", "inbox", reverse("inbox")),
+        ("admin", "inbox", reverse("inbox")),
+        ("konselor3~unverified", "second factor", reverse("two-factor-setup")),
         ("siswa6", "first consent", reverse("consent")),
         ("konselor1", "dashboard", reverse("counselor-dashboard")),
         ("konselor1", "queue", reverse("booking-queue")),
@@ -211,8 +217,11 @@ def test_every_page_of_every_role_passes_axe(
         try:
             for username, label, target in pages:
                 if username not in contexts:
+                    name, _, mode = (username or "").partition("~")
                     contexts[username] = (
-                        _signed_in(chromium, live_server.url, username, viewport)
+                        _signed_in(
+                            chromium, live_server.url, name, viewport, verified=mode != "unverified"
+                        )
                         if username
                         else chromium.new_context(base_url=live_server.url, viewport=viewport)
                     )

@@ -3,7 +3,8 @@
 Nabila (siswa6) has never acknowledged the consent document. On her phone she reads and
 acknowledges it, then asks Pak Budi (konselor2) urgently for tomorrow, with a topic that
 carries a script; she books a second, ordinary time and moves it, confirming the move.
-Pak Budi enrols his second factor, sees the requests counted on his dashboard, finds
+Pak Budi enrols his second factor through the one-time link seed_demo
+printed (his e-mail, in a real school), sees the requests counted on his dashboard, finds
 hers first in his queue and confirms it. The next morning his dashboard lists her session
 today; he starts it, writes a note that saves itself while he types, and finalises it
 after one look at what will be locked. Nabila sees his visit on "Siapa yang membuka
@@ -30,6 +31,7 @@ from tests.e2e.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "amanah-demo"
+TEMPORARY_PASSWORD = "sementara-dari-admin-5"
 NABILA_NIS = "2122100506"
 TOPIC = '<script>alert("x")</script> Aku cemas'
 # Words that appear nowhere else in the demo, so finding them anywhere is a leak.
@@ -42,17 +44,18 @@ def demo_school(transactional_db):
 
     The earlier request shows that the queue puts the urgent one first, not the first in time.
     """
-    demo.seed(PASSWORD, log=lambda *args: None)
+    links = demo.seed(PASSWORD, log=lambda *args: None)
     rizky = User.objects.get(username="siswa4")
     budi = User.objects.get(username="konselor2")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     eight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(8)))
     bookings.book(rizky.counselee, budi, eight, by=rizky, topic="Soal jam kerja di warung.")
-    return tomorrow
+    # Each demo counselor's and admin's enrolment link, by username, as seed_demo printed.
+    return tomorrow, links
 
 
 def test_the_story_of_one_urgent_request(browsing, demo_school):
-    tomorrow = demo_school
+    tomorrow, links = demo_school
     nabila = browsing.person("siswa6", viewport=PHONE)
     budi = browsing.person("konselor2", viewport=DESKTOP)
 
@@ -63,7 +66,7 @@ def test_the_story_of_one_urgent_request(browsing, demo_school):
         student_reschedules(nabila, tomorrow)
 
     with browsing.step("2. konselor2 enrols 2FA, sees his queue, confirms", "konselor2"):
-        counselor_confirms(budi, booking_url)
+        counselor_confirms(budi, booking_url, links["konselor2"])
 
     with browsing.step(
         "2b. the next morning: agenda, session, autosaved note, finalise", "konselor2"
@@ -71,12 +74,13 @@ def test_the_story_of_one_urgent_request(browsing, demo_school):
         the_morning_comes(booking_url)
         note_id, session_url = counselors_morning(budi)
 
-    with browsing.step("3. siswa6 sees konselor2's visit", "siswa6"):
+    with browsing.step("3. siswa6 sees konselor2's visit and reads her inbox", "siswa6"):
         student_sees_the_visit(nabila)
+        student_reads_her_inbox(nabila)
 
     admin = browsing.person("admin", viewport=DESKTOP)
     with browsing.step("4. admin finds the events, not the note", "admin"):
-        admin_audits_without_reading(admin)
+        admin_audits_without_reading(admin, links["admin"])
 
     with browsing.step("4b. admin previews and publishes a new consent version", "admin"):
         admin_publishes_a_new_version(admin)
@@ -86,11 +90,52 @@ def test_the_story_of_one_urgent_request(browsing, demo_school):
 
     rina = browsing.person("konselor1", viewport=DESKTOP)
     with browsing.step("5. konselor1 gets 404 on the session and the note", "konselor1"):
-        other_counselor_finds_nothing(rina, session_url, note_id)
+        other_counselor_finds_nothing(rina, session_url, note_id, links["konselor1"])
 
     # Each step has already checked these; nothing may have arrived since.
     assert browsing.dialogs == []
     assert browsing.server_errors == []
+
+
+def test_a_password_the_admin_sets_leads_only_to_choosing_her_own(browsing, demo_school):
+    """The admin resets Siti's password in the admin site. Whoever signs in with it meets
+    only "choose your own password"; Siti then sees the reset on her own page."""
+    _tomorrow, links = demo_school
+    siti = User.objects.get(username="siswa1")
+    admin = browsing.person("admin", viewport=DESKTOP)
+    student = browsing.person("siswa1", viewport=PHONE)
+
+    with browsing.step("1. admin sets a temporary password for siswa1", "admin"):
+        log_in_through_enrolment_link(admin, "admin", links["admin"])
+        enrol_second_factor(admin)
+        admin.goto(f"/admin/accounts/user/{siti.pk}/password/")
+        admin.locator("#id_password1").fill(TEMPORARY_PASSWORD)
+        admin.locator("#id_password2").fill(TEMPORARY_PASSWORD)
+        admin.locator("input[type=submit][name=set-password]").click()
+        expect(admin).to_have_url(_path(f"/admin/accounts/user/{siti.pk}/change/"))
+
+    with browsing.step("2. the temporary password reaches nothing but the choice", "siswa1"):
+        log_in(student, "siswa1", TEMPORARY_PASSWORD)
+        expect(student).to_have_url(_path("/accounts/password/choose/"))
+        student.goto("/bookings/")
+        expect(student).to_have_url(_path("/accounts/password/choose/"))
+        expect(student.locator("nav")).to_have_count(0)
+        fits_a_phone(student)
+        student.locator("#id_new_password1").fill("pilihan-siti-sendiri-7")
+        student.locator("#id_new_password2").fill("pilihan-siti-sendiri-7")
+        student.get_by_role("button", name="Simpan kata sandi").click()
+        expect(student).to_have_url(_path("/student/"))
+
+    with browsing.step("3. siswa1 sees the reset and the sign-in with it", "siswa1"):
+        student.locator("nav").get_by_role("link", name="Siapa yang membuka catatanku").click()
+        timeline = student.locator("ul.timeline li")
+        expect(
+            timeline.filter(has_text="Agus Setiawan (Admin)").filter(
+                has_text="memberi akunmu kata sandi sementara"
+            )
+        ).to_have_count(1)
+        expect(timeline.filter(has_text="dengan kata sandi sementara dari admin")).to_have_count(1)
+        fits_a_phone(student)
 
 
 # The steps. Each leaves its person's page where the next step expects it.
@@ -157,8 +202,8 @@ def student_reschedules(page, tomorrow):
     fits_a_phone(page)
 
 
-def counselor_confirms(page, booking_url):
-    log_in(page, "konselor2")
+def counselor_confirms(page, booking_url, enrolment_link):
+    log_in_through_enrolment_link(page, "konselor2", enrolment_link)
     codes = enrol_second_factor(page)
     assert len(codes) == 10
     expect(page).to_have_url(_path("/counselor/"))
@@ -237,8 +282,31 @@ def student_sees_the_visit(page):
     fits_a_phone(page)
 
 
-def admin_audits_without_reading(page):
-    log_in(page, "admin")
+def student_reads_her_inbox(page):
+    """The header counts her unread notices; the inbox names what happened, not what."""
+    inbox = page.locator("header").get_by_role("link", name=re.compile("^Kotak masuk"))
+    # The demo's booking of hers (made, confirmed), today's request and its confirmation,
+    # and the second request she made and moved.
+    expect(inbox.locator(".inbox-count")).to_have_text("6")
+    inbox.click()
+    expect(page.locator("h1")).to_have_text("Kotak masuk")
+    notices = page.locator("li.notice.unread")
+    expect(notices).to_have_count(6)
+    expect(notices.first).to_contain_text("Jadwal konselingmu dikonfirmasi")
+    expect(notices.nth(1)).to_contain_text("Jadwal konseling diubah")
+    expect(notices.nth(2)).to_contain_text("Permintaan jadwal konselingmu sudah terkirim")
+    assert "Aku cemas" not in page.content()
+    fits_a_phone(page)
+    page.get_by_role("button", name="Tandai semua sudah dibaca").click()
+    expect(page.locator("li.notice.unread")).to_have_count(0)
+    expect(page.locator("header .inbox-count")).to_have_count(0)
+    page.locator("li.notice").first.get_by_role("link").click()
+    expect(page).to_have_url(_path("/bookings/"))
+    fits_a_phone(page)
+
+
+def admin_audits_without_reading(page, enrolment_link):
+    log_in_through_enrolment_link(page, "admin", enrolment_link)
     enrol_second_factor(page)
     page.locator("nav").get_by_role("link", name="Log akses").click()
     page.locator("#id_nis").fill(NABILA_NIS)
@@ -307,8 +375,8 @@ def student_accepts_the_new_version(page):
     expect(page.locator(".banner")).to_have_count(0)
 
 
-def other_counselor_finds_nothing(page, session_url, note_id):
-    log_in(page, "konselor1")
+def other_counselor_finds_nothing(page, session_url, note_id, enrolment_link):
+    log_in_through_enrolment_link(page, "konselor1", enrolment_link)
     enrol_second_factor(page)
     token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
     response = page.goto(session_url)
@@ -333,12 +401,23 @@ def other_counselor_finds_nothing(page, session_url, note_id):
 # What every step relies on.
 
 
-def log_in(page, username):
+def log_in(page, username, password=PASSWORD):
     page.goto("/accounts/login/")
+    log_in_here(page, username, password)
+
+
+def log_in_here(page, username, password=PASSWORD):
     page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.locator("#id_username")).to_have_count(0)
+
+
+def log_in_through_enrolment_link(page, username, link):
+    """Open the link from the e-mail: sign in first, then on to the enrolment page."""
+    page.goto(link)
+    expect(page).to_have_url(_path("/accounts/login/?next=/accounts/2fa/enrol/", "/"))
+    log_in_here(page, username)
 
 
 def enrol_second_factor(page):

@@ -9,13 +9,14 @@ from django.urls import reverse
 from consent import services as consent_services
 from counseling import policy
 from counseling.audit.models import AccessEvent, EmergencyAccess
+from counseling.notices.models import Notice
 from counseling.records import services as records
 from sessions import bookings, cases
 from sessions import services as session_services
-from sessions.models import Booking, CounselingSession, OutboxMessage
+from sessions.models import Booking, CounselingSession
 from tests.conftest import BOOKING_TOPIC, login, make_user, slot_at
 
-Kind = OutboxMessage.Kind
+Kind = Notice.Kind
 
 
 def test_a_removed_counselor_cannot_confirm_her_way_back_onto_the_case(
@@ -27,7 +28,7 @@ def test_a_removed_counselor_cannot_confirm_her_way_back_onto_the_case(
     siti_booking.refresh_from_db()
     assert siti_booking.status == Booking.Status.DECLINED
     assert siti_booking.decline_reason == Booking.DeclineReason.COUNSELOR_CHANGED
-    assert OutboxMessage.objects.filter(
+    assert Notice.objects.filter(
         booking=siti_booking, kind=Kind.BOOKING_DECLINED, recipient=siti
     ).exists()
 
@@ -108,7 +109,7 @@ def test_every_alerted_counselor_can_open_and_take_an_urgent_request(
     urgent = bookings.book(
         siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti, topic=BOOKING_TOPIC, urgent=True
     )
-    assert OutboxMessage.objects.filter(kind=Kind.URGENT_REQUEST, recipient=pak_budi).exists()
+    assert Notice.objects.filter(kind=Kind.URGENT_REQUEST, recipient=pak_budi).exists()
 
     login(client, pak_budi)
     queue = client.get(reverse("booking-queue"))
@@ -124,7 +125,7 @@ def test_every_alerted_counselor_can_open_and_take_an_urgent_request(
     assert urgent.status == Booking.Status.CONFIRMED
     assert BOOKING_TOPIC in client.get(reverse("booking-detail", args=[urgent.public_id])).text
     # Bu Rina learns it is handled, and who handles it; the topic is no longer hers.
-    assert OutboxMessage.objects.filter(kind=Kind.URGENT_TAKEN, recipient=bu_rina).exists()
+    assert Notice.objects.filter(kind=Kind.URGENT_TAKEN, recipient=bu_rina).exists()
     login(client, bu_rina)
     assert client.get(reverse("booking-detail", args=[urgent.public_id])).status_code == 404
     too_late = client.post(reverse("urgent-request-take", args=[urgent.public_id]), follow=True)
@@ -136,7 +137,7 @@ def test_a_conflicted_counselor_is_neither_alerted_nor_able_to_take_it(
 ):
     cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     urgent = bookings.book(siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti, urgent=True)
-    assert not OutboxMessage.objects.filter(kind=Kind.URGENT_REQUEST, recipient=pak_budi).exists()
+    assert not Notice.objects.filter(kind=Kind.URGENT_REQUEST, recipient=pak_budi).exists()
     login(client, pak_budi)
     assert not client.get(reverse("booking-queue")).context["urgent_elsewhere"]
     assert client.get(reverse("urgent-request", args=[urgent.public_id])).status_code == 404
@@ -199,7 +200,7 @@ def test_a_closed_case_cancels_what_was_booked_and_tells_the_student(
     assert confirmed.status == Booking.Status.CANCELLED
     assert confirmed.session.status == CounselingSession.Status.CANCELLED
     assert waiting.status == Booking.Status.DECLINED
-    told = OutboxMessage.objects.filter(recipient=siti)
+    told = Notice.objects.filter(recipient=siti)
     assert told.filter(booking=confirmed, kind=Kind.BOOKING_CANCELLED).exists()
     assert told.filter(booking=waiting, kind=Kind.BOOKING_DECLINED).exists()
     assert not told.filter(kind__in=[Kind.REMINDER_24H, Kind.REMINDER_1H], cancelled_at=None)

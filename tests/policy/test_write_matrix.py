@@ -109,7 +109,7 @@ def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, r
         by=bu_rina,
         reason=Disclosure.Reason.DANGER_TO_SELF,
         recipient_name="Ibu Suryani",
-        recipient_role="orang tua",
+        recipient_role="parent",
         what_was_shared="Yang perlu saja.",
         disclosed_at=timezone.now(),
         student_informed=False,
@@ -188,7 +188,7 @@ def request_for(action, case, actor):
         return reverse("disclosure-create", args=[siti.counselee.public_id]), {
             "reason": Disclosure.Reason.LEGAL_DUTY,
             "recipient_name": "Pak Kepala",
-            "recipient_role": "kepala sekolah",
+            "recipient_role": "principal",
             "what_was_shared": "Seperlunya.",
             "disclosed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "student_informed": "on",

@@ -75,10 +75,17 @@ def test_admin_changes_to_accounts_are_in_the_access_log(client_for, bu_rina, ad
     from counseling.audit.models import AccessEvent
 
     client = client_for(admin)
-    client.post(
-        reverse("admin:auth_user_password_change", args=[bu_rina.pk]),
-        {"password1": "sandi-baru-yang-panjang-1", "password2": "sandi-baru-yang-panjang-1"},
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[bu_rina.pk]),
+        {
+            "username": "bu_rina",
+            "full_name": "Rina Wulandari, S.Pd.",
+            "email": "rina@sekolah.test",
+            "role": "counselor",
+            "is_active": "on",
+        },
     )
+    assert response.status_code == 302
     event = AccessEvent.objects.filter(actor=admin, object_type="accounts.user").latest("id")
     assert (event.action, event.object_id, event.purpose) == (
         "update",

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from consent.services import ConsentRequired
 from counseling.audit.models import AccessEvent
+from counseling.notices.models import Notice
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.bookings import BookingRefused
-from sessions.models import AvailabilityRule, Booking, CounselingSession, DayOff, OutboxMessage
+from sessions.models import AvailabilityRule, Booking, CounselingSession, DayOff
 from tests.conftest import time_has_come
 from tests.sessions.booking_helpers import at, open_hours, tomorrow
 
@@ -222,7 +223,7 @@ def test_cancelling_a_confirmed_booking_cancels_its_session_and_reminders(hours,
     bookings.cancel(booking, by=siti)
     booking.session.refresh_from_db()
     assert booking.session.status == CounselingSession.Status.CANCELLED
-    reminders = OutboxMessage.objects.filter(booking=booking, kind__startswith="reminder")
+    reminders = Notice.objects.filter(booking=booking, kind__startswith="reminder")
     assert reminders.exists()
     assert all(r.cancelled_at is not None for r in reminders)
 
@@ -230,7 +231,7 @@ def test_cancelling_a_confirmed_booking_cancels_its_session_and_reminders(hours,
 def test_an_urgent_request_alerts_every_counselor(hours, siti, bu_rina, pak_budi):
     booking = book(siti, bu_rina, at(tomorrow(), 10), urgent=True)
     alerted = set(
-        OutboxMessage.objects.filter(booking=booking, kind="urgent_request").values_list(
+        Notice.objects.filter(booking=booking, kind="urgent_request").values_list(
             "recipient__username", flat=True
         )
     )
@@ -248,5 +249,5 @@ def test_a_walk_in_session_holds_the_counselors_time(hours, siti, bu_rina):
 def test_an_urgent_alert_skips_a_counselor_with_a_declared_conflict(hours, siti, bu_rina, pak_budi):
     cases.declare_conflict(siti.counselee, "family", by=pak_budi)
     booking = book(siti, bu_rina, at(tomorrow(), 10), urgent=True)
-    alerted = OutboxMessage.objects.filter(booking=booking, kind="urgent_request")
+    alerted = Notice.objects.filter(booking=booking, kind="urgent_request")
     assert list(alerted.values_list("recipient__username", flat=True)) == ["bu_rina"]

@@ -6,9 +6,10 @@ Before, setting a day off said nothing of the bookings already made on it.
 from django.urls import reverse
 from django.utils import timezone
 
+from counseling.notices.models import Notice
 from counseling.records import services as records
 from sessions import bookings
-from sessions.models import Booking, DayOff, OutboxMessage
+from sessions.models import Booking, DayOff
 from tests.conftest import slot_at
 
 
@@ -41,8 +42,8 @@ def test_a_day_off_lists_the_bookings_on_it_and_cancels_them_telling_each_studen
     for booking, student in ((siti_booking, siti), (dimas_booking, dimas)):
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CANCELLED
-        assert OutboxMessage.objects.filter(
-            booking=booking, recipient=student, kind=OutboxMessage.Kind.BOOKING_CANCELLED
+        assert Notice.objects.filter(
+            booking=booking, recipient=student, kind=Notice.Kind.BOOKING_CANCELLED
         ).exists()
     siti_booking.session.refresh_from_db()
     assert siti_booking.session.status == "cancelled"

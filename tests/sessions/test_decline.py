@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from counseling.celery import app as project_app
-from sessions import availability, bookings, tasks
+from counseling.notices import publishing
+from sessions import availability, bookings
 from sessions.bookings import BookingRefused
 from sessions.models import Booking
 from tests.conftest import slot_at
@@ -42,7 +43,7 @@ def test_the_counselor_offers_another_time_and_the_student_may_book_it(
     assert siti_booking.status == Booking.Status.DECLINED
     assert siti_booking.offered_start == other.start
 
-    tasks.requeue_due_messages()
+    publishing.requeue()
     declined = [mail for mail in mailoutbox if siti.email in mail.to]
     assert any("menawarkan waktu lain" in mail.body for mail in declined)
 

@@ -12,8 +12,10 @@ import icalendar
 import pytest
 
 from counseling.celery import app as project_app
-from sessions import bookings, ics, tasks
-from sessions.models import Booking, OutboxMessage
+from counseling.notices import kinds, publishing
+from counseling.notices.models import Notice
+from sessions import bookings, ics
+from sessions.models import Booking
 from tests.sessions.outbox_support import (
     PLACE,
     TOPIC,
@@ -24,9 +26,9 @@ from tests.sessions.outbox_support import (
     open_hours,
 )
 
-Kind = OutboxMessage.Kind
+Kind = Notice.Kind
 HOUR = datetime.timedelta(hours=1)
-SUBJECT_KIND = {f"[Amanah] {headline}": kind for kind, headline in tasks.HEADLINES.items()}
+SUBJECT_KIND = {f"[Amanah] {headline}": kind for kind, headline in kinds.HEADLINES.items()}
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +48,7 @@ def story(siti, bu_rina, pak_budi, mailoutbox, monkeypatch):
 
     def deliver(about):
         already = len(mailoutbox)
-        tasks.requeue_due_messages()
+        publishing.requeue()
         told.extend((mail, about) for mail in mailoutbox[already:])
 
     first = bookings.book(siti.counselee, bu_rina, nine, by=siti, topic=TOPIC, urgent=True)
@@ -74,7 +76,7 @@ def story(siti, bu_rina, pak_budi, mailoutbox, monkeypatch):
     bookings.cancel(moved, by=bu_rina)
     deliver(moved)
 
-    assert not OutboxMessage.objects.filter(sent_at=None, cancelled_at=None).exists()
+    assert not Notice.objects.filter(email_status=Notice.EmailStatus.PENDING).exists()
     assert len(told) == len(mailoutbox)
     return told
 
@@ -84,7 +86,7 @@ def kind_of(mail):
 
 
 def test_the_story_sends_every_kind_of_email(story):
-    assert {kind_of(mail) for mail, _booking in story} == set(Kind.values)
+    assert {kind_of(mail) for mail, _booking in story} == kinds.BOOKING_KINDS
 
 
 def test_no_email_carries_the_topic(story):

@@ -18,7 +18,12 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a known password and runs only with DEBUG on. "
                 "Run it as `DEBUG=on python manage.py seed_demo` on a development machine."
             )
-        demo.seed(password, log=lambda line: self.stdout.write(line))
+        links = demo.seed(password, log=lambda line: self.stdout.write(line))
         self.stdout.write(
             self.style.SUCCESS("Sekolah demo siap. Masuk sebagai siswa1, konselor1 atau admin.")
         )
+        if links:
+            self.stdout.write(
+                "Konselor dan admin mengaktifkan verifikasi dua langkah lewat tautan di atas: "
+                "buka tautannya, masuk, lalu pindai kode QR."
+            )

@@ -1,21 +1,27 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from counseling.audit import chain
 from counseling.audit.models import AccessEvent
 from counseling.audit.verification import verify
 
 
 class Command(BaseCommand):
     help = (
-        "Verify the access log's hash chain. Exits 0 when intact; otherwise names the first "
-        "broken entry and exits 1."
+        "Verify the access log's hash chain and compare it with the signed checkpoints. "
+        "Exits 0 when intact; otherwise names the first broken entry, or says that "
+        "AUDIT_HMAC_KEY is wrong, and exits 1."
     )
+    # The diagnosis itself: it writes nothing, and with a wrong key the start-up checks
+    # would stop it (amanah.E050) before it could say which entries that key fails.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--expect-head",
             metavar="ID:HASH",
-            help="A chain head written to the application log earlier (the daily "
-            "'audit chain head' line); detects entries cut off the end since then.",
+            help="A chain head recorded earlier (a checkpoint e-mail, or the daily "
+            "'audit chain head' line of the application log); detects entries cut off "
+            "the end since then even if the checkpoints were lost too.",
         )
 
     def handle(self, *args, expect_head=None, **options):
@@ -26,24 +32,44 @@ class Command(BaseCommand):
 
         head, broken = verify(progress)
         if broken is not None:
-            raise CommandError(
-                f"Access log broken at entry #{broken.id} ({broken.occurred_at.isoformat()}): "
-                f"{broken.reason}. {head.count:,} entries before it are intact."
-            )
+            raise CommandError(self._explain(head, broken))
         if expect_head:
-            expected_id, _, expected_hash = expect_head.partition(":")
-            if head.last_id < int(expected_id):
-                raise CommandError(
-                    f"Access log ends at entry #{head.last_id}, but entry #{expected_id} "
-                    "existed earlier: entries were cut off the end."
-                )
-            if not AccessEvent.objects.filter(id=expected_id, hash=expected_hash).exists():
-                raise CommandError(
-                    f"Entry #{expected_id} does not carry the hash logged earlier: "
-                    "the log was rebuilt from that point."
-                )
+            self._compare(head, expect_head)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Access log intact: {head.count:,} entries, head #{head.last_id}:{head.last_hash}"
             )
         )
+
+    def _explain(self, head, broken):
+        if broken.kind == chain.WRONG_KEY:
+            about = broken.reason
+            if not about.startswith("checkpoint"):
+                about = f"entry #{broken.id} {about}"
+            return (
+                f"Wrong AUDIT_HMAC_KEY: {about}. That alone is no sign of tampering: set "
+                "AUDIT_HMAC_KEY to the key(s) the log was chained with, newest first, and "
+                "run verify_audit again."
+            )
+        if broken.kind in (chain.CUT, chain.CHECKPOINT):
+            return (
+                f"Access log broken: {broken.reason}. "
+                f"The {head.count:,} entries that remain form an intact chain."
+            )
+        return (
+            f"Access log broken at entry #{broken.id} ({broken.occurred_at.isoformat()}): "
+            f"{broken.reason}. {head.count:,} entries before it are intact."
+        )
+
+    def _compare(self, head, expect_head):
+        expected_id, _, expected_hash = expect_head.partition(":")
+        if head.last_id < int(expected_id):
+            raise CommandError(
+                f"Access log ends at entry #{head.last_id}, but entry #{expected_id} "
+                "existed earlier: entries were cut off the end."
+            )
+        if not AccessEvent.objects.filter(id=expected_id, hash=expected_hash).exists():
+            raise CommandError(
+                f"Entry #{expected_id} does not carry the hash logged earlier: "
+                "the log was rebuilt from that point."
+            )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('counseling_sessions', '0006_policy_rules'),
+        ('counseling_sessions', '0007_notices_replace_outbox'),
     ]
 
     operations = [

@@ -1,0 +1,114 @@
+"""What each kind of notice says and where it points: one table for the inbox and e-mail.
+
+A headline is a fixed sentence per kind; a link is a page of Amanah's, where whoever
+follows it is asked again whether they may see what is there. Neither ever carries a
+name, a topic or a note: the booking e-mail adds when and where, the alerts to staff the
+counselor's name and the time, nothing more.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from counseling.notices.models import Notice
+
+Kind = Notice.Kind
+
+BOOKING_KINDS = frozenset(
+    {
+        Kind.BOOKING_MADE,
+        Kind.BOOKING_REQUESTED,
+        Kind.URGENT_REQUEST,
+        Kind.URGENT_TAKEN,
+        Kind.BOOKING_CONFIRMED,
+        Kind.BOOKING_DECLINED,
+        Kind.BOOKING_CHANGED,
+        Kind.BOOKING_CANCELLED,
+        Kind.REMINDER_24H,
+        Kind.REMINDER_1H,
+    }
+)
+REMINDERS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
+
+HEADLINES = {
+    Kind.BOOKING_MADE: _("Permintaan jadwal konselingmu sudah terkirim"),
+    Kind.BOOKING_REQUESTED: _("Ada permintaan jadwal konseling baru"),
+    Kind.URGENT_REQUEST: _("Permintaan konseling MENDESAK"),
+    Kind.URGENT_TAKEN: _("Permintaan mendesak sudah ditangani konselor lain"),
+    Kind.BOOKING_CONFIRMED: _("Jadwal konselingmu dikonfirmasi"),
+    Kind.BOOKING_DECLINED: _("Permintaan jadwal konselingmu belum dapat diterima"),
+    Kind.BOOKING_CHANGED: _("Jadwal konseling diubah"),
+    Kind.BOOKING_CANCELLED: _("Jadwal konseling dibatalkan"),
+    Kind.REMINDER_24H: _("Pengingat: sesi konseling besok"),
+    Kind.REMINDER_1H: _("Pengingat: sesi konseling satu jam lagi"),
+    Kind.DISCLOSURE_RECORDED: _("Kerahasiaan dibuka: pengungkapan baru tercatat"),
+    Kind.DISCLOSURE_REMINDER: _("Pengingat: beri tahu siswa tentang pengungkapan"),
+    Kind.EMERGENCY_ACCESS: _("Akses darurat perlu ditinjau"),
+    Kind.CASE_ENDED: _("Seorang konseli mengakhiri konseling"),
+    Kind.AUDIT_CHAIN_BROKEN: _("Log akses rusak: periksa segera"),
+    Kind.AUDIT_CHECKPOINT: _("Log akses utuh: titik periksa malam ini"),
+    Kind.ENROLMENT_LINK: _("Tautan untuk mengaktifkan verifikasi dua langkah"),
+}
+
+# The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
+EMAIL_TEMPLATES = {
+    **dict.fromkeys(BOOKING_KINDS, "booking"),
+    Kind.DISCLOSURE_RECORDED: "disclosure",
+    Kind.DISCLOSURE_REMINDER: "disclosure_reminder",
+    Kind.EMERGENCY_ACCESS: "emergency_access",
+    Kind.CASE_ENDED: "case_ended",
+    Kind.AUDIT_CHAIN_BROKEN: "audit_chain_broken",
+    Kind.AUDIT_CHECKPOINT: "audit_checkpoint",
+    Kind.ENROLMENT_LINK: "enrolment_link",
+}
+
+# Booking e-mails that carry an .ics file; the student's calendar got a tentative event
+# with "booking made", and the two kinds after it remove that event again.
+WITH_CALENDAR = BOOKING_KINDS - {Kind.BOOKING_REQUESTED, Kind.URGENT_REQUEST, Kind.URGENT_TAKEN}
+CALENDAR_CANCELS = frozenset({Kind.BOOKING_DECLINED, Kind.BOOKING_CANCELLED})
+
+
+def for_counselor(notice) -> bool:
+    """A booking notice to the counselor's side rather than to the student who booked.
+
+    The notice comes from `Notice.objects.with_booking()`, which names that student.
+    """
+    return notice.recipient_id != notice.booking_student_id
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    with_about: bool = False
+    query: str = ""
+
+    def url(self, notice) -> str:
+        args = [notice.about] if self.with_about else []
+        try:
+            return reverse(self.name, args=args) + self.query
+        except NoReverseMatch:  # a deployment without that page, or a record without id
+            return ""
+
+
+_LINKS = {
+    Kind.DISCLOSURE_RECORDED: Link("audit-log", query="?flag=disclose"),
+    Kind.DISCLOSURE_REMINDER: Link("disclosure-detail", with_about=True),
+    Kind.EMERGENCY_ACCESS: Link("emergency-access-detail", with_about=True),
+    Kind.CASE_ENDED: Link("caseload"),
+    Kind.AUDIT_CHAIN_BROKEN: Link("audit-log"),
+    Kind.AUDIT_CHECKPOINT: Link("audit-log"),
+    Kind.ENROLMENT_LINK: Link("two-factor-setup"),
+}
+
+
+def link(notice) -> str:
+    """Where the notice tells its recipient to look, as a path of this site."""
+    if notice.kind in BOOKING_KINDS:
+        name = "booking-queue" if for_counselor(notice) else "my-bookings"
+        return Link(name).url(notice)
+    return _LINKS[notice.kind].url(notice)
+
+
+def headline(notice) -> str:
+    return str(HEADLINES[notice.kind])

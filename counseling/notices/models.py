@@ -1,0 +1,136 @@
+"""A notice: one message to one person, written in the transaction of its cause.
+
+The row is the message. The in-app inbox lists it (`read_at` says whether its recipient has
+seen it there); the e-mail channel delivers it once (`email_status` and the columns after
+it). Neither channel reads anything but the row and what it points to: the kind, the
+booking, and the public id of what it is about. Nothing a student or counselor wrote is
+ever stored here, so nothing of it can reach an inbox, an e-mail or a task argument.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeQuerySet(models.QuerySet):
+    def with_booking(self):
+        """With the booking a notice is about, and the student who booked it; without
+        the booking's encrypted topic, which no notice ever needs."""
+        return (
+            self.select_related("booking")
+            .defer("booking__topic")
+            .annotate(booking_student_id=models.F("booking__counselee__user_id"))
+        )
+
+
+class Notice(models.Model):
+    class Kind(models.TextChoices):
+        # About a booking (the booking column names it).
+        BOOKING_MADE = "booking_made", _("pemesanan dibuat")
+        BOOKING_REQUESTED = "booking_requested", _("permintaan baru untuk konselor")
+        URGENT_REQUEST = "urgent_request", _("permintaan mendesak")
+        URGENT_TAKEN = "urgent_taken", _("permintaan mendesak diambil konselor lain")
+        BOOKING_CONFIRMED = "booking_confirmed", _("pemesanan dikonfirmasi")
+        BOOKING_DECLINED = "booking_declined", _("pemesanan ditolak")
+        BOOKING_CHANGED = "booking_changed", _("pemesanan diubah")
+        BOOKING_CANCELLED = "booking_cancelled", _("pemesanan dibatalkan")
+        REMINDER_24H = "reminder_24h", _("pengingat 24 jam")
+        REMINDER_1H = "reminder_1h", _("pengingat 1 jam")
+        # Alerts and reminders to staff (`about` names the record by its public id).
+        DISCLOSURE_RECORDED = "disclosure_recorded", _("pengungkapan tercatat")
+        DISCLOSURE_REMINDER = "disclosure_reminder", _("pengingat memberi tahu siswa")
+        EMERGENCY_ACCESS = "emergency_access", _("akses darurat")
+        CASE_ENDED = "case_ended", _("konseli mengakhiri konseling")
+        AUDIT_CHAIN_BROKEN = "audit_chain_broken", _("log akses rusak")
+        AUDIT_CHECKPOINT = "audit_checkpoint", _("titik periksa log akses")
+        # To a counselor or admin: her one-time link to enrol a second factor. The inbox
+        # says only that it was sent; the e-mail alone carries the link.
+        ENROLMENT_LINK = "enrolment_link", _("tautan pendaftaran verifikasi dua langkah")
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("menunggu")
+        SENT = "sent", _("terkirim")
+        # The recipient has no e-mail address: the notice is in the inbox only.
+        NO_ADDRESS = "no_address", _("tanpa alamat e-mail")
+        # Every attempt failed; `last_error` says how the last one did.
+        FAILED = "failed", _("gagal")
+        CANCELLED = "cancelled", _("dibatalkan")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    booking = models.ForeignKey(
+        "counseling_sessions.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    # The public id of what the notice is about (a disclosure, an emergency access, the
+    # number of an access-log entry), for the link; never a name or any text.
+    about = models.CharField(max_length=64, blank=True)
+    # At most one notice per recipient and key (when set): a reminder sent once, alerts
+    # held back for a while.
+    dedupe_key = models.CharField(max_length=120, blank=True)
+    send_after = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn before it was due (a reminder of a cancelled session): shown nowhere.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    # E-mail delivery.
+    email_status = models.CharField(
+        max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    # When the delivery task may next try; moves forward after each failure (back-off).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When the id was last handed to the broker, so the re-queue does not hand it again
+    # while it is still waiting in the queue.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The class of the last failure and an SMTP code, never a message's content.
+    last_error = models.CharField(max_length=100, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = _("pemberitahuan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notice_once_per_key",
+            )
+        ]
+        indexes = [
+            # The unread count in every page's header: one index range per person.
+            models.Index(
+                fields=["recipient", "send_after"],
+                condition=Q(read_at__isnull=True, cancelled_at__isnull=True),
+                name="notice_unread",
+            ),
+            # The inbox, newest first.
+            models.Index(
+                fields=["recipient", "-send_after"],
+                condition=Q(cancelled_at__isnull=True),
+                name="notice_inbox",
+            ),
+            # What the e-mail channel still has to do.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(email_status="pending"),
+                name="notice_email_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind}"
