@@ -7,6 +7,7 @@ from celery import shared_task
 from counseling import notifications
 from counseling.audit.models import EmergencyAccess
 from counseling.audit.verification import verify
+from counseling.ops import health
 
 logger = logging.getLogger("amanah.audit")
 
@@ -19,6 +20,7 @@ def verify_audit_chain():
     (`verify_audit --expect-head ID:HASH`).
     """
     head, broken = verify()
+    health.record_verification(head, broken)
     logger.info(
         "audit chain head: count=%s last_id=%s last_hash=%s",
         head.count,
