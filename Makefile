@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format migrations messages clean bench
+.PHONY: run serve test lint format migrations messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(VENV)/.runtime
 	DEBUG=on $(BIN)/python manage.py migrate --no-input
 	DEBUG=on $(BIN)/python manage.py seed_demo
 	DEBUG=on $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make serve: production settings on this machine (PostgreSQL, Redis, DEBUG off):
+## gunicorn, worker, beat and a mail sink under honcho; settings in $(SERVE_DIR)/env
+SERVE_DIR ?= .serve
+serve: $(VENV)/.dev
+	SERVE_DIR=$(SERVE_DIR) $(BIN)/python deploy/serve.py
 
 ## make test: set up and run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: $(VENV)/.dev
