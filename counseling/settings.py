@@ -315,5 +315,8 @@ LOGGING = {
         # it quiet even when LOG_LEVEL=DEBUG is set to chase some other problem.
         "django.template": {"level": "INFO"},
         "celery.app.trace": {"handlers": ["mail_admins"], "filters": ["withhold_task_errors"]},
+        # Scanners send any Host header; one e-mail to the admins for each would bury the
+        # reports that matter. Still logged.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
     },
 }
