@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from counseling.accounts.views import set_language
+from counseling.ops.views import healthz
 
 urlpatterns = [
     path("", include("counseling.accounts.urls")),
@@ -13,4 +14,6 @@ urlpatterns = [
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # For monitors: no sign-in, no names, no counts of students (counseling.ops.health).
+    path("healthz", healthz, name="healthz"),
 ]
