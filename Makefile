@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test browser lint typecheck format migrations messages clean bench
+.PHONY: run serve test tools lint typecheck format migrations messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,24 +25,19 @@ run: $(VENV)/.runtime
 	DEBUG=on $(BIN)/python manage.py seed_demo
 	DEBUG=on $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+## make serve: production settings on this machine (PostgreSQL, Redis, DEBUG off):
+## gunicorn, worker, beat and a mail sink under honcho; settings in $(SERVE_DIR)/env
+SERVE_DIR ?= .serve
+serve: $(VENV)/.dev
+	SERVE_DIR=$(SERVE_DIR) $(BIN)/python deploy/serve.py
+
 ## make test: set up and run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make browser: Debian's Chromium for the browser tests (`playwright install` cannot run here)
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Chromium is missing: installing Debian's chromium for the browser tests."; \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  fi; \
-	  command -v chromium >/dev/null 2>&1 || { \
-	    echo "make test needs Chromium for the browser tests (tests/e2e), and it could not be installed here." >&2; \
-	    echo "Install Debian's package as root: apt-get install chromium, so that 'chromium' is on PATH; then run make test again." >&2; \
-	    exit 1; }; }
-	@chromium --version 2>/dev/null
+## make tools: the Debian programs the tests drive (chromium, age, nginx, pgbouncer)
+tools:
+	@tests/tools.sh
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

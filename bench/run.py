@@ -49,6 +49,8 @@ def environment(database: str, keys: list[str], state: dict) -> dict:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         # Nothing listens there: the benchmark runs no worker, and no mail is sent.
         EMAIL_URL="smtp://127.0.0.1:2525",
+        DEFAULT_FROM_EMAIL="Amanah <bk@bench.amanah.test>",
+        ADMINS="bench@bench.amanah.test",
         # A Redis database of its own, emptied of the benchmark's tasks afterwards.
         CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"),
         CONN_MAX_AGE="60",

@@ -6,11 +6,15 @@ import os
 from celery import Celery
 from celery.signals import beat_init, worker_init
 
+from counseling.ops import celery_hooks
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counseling.settings")
 
 app = Celery("counseling")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# JSON logs with request ids, and the worker's heartbeat: see counseling.ops.celery_hooks.
+celery_hooks.install(app)
 
 logger = logging.getLogger("amanah.startup")
 

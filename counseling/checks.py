@@ -5,6 +5,9 @@ Registered with Django's system check framework, so `manage.py check`, `runserve
 worker, which run no checks of their own.
 """
 
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -37,7 +40,8 @@ def _configured(name):
 @checks.register(TAG)
 def check_production_settings(app_configs=None, **kwargs):
     """With DEBUG off: every secret set and not a development value, real e-mail and a
-    real task queue, two factors required, and named hosts."""
+    real task queue, a real sender, https links, someone to report errors to, two
+    factors required, and named hosts."""
     if settings.DEBUG:
         return []
     errors = []
@@ -82,10 +86,11 @@ def check_production_settings(app_configs=None, **kwargs):
                 "Celery tasks run inside web requests and DEBUG is off: reminders, the nightly "
                 "audit check and the e-mail re-queue would never run.",
                 hint="Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and run a worker "
-                "and beat: see README, Production.",
+                "and beat: see README, Deploying.",
                 id="amanah.E041",
             )
         )
+    errors += _check_addresses()
     hosts = settings.ALLOWED_HOSTS
     if not hosts or "*" in hosts:
         errors.append(
@@ -93,6 +98,57 @@ def check_production_settings(app_configs=None, **kwargs):
                 "ALLOWED_HOSTS must name this server's host names when DEBUG is off.",
                 hint="Set ALLOWED_HOSTS, comma-separated, e.g. ALLOWED_HOSTS=bk.sekolah.sch.id.",
                 id="amanah.E004",
+            )
+        )
+    return errors
+
+
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _local_domain(domain: str) -> bool:
+    domain = domain.lower().rstrip(".")
+    return (
+        domain in _LOOPBACK
+        or domain == "localhost.localdomain"
+        or domain.endswith(".localhost")
+        or "." not in domain
+    )
+
+
+def _check_addresses():
+    """Where e-mail comes from, where its links point, and who hears of errors."""
+    errors = []
+    _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if "@" not in sender or _local_domain(sender.rpartition("@")[2]):
+        errors.append(
+            checks.Error(
+                f"DEFAULT_FROM_EMAIL ({settings.DEFAULT_FROM_EMAIL}) is not an address on the "
+                "internet: schools' mail servers reject or bin mail from it.",
+                hint="Set DEFAULT_FROM_EMAIL to an address your SMTP relay may send as, "
+                "e.g. DEFAULT_FROM_EMAIL='Amanah BK <bk@sekolah.sch.id>'.",
+                id="amanah.E060",
+            )
+        )
+    site = urlsplit(settings.AMANAH_SITE_URL)
+    # A trial on this machine alone (`make serve`) has no TLS; everyone else's links must.
+    if site.scheme != "https" and (site.hostname or "") not in _LOOPBACK:
+        errors.append(
+            checks.Error(
+                f"SITE_URL ({settings.AMANAH_SITE_URL}) is not https: links in e-mails would "
+                "send people to the site unencrypted.",
+                hint="Set SITE_URL to the address behind the reverse proxy, e.g. "
+                "SITE_URL=https://bk.sekolah.sch.id.",
+                id="amanah.E061",
+            )
+        )
+    if not settings.ADMINS:
+        errors.append(
+            checks.Error(
+                "ADMINS is empty: nobody would hear of a server error or a failed task.",
+                hint="Set ADMINS to the address(es) of whoever runs the server, "
+                "comma-separated, e.g. ADMINS='Pak Joko <it@sekolah.sch.id>'.",
+                id="amanah.E062",
             )
         )
     return errors

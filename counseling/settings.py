@@ -7,6 +7,7 @@ e-mail printed to the console, and development secrets generated once into a git
 """
 
 import datetime
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "counseling.notices",
     "sessions",
     "consent",
+    "counseling.ops",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a cursor kept open across transactions would
+    # land on another server connection: see README, "Scaling out".
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -177,6 +184,8 @@ AMANAH_RATE_LIMITS = {
 # HTTPS and headers. Behind the reverse proxy, X-Forwarded-Proto says the request was HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A monitor may ask gunicorn directly, over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -226,7 +235,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -239,6 +248,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Links in e-mails point here.
 AMANAH_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Amanah <bk@localhost>")
+# Error reports (500s, failed tasks) go to these people, without content: counseling.ops.errors.
+ADMINS = [parseaddr(address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Amanah] "
+DEFAULT_EXCEPTION_REPORTER_FILTER = "counseling.ops.errors.ContentFreeReporterFilter"
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
@@ -263,6 +277,20 @@ CELERY_TASK_ROUTES = {"counseling.notices.tasks.deliver_notice": {"queue": "emai
 # Each worker process reserves one message at a time: with late acknowledgement, what a
 # killed worker held is what it was running, and nothing waits behind a hung send.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers and beat log through LOGGING below (counseling.ops.celery_hooks).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Exactly one beat sends the schedule, however many run: counseling.ops.beat.
+CELERY_BEAT_SCHEDULER = "counseling.ops.beat:LockedScheduler"
+# Workers and the beat holding the lock write a heartbeat this often; /healthz calls one
+# older than four of these stale.
+AMANAH_HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=15.0)
+# /healthz fails when a due message has waited longer than this, or the access log's chain
+# was last verified (nightly, 02:00) longer ago than that.
+AMANAH_HEALTH_OUTBOX_MAX_AGE = datetime.timedelta(minutes=10)
+AMANAH_HEALTH_CHAIN_MAX_AGE = datetime.timedelta(hours=26)
+# Housekeeping (nightly): delivered or withdrawn notices are kept this long (their e-mail
+# state, not their content: a notice has none).
+AMANAH_OUTBOX_RETENTION = datetime.timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=30))
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "counseling.audit.tasks.verify_audit_chain",
@@ -280,18 +308,43 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consent.tasks.remind_counselors_to_inform_students",
         "schedule": crontab(hour=7, minute=0),
     },
+    "housekeeping": {
+        "task": "counseling.ops.tasks.housekeeping_nightly",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+# JSON lines in UTC with the request id, from every process (counseling.ops.logs);
+# ERRORs from Django and failed tasks are e-mailed to ADMINS without content.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "withhold_task_errors": {"()": "counseling.ops.logs.WithholdTaskErrors"},
+    },
+    "formatters": {"json": {"()": "counseling.ops.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "mail_admins": {
+            "class": "counseling.ops.errors.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default handlers for "django", whose mail_admins would send
+        # the traceback's variables and the POST data.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
         # At DEBUG, Django's template engine logs each variable it cannot resolve with
         # the whole template context attached, decrypted notes and topics included. Keep
         # it quiet even when LOG_LEVEL=DEBUG is set to chase some other problem.
         "django.template": {"level": "INFO"},
+        "celery.app.trace": {"handlers": ["mail_admins"], "filters": ["withhold_task_errors"]},
+        # Scanners send any Host header; one e-mail to the admins for each would bury the
+        # reports that matter. Still logged.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
     },
 }

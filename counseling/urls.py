@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from counseling.accounts.views import set_language
+from counseling.ops.views import healthz
 
 urlpatterns = [
     path("", include("counseling.accounts.urls")),
@@ -16,6 +17,8 @@ urlpatterns = [
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # For monitors: no sign-in, no names, no counts of students (counseling.ops.health).
+    path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin site, files).
     path(
         "favicon.ico",

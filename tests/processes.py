@@ -162,11 +162,12 @@ class CeleryWorker:
                 *(sys.executable, "-m", "celery", "-A", "counseling", "worker"),
                 *("-Q", queues, "-c", "1", "-P", "prefork", "-n", f"{self.name}@%h"),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-                *("-l", "info", "-f", str(self.log)),
+                *("-l", "info"),
             ],
             cwd=ROOT,
             env=environment,
-            stdout=subprocess.DEVNULL,
+            # Amanah's processes log JSON lines to the console (LOGGING), not to -f.
+            stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )

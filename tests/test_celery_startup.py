@@ -112,8 +112,9 @@ def stop(process):
         process.wait()
 
 
-# What each process prints once it runs: the worker's banner line, beat's scheduler pass.
-RUNNING = {"worker": "ready.", "beat": "beat: Waking up"}
+# What each process prints once it runs: the worker's banner line; beat, once it has its
+# schedule and the lock that lets it send it (counseling.ops.beat).
+RUNNING = {"worker": "ready.", "beat": "beat holds the scheduler lock"}
 
 
 @pytest.mark.parametrize("kind", ["worker", "beat"])

@@ -16,6 +16,9 @@ def production(settings):
     settings.AMANAH_REQUIRE_2FA = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.DEFAULT_FROM_EMAIL = "Amanah BK <bk@sekolah.sch.id>"
+    settings.AMANAH_SITE_URL = "https://bk.sekolah.sch.id"
+    settings.ADMINS = [("Pak Joko", "it@sekolah.sch.id")]
     return settings
 
 
@@ -103,6 +106,9 @@ def test_manage_check_passes_with_production_secrets(empty_database):
         AUDIT_HMAC_KEY="a" * 60,
         EMAIL_URL="smtp+tls://amanah:sandi@smtp.sekolah.sch.id:587",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
+        DEFAULT_FROM_EMAIL="Amanah BK <bk@sekolah.sch.id>",
+        SITE_URL="https://bk.sekolah.sch.id",
+        ADMINS="it@sekolah.sch.id",
     )
     assert result.returncode == 0, result.stderr
 

@@ -1,8 +1,9 @@
 """Where a request came from, for the access log, without threading `request` everywhere.
 
 The middleware stores the client's address, user agent and a request id in a context
-variable; `counseling.audit.log.record` reads it. Outside a request (commands, tasks) the
-context is empty.
+variable; `counseling.audit.log.record` reads it, and so does every log line
+(`counseling.ops.logs`). A Celery task carries the id of the request that queued it
+(`counseling.ops.celery_hooks`); outside both (commands) the context is empty.
 """
 
 import contextvars
@@ -27,6 +28,19 @@ def current() -> RequestContext:
     return _current.get() or _NO_REQUEST
 
 
+def is_set() -> bool:
+    return _current.get() is not None
+
+
+def enter(request_context: RequestContext) -> contextvars.Token:
+    """Make `request_context` current (for a Celery task); undo with `leave(token)`."""
+    return _current.set(request_context)
+
+
+def leave(token: contextvars.Token) -> None:
+    _current.reset(token)
+
+
 def client_ip(request) -> str | None:
     # Behind the reverse proxy the client's address is the last hop it appended.
     if settings.AMANAH_TRUST_X_FORWARDED_FOR:
@@ -42,6 +56,8 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         request_id = uuid.uuid4().hex
+        # Django logs a 4xx or 5xx after the middleware has returned, with the request.
+        request.request_id = request_id
         token = _current.set(
             RequestContext(
                 ip_address=client_ip(request),

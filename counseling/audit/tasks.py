@@ -9,6 +9,7 @@ from counseling import notices
 from counseling.audit import checkpoints
 from counseling.audit.verification import verify
 from counseling.notices.models import Notice
+from counseling.ops import health
 
 logger = logging.getLogger("amanah.audit")
 
@@ -23,6 +24,7 @@ def verify_audit_chain():
     head is written to the application log too. A break alerts each admin once a day.
     """
     head, broken = verify()
+    health.record_verification(head, broken)
     logger.info(
         "audit chain head: count=%s last_id=%s last_hash=%s",
         head.count,

@@ -12,6 +12,7 @@ With no broker configured (the embedded default), tasks run eagerly: the e-mail 
 sent in the calling process right after the commit, as before.
 """
 
+import contextvars
 import datetime
 import logging
 import os
@@ -84,13 +85,15 @@ class _Publisher:
         self.thread.start()
 
     def submit(self, notice_ids: list[int]) -> None:
-        self.waiting.put(notice_ids)
+        # With the submitting request's context, so that the tasks published for it carry
+        # its request id (counseling.ops.celery_hooks) as if it had published them itself.
+        self.waiting.put((contextvars.copy_context(), notice_ids))
 
-    def _take(self) -> list[int]:
-        batch = list(self.waiting.get())
+    def _take(self) -> list[tuple[contextvars.Context, list[int]]]:
+        batch = [self.waiting.get()]
         while True:
             try:
-                batch += self.waiting.get_nowait()
+                batch.append(self.waiting.get_nowait())
             except queue.Empty:
                 return batch
 
@@ -98,9 +101,10 @@ class _Publisher:
         while True:
             batch = self._take()
             try:
-                self._publish_all(batch)
+                for context, notice_ids in batch:
+                    context.run(self._publish_all, notice_ids)
             except Exception:  # never let the thread die; the re-queue covers the rest
-                logger.exception("publishing %s notices failed", len(batch))
+                logger.exception("publishing %s batches of notices failed", len(batch))
             finally:
                 # This thread's own database connection: closed while the thread waits.
                 connection.close()

@@ -111,4 +111,7 @@ def test_production_refuses_to_start_without_it(settings):
     settings.AMANAH_DEVELOPMENT_SECRETS = []
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.DEFAULT_FROM_EMAIL = "bk@sekolah.sch.id"
+    settings.AMANAH_SITE_URL = "https://bk.sekolah.sch.id"
+    settings.ADMINS = [("", "it@sekolah.sch.id")]
     assert [e.id for e in checks.check_production_settings()] == ["amanah.E030"]

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from counseling.audit import chain
 from counseling.audit.models import AccessEvent
 from counseling.audit.verification import verify
+from counseling.ops import health
 
 
 class Command(BaseCommand):
@@ -31,10 +32,15 @@ class Command(BaseCommand):
                 self.stderr.flush()
 
         head, broken = verify(progress)
+        problem = None
         if broken is not None:
-            raise CommandError(self._explain(head, broken))
-        if expect_head:
-            self._compare(head, expect_head)
+            problem = self._explain(head, broken)
+        elif expect_head:
+            problem = self._compare(head, expect_head)
+        # What /healthz reports as the chain's last verification.
+        health.record_verification(head, broken, intact=problem is None)
+        if problem:
+            raise CommandError(problem)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Access log intact: {head.count:,} entries, head #{head.last_id}:{head.last_hash}"
@@ -61,15 +67,17 @@ class Command(BaseCommand):
             f"{broken.reason}. {head.count:,} entries before it are intact."
         )
 
-    def _compare(self, head, expect_head):
+    def _compare(self, head, expect_head) -> str | None:
+        """Why the log does not reach the head written down earlier, or None."""
         expected_id, _, expected_hash = expect_head.partition(":")
         if head.last_id < int(expected_id):
-            raise CommandError(
+            return (
                 f"Access log ends at entry #{head.last_id}, but entry #{expected_id} "
                 "existed earlier: entries were cut off the end."
             )
         if not AccessEvent.objects.filter(id=expected_id, hash=expected_hash).exists():
-            raise CommandError(
+            return (
                 f"Entry #{expected_id} does not carry the hash logged earlier: "
                 "the log was rebuilt from that point."
             )
+        return None
