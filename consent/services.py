@@ -52,6 +52,45 @@ def has_valid_consent(student: User) -> bool:
     return valid_acknowledgement(student) is not None
 
 
+def latest_acknowledgement(student: User) -> ConsentAcknowledgement | None:
+    """The student's last acknowledgement of any version (withdrawn or not)."""
+    return (
+        ConsentAcknowledgement.objects.filter(student=student)
+        .select_related("document")
+        .order_by("-acknowledged_at")
+        .first()
+    )
+
+
+def has_ever_acknowledged(student: User) -> bool:
+    """Whether she has ever accepted a version: she then knows the document, and a new
+    version is asked for before her next session, not before she may book."""
+    return ConsentAcknowledgement.objects.filter(student=student).exists()
+
+
+def publication_impact(document: ConsentDocument) -> dict[str, int]:
+    """What publishing `document` touches, in counts: the students who will be asked to
+    accept it (every active student), those of them who accepted the current version,
+    and the sessions to come that will wait for it before they start."""
+    from sessions.models import CounselingSession
+
+    current = current_document()
+    return {
+        "students": Counselee.objects.filter(user__is_active=True).count(),
+        "students_with_current": ConsentAcknowledgement.objects.filter(
+            document=current, student__is_active=True
+        )
+        .values("student")
+        .distinct()
+        .count()
+        if current is not None
+        else 0,
+        "upcoming_sessions": CounselingSession.objects.filter(
+            status=CounselingSession.Status.SCHEDULED, scheduled_start__gte=timezone.now()
+        ).count(),
+    }
+
+
 def require_consent(counselee: Counselee) -> None:
     """Raise `ConsentRequired` unless the counselee acknowledged the current version."""
     if current_document() is None:

@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consent import rendering, services
+from consent.changes import changed_sections
 from consent.forms import AcknowledgementForm, DisclosureForm
 from counseling import policy
 from counseling.audit.decorators import shows_confidential
@@ -64,15 +65,22 @@ def consent_document(request):
             else:
                 messages.success(request, _("Terima kasih. Persetujuanmu sudah tersimpan."))
                 return redirect(safe_next(request))
+    valid = services.valid_acknowledgement(request.user)
+    earlier = None if valid else services.latest_acknowledgement(request.user)
+    changes = []
+    if earlier is not None and earlier.document.version < document.version:
+        changes = changed_sections(earlier.document.text(_language())[1], body)
     return render(
         request,
         "consent/document.html",
         {
+            "earlier": earlier if changes else None,
+            "changes": changes,
             "document": document,
             "title": title,
             "body": rendering.render(body),
             "form": form,
-            "acknowledgement": services.valid_acknowledgement(request.user),
+            "acknowledgement": valid,
             "next": safe_next(request, fallback=""),
         },
     )

@@ -149,6 +149,8 @@ AMANAH_IDLE_TIMEOUT = {
     "counselor": datetime.timedelta(minutes=15),
     "admin": datetime.timedelta(minutes=15),
 }
+# How long before the idle logout the page warns ("Tetap masuk").
+AMANAH_IDLE_WARNING = datetime.timedelta(minutes=1)
 AMANAH_SESSION_LIFETIME = datetime.timedelta(hours=12)
 SESSION_COOKIE_AGE = int(AMANAH_SESSION_LIFETIME.total_seconds())
 SESSION_COOKIE_HTTPONLY = True

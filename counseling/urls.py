@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from counseling.accounts.views import set_language
@@ -16,4 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # For monitors: no sign-in, no names, no counts of students (counseling.ops.health).
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico where a page names no icon (the admin site, files).
+    path(
+        "favicon.ico",
+        login_not_required(lambda request: redirect(static("favicon.svg"), permanent=True)),
+    ),
 ]

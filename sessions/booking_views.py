@@ -34,8 +34,14 @@ PAST_SHOWN = 20
 
 
 def _consent_first(request):
-    """Send a student without consent to the document once, then back here."""
-    if request.session.get(CONSENT_LATER_KEY) or consent_services.has_valid_consent(request.user):
+    """Send a student who never accepted the document to it once, then back here.
+
+    A student who accepted an earlier version books as before: the new version is asked
+    for before her next session starts, not before she may book.
+    """
+    if request.session.get(CONSENT_LATER_KEY) or consent_services.has_ever_acknowledged(
+        request.user
+    ):
         return None
     return redirect(f"{reverse('consent')}?{urlencode({'next': request.get_full_path()})}")
 
@@ -168,6 +174,10 @@ def booking_detail(request, booking, access):
     """The booking with its topic: for the student who made it and the counselor booked."""
     is_counselor = access.purpose != policy.Purpose.OWN
     requested = booking.status == Booking.Status.REQUESTED
+    may_decline = requested and policy.may_decline(request.user, booking)
+    offered = None
+    if not is_counselor and booking.offered_start and booking.status == Booking.Status.DECLINED:
+        offered = availability.find_free_slot(booking.counselor, booking.offered_start)
     return render(
         request,
         "sessions/booking_detail.html",
@@ -178,9 +188,10 @@ def booking_detail(request, booking, access):
             and booking.is_active
             and booking.start > timezone.now(),
             "may_confirm": requested and policy.may_confirm(request.user, booking),
-            "decline_form": DeclineForm()
-            if requested and policy.may_decline(request.user, booking)
+            "decline_form": DeclineForm(slots=availability.free_slots(booking.counselor))
+            if may_decline
             else None,
+            "offered_slot": offered,
         },
     )
 
@@ -202,24 +213,43 @@ def cancel_booking(request, public_id):
 @require_http_methods(["GET", "POST"])
 @policy.role_required(Role.STUDENT)
 def reschedule_booking(request, public_id):
-    """The counselor's other free slots; choosing one moves the booking there."""
+    """The counselor's other free slots; choosing one asks to confirm the move first.
+
+    The move itself is the POST from that confirmation: the old time is given up and the
+    new one goes to the counselor as a request, even if the old one was confirmed.
+    """
     booking = policy.get_booking_for(request.user, public_id)
     if not booking.is_active:
         messages.error(request, _("Pemesanan ini sudah tidak aktif."))
         return redirect("booking-detail", public_id=booking.public_id)
-    if request.method == "POST":
-        start = availability.parse_key(request.POST.get("slot", ""))
-        if start is None:
-            messages.error(request, _("Pilih salah satu waktu yang masih kosong."))
+    chosen = request.POST.get("slot") if request.method == "POST" else request.GET.get("slot")
+    if chosen is not None:
+        start = availability.parse_key(chosen)
+        slot = availability.find_free_slot(booking.counselor, start) if start else None
+        if slot is None:
+            messages.error(
+                request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain yang masih kosong.")
+            )
             return redirect("booking-reschedule", public_id=booking.public_id)
+        if request.method == "GET":
+            return render(
+                request,
+                "sessions/booking_reschedule_confirm.html",
+                {"booking": booking, "slot": slot},
+            )
         # Moving a booking is a new request to the counselor, and an urgent one alerts
         # every counselor again.
         limits = ("booking", "urgent") if booking.urgent else ("booking",)
-        move = lambda: bookings.reschedule(booking, start, by=request.user)  # noqa: E731
+        move = lambda: bookings.reschedule(booking, slot.start, by=request.user)  # noqa: E731
         new = attempt(request, move, *limits)
         if new is not None:
-            messages.success(request, _("Jadwal dipindahkan."))
+            messages.success(
+                request, _("Jadwal dipindahkan. Guru BK akan mengonfirmasi waktu yang baru.")
+            )
             return redirect("booking-detail", public_id=new.public_id)
+        return redirect("booking-reschedule", public_id=booking.public_id)
+    if request.method == "POST":
+        messages.error(request, _("Pilih salah satu waktu yang masih kosong."))
         return redirect("booking-reschedule", public_id=booking.public_id)
     return render(
         request,

@@ -25,7 +25,7 @@ from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
 from sessions import availability, outbox
 from sessions import services as session_services
-from sessions.models import Booking, CounselingSession
+from sessions.models import Booking, CounselingSession, DayOff
 
 Kind = outbox.Kind
 Status = Booking.Status
@@ -168,6 +168,37 @@ def cancel_all(counselee: Counselee, *, by: Any) -> None:
         outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselor)
 
 
+def on_day(counselor: User, day: datetime.date) -> QuerySet[Booking]:
+    """The counselor's active bookings that start on `day` (the school's time zone)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return (
+        policy.bookings_for(counselor)
+        .filter(status__in=Booking.ACTIVE, start__gte=start)
+        .filter(start__lt=start + datetime.timedelta(days=1))
+        .order_by("start")
+    )
+
+
+@transaction.atomic
+def cancel_on_day_off(day_off: DayOff, *, by: User) -> int:
+    """Cancel every active booking on the counselor's day off; each student is told.
+
+    The day off itself stopped new bookings; the ones made before it are hers to cancel,
+    and each student gets the same content-free message as any cancellation.
+    """
+    _lock_counselor(by)
+    policy.require(policy.may_change_hours(by, day_off), day_off)
+    count = 0
+    for booking in on_day(by, day_off.date).select_for_update(of=("self",)):
+        policy.require(policy.may_cancel(by, booking), booking, counselee=booking.counselee)
+        purpose = policy.record_access(by, booking.counselee).purpose
+        _close(booking, Status.CANCELLED, by=by)
+        _log(log.Action.UPDATE, booking, by, purpose)
+        outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselee.user)
+        count += 1
+    return count
+
+
 def _active(counselee: Counselee, counselor: User | None = None) -> QuerySet[Booking]:
     bookings = Booking.objects.select_for_update(of=("self",)).select_related("counselee")
     bookings = bookings.filter(counselee=counselee, status__in=Booking.ACTIVE)
@@ -257,13 +288,32 @@ def confirm(booking: Booking, *, by: Any) -> Booking:
 
 
 @transaction.atomic
-def decline(booking: Booking, reason: str, *, by: Any) -> Booking:
+def decline(
+    booking: Booking,
+    reason: str,
+    *,
+    by: Any,
+    offered_start: datetime.datetime | None = None,
+) -> Booking:
+    """The counselor declines a request with a reason, and may offer another free time.
+
+    The offer reserves nothing: the student sees it (on the booking and in the e-mail)
+    and books it like any slot while it is still free.
+    """
     booking = _locked(booking)
     policy.require(policy.may_decline(by, booking), booking, counselee=booking.counselee)
     if booking.status != Status.REQUESTED:
         raise BookingRefused(_("Hanya permintaan yang belum dikonfirmasi yang dapat ditolak."))
     if reason not in Booking.DeclineReason.values:
         raise BookingRefused(_("Pilih alasan dari daftar."))
+    if offered_start is not None:
+        if (
+            offered_start == booking.start
+            or availability.find_free_slot(booking.counselor, offered_start) is None
+        ):
+            raise BookingRefused(_("Waktu yang ditawarkan sudah tidak kosong. Pilih waktu lain."))
+        booking.offered_start = offered_start
+        booking.save(update_fields=["offered_start"])
     _close(booking, Status.DECLINED, by=by, reason=reason)
     _log(log.Action.UPDATE, booking, by)
     outbox.queue(booking, Kind.BOOKING_DECLINED, booking.counselee.user)

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counseling import policy
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
-from sessions import bookings, hours
+from sessions import availability, bookings, hours
 from sessions.booking_views import attempt
 from sessions.forms import DatedHoursForm, DayOffForm, DeclineForm, WeeklyHoursForm
 from sessions.models import Booking
@@ -87,12 +88,19 @@ def confirm_booking(request, public_id):
 @policy.role_required(Role.COUNSELOR)
 def decline_booking(request, public_id):
     booking = policy.get_booking_for(request.user, public_id)
-    form = DeclineForm(request.POST)
+    form = DeclineForm(request.POST, slots=availability.free_slots(booking.counselor))
     if not form.is_valid():
-        messages.error(request, _("Pilih alasan dari daftar."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
         return redirect("booking-detail", public_id=booking.public_id)
     declined = attempt(
-        request, lambda: bookings.decline(booking, form.cleaned_data["reason"], by=request.user)
+        request,
+        lambda: bookings.decline(
+            booking,
+            form.cleaned_data["reason"],
+            by=request.user,
+            offered_start=form.cleaned_data["offer"],
+        ),
     )
     if declined is not None:
         messages.success(request, _("Permintaan ditolak. Siswa diberi tahu alasannya."))
@@ -103,16 +111,36 @@ def decline_booking(request, public_id):
 def _hours_page(request, **forms):
     today = timezone.localdate()
     rules = policy.availability_rules_for(request.user)
+    days_off = list(policy.days_off_for(request.user).filter(date__gte=today).order_by("date"))
+    booked_days = _booked_days(request.user, [day_off.date for day_off in days_off])
+    for day_off in days_off:
+        day_off.booking_count = booked_days.get(day_off.date, 0)
     context = {
         "weekly": rules.filter(weekday__isnull=False).order_by("weekday", "start_time"),
         "dated": rules.filter(date__gte=today).order_by("date", "start_time"),
-        "days_off": policy.days_off_for(request.user).filter(date__gte=today).order_by("date"),
+        "days_off": days_off,
         "weekly_form": WeeklyHoursForm(prefix="weekly"),
         "dated_form": DatedHoursForm(prefix="dated"),
         "day_off_form": DayOffForm(prefix="off"),
         **forms,
     }
     return render(request, "sessions/availability.html", context)
+
+
+def _booked_days(counselor, days):
+    """How many active bookings the counselor has on each of `days`, in one query."""
+    if not days:
+        return {}
+    counts = {}
+    starts = (
+        policy.bookings_for(counselor)
+        .filter(status__in=Booking.ACTIVE, start__date__in=days)
+        .values_list("start", flat=True)
+    )
+    for start in starts:
+        day = timezone.localtime(start).date()
+        counts[day] = counts.get(day, 0) + 1
+    return counts
 
 
 @require_GET
@@ -170,13 +198,45 @@ def delete_hours(request, pk):
 @require_POST
 @policy.role_required(Role.COUNSELOR)
 def add_day_off(request):
+    """Block a day; if bookings were already made on it, list them and offer to cancel."""
     form = DayOffForm(request.POST, prefix="off")
-    return _add(
+    added = []
+    response = _add(
         request,
         form,
         "day_off_form",
-        lambda data: hours.add_day_off(data["date"], by=request.user),
+        lambda data: added.append(hours.add_day_off(data["date"], by=request.user)),
         _("Hari libur disimpan."),
+    )
+    if added and bookings.on_day(request.user, added[0].date).exists():
+        return redirect("day-off-bookings", pk=added[0].pk)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@policy.role_required(Role.COUNSELOR)
+def day_off_bookings(request, pk):
+    """The bookings already made on a day off, and one button to cancel them all."""
+    day_off = policy.get_day_off_for(request.user, pk)
+    if request.method == "POST":
+        count = bookings.cancel_on_day_off(day_off, by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d jadwal dibatalkan. Siswanya diberi tahu.",
+                "%(count)d jadwal dibatalkan. Setiap siswa diberi tahu.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("availability")
+    return render(
+        request,
+        "sessions/day_off_bookings.html",
+        {
+            "day_off": day_off,
+            "bookings": bookings.on_day(request.user, day_off.date).defer("topic"),
+        },
     )
 
 

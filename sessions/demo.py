@@ -33,8 +33,11 @@ def _hours(counselor, place):
     if not AvailabilityRule.objects.filter(counselor=counselor, weekday__isnull=False).exists():
         for weekday in WEEKDAYS:
             hours.add_hours(by=counselor, weekday=weekday, place=place, **SLOT)
-    # Tomorrow, whatever the weekday, so that the demo always has a morning to book.
+    # Tomorrow, whatever the weekday, so that the demo always has a morning to book (on a
+    # weekday the weekly hours already give it; hours may not overlap).
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    if tomorrow.weekday() in WEEKDAYS:
+        return
     if not AvailabilityRule.objects.filter(counselor=counselor, date=tomorrow).exists():
         hours.add_hours(by=counselor, date=tomorrow, place=place, **SLOT)
 

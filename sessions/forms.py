@@ -1,7 +1,7 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import AvailabilityRule, Booking, CounselingSession, SlotLength
@@ -70,15 +70,43 @@ class BookingForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    """The reason, chosen by the counselor (none is preselected), and maybe another time.
+
+    `slots` are the counselor's free slots; offering one does not reserve it: the student
+    books it if it is still free.
+    """
+
     # "No longer your counselor" is given by Amanah when an assignment ends, not chosen.
     reason = forms.ChoiceField(
-        label=_("Alasan"),
+        label=_("Alasan penolakan"),
+        widget=forms.RadioSelect,
         choices=[
             choice
             for choice in Booking.DeclineReason.choices
             if choice[0] != Booking.DeclineReason.COUNSELOR_CHANGED
         ],
+        error_messages={
+            "required": _("Pilih alasan penolakan."),
+            "invalid_choice": _("Pilih alasan dari daftar."),
+        },
     )
+    offer = forms.ChoiceField(
+        label=_("Tawarkan waktu lain (boleh tidak)"),
+        required=False,
+        error_messages={"invalid_choice": _("Waktu itu sudah tidak kosong. Pilih waktu lain.")},
+    )
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = {slot.key: slot for slot in slots}
+        self.fields["offer"].choices = [("", _("Tidak menawarkan waktu lain"))] + [
+            (key, formats.date_format(timezone.localtime(slot.start), "l, j F Y, H:i"))
+            for key, slot in self.slots.items()
+        ]
+
+    def clean_offer(self):
+        key = self.cleaned_data["offer"]
+        return self.slots[key].start if key else None
 
 
 class _HoursForm(forms.Form):

@@ -9,6 +9,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from counseling import policy
@@ -31,7 +33,12 @@ def add_hours(
     mode: str = Mode.FACE_TO_FACE,
     place: str = "",
 ) -> AvailabilityRule:
-    """Publish hours of `by`: every week on `weekday`, or once on `date`."""
+    """Publish hours of `by`: every week on `weekday`, or once on `date`.
+
+    Hours that overlap hours she already has are refused with a message naming them.
+    """
+    # Her row first, as bookings lock it: two overlapping hours added at once queue here.
+    User.objects.select_for_update().get(pk=by.pk)
     policy.require(policy.may_manage_hours(by))
     if (weekday is None) == (date is None):
         raise ValidationError(_("Pilih hari dalam seminggu atau satu tanggal, bukan keduanya."))
@@ -47,6 +54,15 @@ def add_hours(
     length = datetime.datetime.combine(day, end_time) - datetime.datetime.combine(day, start_time)
     if length < datetime.timedelta(minutes=slot_minutes):
         raise ValidationError(_("Jam layanan ini lebih pendek dari satu sesi."))
+    clash = overlapping_hours(by, start_time, end_time, weekday=weekday, date=date)
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "Jam ini bertumpuk dengan jam layanan yang sudah ada: %(clash)s. Ubah jamnya, "
+                "atau hapus jam yang lama dulu."
+            )
+            % {"clash": describe(clash)}
+        )
     return AvailabilityRule.objects.create(
         counselor=by,
         weekday=weekday,
@@ -58,6 +74,41 @@ def add_hours(
         mode=mode,
         place=place.strip(),
     )
+
+
+def describe(rule: AvailabilityRule) -> str:
+    """'Senin, 08:00-12:00' (with an en dash) or the date and times, in the current language."""
+    times = f"{rule.start_time:%H:%M}\u2013{rule.end_time:%H:%M}"
+    if rule.date is None:
+        return f"{AvailabilityRule.Weekday(int(rule.weekday or 0)).label}, {times}"
+    return f"{formats.date_format(rule.date, 'l, j F Y')}, {times}"
+
+
+def overlapping_hours(
+    counselor: User,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    *,
+    weekday: int | None = None,
+    date: datetime.date | None = None,
+) -> AvailabilityRule | None:
+    """The first of the counselor's hours that overlaps the given ones, if any.
+
+    Weekly hours on a weekday and hours on a date that falls on it overlap too: both
+    would offer their slots that day, and students would see each time twice.
+    Back-to-back hours (one ends at 10:00, the next starts at 10:00) do not overlap.
+    """
+    rules = AvailabilityRule.objects.filter(
+        counselor=counselor, start_time__lt=end_time, end_time__gt=start_time
+    )
+    if date is not None:
+        same_day = Q(date=date) | Q(weekday=date.weekday())
+    else:
+        same_day = Q(weekday=weekday)
+        for rule in rules.filter(date__gte=timezone.localdate()):
+            if rule.date is not None and rule.date.weekday() == weekday:
+                return rule
+    return rules.filter(same_day).order_by("date", "weekday", "start_time").first()
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from consent import services as consent_services
@@ -60,6 +60,40 @@ def check_session_may_proceed(session: CounselingSession) -> None:
     consent gate (DESIGN rule 6), so that no path around the pages can skip it.
     """
     consent_services.require_consent(session.counselee)
+
+
+def starts_today(session: CounselingSession) -> bool:
+    """Whether the session is scheduled for today, in the school's time zone."""
+    return timezone.localtime(session.scheduled_start).date() == timezone.localdate()
+
+
+def has_start_time_passed(session: CounselingSession) -> bool:
+    return session.scheduled_start <= timezone.now()
+
+
+def check_session_may_start_now(session: CounselingSession) -> None:
+    """A session starts on its own day; a walk-in is scheduled from the moment it is made.
+
+    Starting a session days early would tell the record it took place while the student
+    still sees "Dikonfirmasi" for a day to come.
+    """
+    if not starts_today(session):
+        raise SessionStateError(
+            _("Sesi ini dijadwalkan %(day)s. Sesi hanya dapat dimulai pada harinya.")
+            % {"day": formats.date_format(timezone.localtime(session.scheduled_start), "j F Y")}
+        )
+
+
+def check_no_show_may_be_marked(session: CounselingSession) -> None:
+    """A student can only fail to come once the start time has passed."""
+    if not has_start_time_passed(session):
+        raise SessionStateError(
+            _(
+                "Sesi ini belum dimulai menurut jadwal (pukul %(time)s). Tandai tidak hadir "
+                "setelah waktunya lewat."
+            )
+            % {"time": formats.time_format(timezone.localtime(session.scheduled_start), "H:i")}
+        )
 
 
 def is_first_session(session: CounselingSession) -> bool:
@@ -112,7 +146,10 @@ def _transition(
             % {"status": locked.get_status_display()}
         )
     if action == "start":
+        check_session_may_start_now(locked)
         check_session_may_proceed(locked)
+    if action == "no_show":
+        check_no_show_may_be_marked(locked)
     session.status = target
     for name, value in fields.items():
         setattr(session, name, value)
@@ -252,10 +289,27 @@ def edit_note(note: SessionNote, *, by: User, **fields: Any) -> SessionNote:
     return locked
 
 
+class NoteChangedError(ValidationError):
+    """The draft changed after its author reviewed it for finalising."""
+
+
+def note_version(note: SessionNote) -> str:
+    """Which save of a draft its author is looking at (no content: its last-saved time)."""
+    return note.updated_at.isoformat()
+
+
 @transaction.atomic
-def finalise_note(note: SessionNote, *, by: User) -> SessionNote:
-    """Lock a draft note for good, under its author's name and the current time."""
+def finalise_note(note: SessionNote, *, by: User, shown_version: str | None = None) -> SessionNote:
+    """Lock a draft note for good, under its author's name and the current time.
+
+    With `shown_version` (from `note_version`, on the page where she confirmed), a draft
+    saved again since (an autosave from another tab) is refused: she locks what she saw.
+    """
     locked = _locked_draft(note, by)
+    if shown_version is not None and note_version(locked) != shown_version:
+        raise NoteChangedError(
+            _("Draf ini berubah sejak Anda meninjaunya. Periksa lagi sebelum memfinalkan.")
+        )
     locked.status = SessionNote.Status.FINAL
     locked.finalised_at = timezone.now()
     locked.save(update_fields=["status", "finalised_at", "updated_at"])

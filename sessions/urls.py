@@ -9,7 +9,13 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/complete/", views.session_complete, name="session-complete"),
     path("sessions/<uuid:public_id>/no-show/", views.session_no_show, name="session-no-show"),
     path("sessions/<uuid:public_id>/notes/", views.note_create, name="note-create"),
+    path(
+        "sessions/<uuid:public_id>/notes/autosave/",
+        views.note_autosave_new,
+        name="note-autosave-new",
+    ),
     path("notes/<uuid:public_id>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<uuid:public_id>/autosave/", views.note_autosave, name="note-autosave"),
     path("notes/<uuid:public_id>/finalise/", views.note_finalise, name="note-finalise"),
     path("notes/<uuid:public_id>/addenda/", views.addendum_create, name="addendum-create"),
     # Students book (counselors appear by username: they are staff, not protected).
@@ -55,6 +61,11 @@ urlpatterns = [
         name="availability-delete",
     ),
     path("availability/days-off/", counselor_views.add_day_off, name="day-off-add"),
+    path(
+        "availability/days-off/<int:pk>/bookings/",
+        counselor_views.day_off_bookings,
+        name="day-off-bookings",
+    ),
     path(
         "availability/days-off/<int:pk>/delete/",
         counselor_views.delete_day_off,

@@ -275,3 +275,20 @@ def siti_booking(siti, bu_rina, rina_hours):
     return bookings.book(
         siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti, topic=BOOKING_TOPIC
     )
+
+
+def time_has_come(session, minutes_ago=5):
+    """Move a scheduled session so that its start time passed `minutes_ago` minutes ago.
+
+    A session starts only on its day and a no-show is marked only after its start time;
+    a test about what happens then brings the day to the session.
+    """
+    from django.utils import timezone
+
+    length = session.scheduled_end - session.scheduled_start
+    start = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    type(session).objects.filter(pk=session.pk).update(
+        scheduled_start=start, scheduled_end=start + length
+    )
+    session.refresh_from_db()
+    return session

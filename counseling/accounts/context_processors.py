@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from counseling import policy
 from counseling.accounts.security import idle_timeout
 
@@ -9,6 +11,7 @@ def session_timeout(request):
         return {}
     return {
         "idle_seconds": int(idle_timeout(user).total_seconds()),
+        "idle_warning_seconds": int(settings.AMANAH_IDLE_WARNING.total_seconds()),
         # The menu would only lead back to the two-factor page, or to "choose your own
         # password".
         "second_factor_pending": policy.needs_second_factor(user)

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,8 +20,10 @@ from counseling import policy
 from counseling.accounts import lockout, passwords
 from counseling.accounts.forms import ChoosePasswordForm, LoginForm
 from counseling.accounts.models import User
+from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.policy import Role
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+from sessions.models import CounselingSession, SessionNote
 
 # How far back the admin's dashboard counts assignments that students said they did not ask for.
 DECLINED_SHOWN_FOR = datetime.timedelta(days=30)
@@ -33,8 +37,9 @@ DASHBOARDS = {
 
 @require_GET
 def home(request):
-    """Send each role to its own dashboard; a student without consent meets it first."""
-    if policy.has_role(request.user, Role.STUDENT) and not consent_services.has_valid_consent(
+    """Send each role to its own dashboard; a student who never accepted the consent
+    document meets it first (a new version waits on her dashboard for her next session)."""
+    if policy.has_role(request.user, Role.STUDENT) and not consent_services.has_ever_acknowledged(
         request.user
     ):
         return redirect("consent")
@@ -45,6 +50,9 @@ def home(request):
 @policy.role_required(Role.STUDENT)
 def student_dashboard(request):
     counselee = policy.own_counselee(request.user)
+    has_consent = consent_services.has_valid_consent(request.user)
+    acknowledged = None if has_consent else consent_services.latest_acknowledgement(request.user)
+    current = None if has_consent else consent_services.current_document()
     counselors = []
     if counselee is not None:
         counselors = [
@@ -57,22 +65,64 @@ def student_dashboard(request):
         {
             "counselee": counselee,
             "counselors": counselors,
-            "has_consent": consent_services.has_valid_consent(request.user),
+            "has_consent": has_consent,
+            "new_version_pending": acknowledged is not None
+            and current is not None
+            and acknowledged.document.version < current.version,
             "new_assignments": policy.unanswered_assignments_for(request.user),
         },
     )
 
 
+DRAFTS_SHOWN = 10
+
+
 @require_GET
 @policy.role_required(Role.COUNSELOR)
 def counselor_dashboard(request):
-    caseload = policy.caseload_for(request.user)
+    """Her day: today's sessions, the next one, requests waiting, drafts to finalise.
+
+    A constant number of queries whatever her caseload; no content is read here (no
+    topic, no note text), so the page writes no access-log entry.
+    """
+    user = request.user
+    now = timezone.now()
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    Status = CounselingSession.Status
+    sessions = (
+        policy.own_sessions_for(user)
+        .exclude(status=Status.CANCELLED)
+        .defer(*encrypted_field_names(CounselingSession))
+    )
+    today = sessions.filter(
+        scheduled_start__gte=midnight, scheduled_start__lt=midnight + datetime.timedelta(days=1)
+    ).order_by("scheduled_start")
+    requests = policy.booking_requests_for(user).aggregate(
+        total=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))
+    )
+    drafts = (
+        policy.own_drafts_for(user)
+        .defer(*encrypted_field_names(SessionNote), *encrypted_paths(CounselingSession, "session"))
+        .order_by("created_at")
+    )
     return render(
         request,
         "accounts/counselor_dashboard.html",
         {
-            "caseload_count": caseload.count(),
-            "conflict_count": policy.conflicts_for(request.user).count(),
+            "today_date": timezone.localdate(),
+            "today": list(today),
+            "next_session": sessions.filter(status=Status.SCHEDULED, scheduled_start__gt=now)
+            .order_by("scheduled_start")
+            .first(),
+            "request_count": requests["total"],
+            "urgent_count": requests["urgent"],
+            "urgent_elsewhere_count": policy.urgent_requests_for(user).count(),
+            "drafts": list(drafts[:DRAFTS_SHOWN]),
+            "draft_count": drafts.count(),
+            "caseload_count": policy.caseload_for(user).count(),
+            "conflict_count": policy.conflicts_for(user).count(),
         },
     )
 
@@ -99,7 +149,13 @@ def admin_dashboard(request):
 
 @require_POST
 def keepalive(request):
-    """'Tetap masuk' on the idle warning: the request itself resets the idle clock."""
+    """'Tetap masuk' on the idle warning: the request itself resets the idle clock.
+
+    From static/js/session.js (the button, or someone typing) it answers 204, so the
+    page stays as it is; without JavaScript the form posts and comes back to the page.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "/"

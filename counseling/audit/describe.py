@@ -35,6 +35,34 @@ ACCOUNT_EVENTS = {
 }
 
 
+# What an entry is about, named for the admin's access log (the staff voice).
+ADMIN_OBJECT_LABELS = {
+    "page": gettext_lazy("halaman"),
+    "accounts.user": gettext_lazy("akun pengguna"),
+    "records.counselee": gettext_lazy("data konseli"),
+    "records.caseassignment": gettext_lazy("penugasan kasus"),
+    "records.conflictofinterest": gettext_lazy("konflik kepentingan"),
+    "counseling_sessions.counselingsession": gettext_lazy("sesi konseling"),
+    "counseling_sessions.sessionnote": gettext_lazy("catatan sesi"),
+    "counseling_sessions.noteaddendum": gettext_lazy("adendum catatan"),
+    "counseling_sessions.booking": gettext_lazy("pemesanan jadwal"),
+    "counseling_sessions.availabilityrule": gettext_lazy("jam layanan"),
+    "counseling_sessions.dayoff": gettext_lazy("hari libur"),
+    "audit.accessevent": gettext_lazy("log akses"),
+    "audit.emergencyaccess": gettext_lazy("akses darurat"),
+    "consent.consentdocument": gettext_lazy("dokumen persetujuan"),
+    "consent.consentacknowledgement": gettext_lazy("persetujuan siswa"),
+    "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
+    "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
+}
+
+
+def object_label(object_type: str) -> str:
+    """A human name for an entry's `object_type`, or the type itself if it has none."""
+    label = ADMIN_OBJECT_LABELS.get(object_type)
+    return str(label) if label is not None else object_type
+
+
 @dataclass(frozen=True)
 class Line:
     when: object

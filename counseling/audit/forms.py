@@ -33,7 +33,9 @@ def plausible_date(value):
 
 class AuditFilterForm(forms.Form):
     nis = forms.CharField(label=_("NIS konseli"), max_length=20, required=False)
-    actor = forms.CharField(label=_("Pelaku (nama pengguna)"), max_length=150, required=False)
+    actor = forms.CharField(
+        label=_("Pelaku (nama atau nama pengguna)"), max_length=150, required=False
+    )
     action = forms.ChoiceField(
         label=_("Tindakan"), choices=[("", _("Semua")), *AccessEvent.Action.choices], required=False
     )

@@ -7,6 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from counseling.accounts.models import User
+from counseling.audit import describe
 from counseling.audit.models import FLAGGED_ACTIONS, AccessEvent
 from counseling.records.models import Counselee
 
@@ -40,8 +41,8 @@ def filter_events(events, filters: dict):
         counselee = Counselee.objects.filter(nis=filters["nis"].strip()).values("pk").first()
         events = events.filter(counselee_id=counselee["pk"]) if counselee else events.none()
     if filters.get("actor"):
-        actor = User.objects.filter(username=filters["actor"].strip()).values("pk").first()
-        events = events.filter(actor_id=actor["pk"]) if actor else events.none()
+        actors = matching_actors(filters["actor"])
+        events = events.filter(actor_id__in=actors) if actors else events.none()
     if filters.get("action"):
         events = events.filter(action=filters["action"])
     if filters.get("flag"):
@@ -51,6 +52,23 @@ def filter_events(events, filters: dict):
     if filters.get("date_to"):
         end = _local_midnight(filters["date_to"] + datetime.timedelta(days=1))
     return within(events, start, end)
+
+
+ACTORS_MATCHED = 20
+
+
+def matching_actors(text: str) -> list[int]:
+    """The ids of the people an actor filter names: the one whose username it is, else
+    up to ACTORS_MATCHED whose full name contains it (names are plain directory data)."""
+    text = " ".join(text.split())
+    exact = User.objects.filter(username=text).values_list("pk", flat=True).first()
+    if exact is not None:
+        return [exact]
+    return list(
+        User.objects.filter(full_name__icontains=text)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:ACTORS_MATCHED]
+    )
 
 
 def within(events, start, end):
@@ -93,16 +111,22 @@ def keyset_page(events, before: int | None):
 
 
 def with_labels(events: list) -> list:
-    """Set `action_label` and `purpose_label` on each event of a page.
+    """Set `action_label`, `purpose_label`, `role_label` and `object_label` on each event.
 
     The labels are translated once per page: `get_action_display()` rebuilds the choices
     and translates again for every row, a fifth of the page's time at fifty rows.
     """
     actions = {value: str(label) for value, label in AccessEvent.Action.choices}
     purposes = {value: str(label) for value, label in AccessEvent.Purpose.choices}
+    roles = {value: str(label) for value, label in User.Role.choices}
+    objects = {}
     for event in events:
         event.action_label = actions.get(event.action, event.action)
         event.purpose_label = purposes.get(event.purpose, event.purpose)
+        event.role_label = roles.get(event.actor_role, event.actor_role)
+        if event.object_type not in objects:
+            objects[event.object_type] = describe.object_label(event.object_type)
+        event.object_label = objects[event.object_type]
     return events
 
 

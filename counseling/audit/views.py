@@ -72,7 +72,7 @@ def audit_log(request):
 
 CSV_COLUMNS = [
     "id",
-    "occurred_at_utc",
+    "occurred_at",
     "actor",
     "actor_role",
     "action",
@@ -85,21 +85,31 @@ CSV_COLUMNS = [
     "ip_address",
     "request_id",
     "hash",
+    "actor_name",
+    "counselee_name",
+    "object_label",
 ]
 
 
 @require_GET
 @policy.role_required(Role.ADMIN)
 def audit_export(request):
-    """The filtered log as CSV, streamed row by row so its size does not matter."""
+    """The filtered log as CSV, streamed row by row so its size does not matter.
+
+    Times are in the school's time zone with their offset (2025-06-03T09:15:00+07:00),
+    as the page shows them, so a spreadsheet and the page agree.
+    """
     _form, filters, events = _filtered_events(request)
     _record_audit_read(request, log.Action.EXPORT, filters)
 
     def rows():
+        labels: dict[str, str] = {}
         for event in events.order_by("id").iterator(chunk_size=2000):
+            if event.object_type not in labels:
+                labels[event.object_type] = describe.object_label(event.object_type)
             yield [
                 event.id,
-                event.occurred_at.isoformat(),
+                timezone.localtime(event.occurred_at).isoformat(),
                 event.actor.username if event.actor else "",
                 event.actor_role,
                 event.action,
@@ -112,6 +122,9 @@ def audit_export(request):
                 event.ip_address or "",
                 event.request_id,
                 event.hash,
+                event.actor.full_name if event.actor else "",
+                event.counselee.user.full_name if event.counselee else "",
+                labels[event.object_type],
             ]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -122,15 +135,33 @@ def audit_export(request):
 @policy.role_required(Role.STUDENT)
 def my_access_log(request):
     """'Siapa yang membuka catatanku': every event about the student, and nothing else."""
+    """'Siapa yang membuka catatanku': every event about the student, and nothing else.
+
+    Other people's looks come first; her own (she opened her record, she booked) are
+    folded away below, so they do not bury what she came to check.
+    """
     events = policy.events_for(request.user).order_by("-id")
-    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    others = events.exclude(actor_id=request.user.pk)
+    own = events.filter(actor_id=request.user.pk)
+    page = Paginator(others, 25).get_page(request.GET.get("page"))
     lines = [describe.for_student(event, request.user) for event in page.object_list]
+    own_lines = [describe.for_student(event, request.user) for event in own[:OWN_SHOWN]]
     disclosures = policy.disclosures_for(request.user).order_by("-disclosed_at")
     return render(
         request,
         "audit/my_access_log.html",
-        {"page": page, "lines": lines, "disclosures": disclosures},
+        {
+            "page": page,
+            "lines": lines,
+            "own_lines": own_lines,
+            "own_count": own.count(),
+            "own_shown": OWN_SHOWN,
+            "disclosures": disclosures,
+        },
     )
+
+
+OWN_SHOWN = 50
 
 
 @sensitive_post_parameters("justification", "password")

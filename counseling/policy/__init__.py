@@ -95,6 +95,8 @@ from counseling.policy.notes import (
     note_is_readable,
     notes_for,
     notes_on_session,
+    own_drafts_for,
+    own_sessions_for,
     sessions_for,
     sessions_on_record,
 )
@@ -216,6 +218,8 @@ __all__ = [
     "notices_for",
     "one_decision_per_record",
     "own_counselee",
+    "own_drafts_for",
+    "own_sessions_for",
     "readable_counselees",
     "record_access",
     "require",

@@ -201,3 +201,13 @@ def get_note_for_addendum(user: Person, public_id: Any) -> SessionNote:
         return access.write_counseling_data and note_is_readable(user, note, access)
 
     return fetch(user, _notes(), public_id, may=may, counselee_of=lambda note: note.counselee)
+
+
+def own_sessions_for(user: Person) -> QuerySet[CounselingSession]:
+    """The sessions `user` runs herself, on records she may still read: her agenda."""
+    return sessions_for(user).filter(counselor_id=user.pk)
+
+
+def own_drafts_for(user: Person) -> QuerySet[SessionNote]:
+    """Her draft notes not yet finalised, on records she may still write about."""
+    return notes_for(user).filter(author_id=user.pk, status=SessionNote.Status.DRAFT)

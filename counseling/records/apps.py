@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _create_encryption_canary(using, **kwargs):
@@ -11,7 +12,7 @@ def _create_encryption_canary(using, **kwargs):
 class RecordsConfig(AppConfig):
     name = "counseling.records"
     label = "records"
-    verbose_name = "Catatan konseli"
+    verbose_name = _("Catatan konseli")
 
     def ready(self):
         # After every migrate and flush (tests flush between transactional tests), so the

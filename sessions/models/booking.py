@@ -136,6 +136,12 @@ class Booking(models.Model):
     decline_reason = models.CharField(
         _("alasan penolakan"), max_length=32, choices=DeclineReason.choices, blank=True
     )
+    offered_start = models.DateTimeField(
+        _("waktu lain yang ditawarkan"),
+        null=True,
+        blank=True,
+        help_text=_("Saat menolak, konselor dapat menawarkan waktu lain yang masih kosong."),
+    )
     session = models.OneToOneField(
         "counseling_sessions.CounselingSession",
         null=True,

@@ -181,3 +181,30 @@ def test_an_invalid_filter_shows_and_exports_nothing(client_for, admin, history)
     export = client.get(reverse("audit-export"), {"date_from": "kemarin"})
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert len(rows) == 1  # the header alone
+
+
+def test_the_log_names_people_and_things_in_words(client_for, admin, history, siti, bu_rina):
+    page = audit(client_for(admin), nis="1001").text
+    assert "records.counselee" not in page
+    assert "data konseli" in page
+    assert f"{siti.full_name} <span" in page and "1001" in page
+    assert bu_rina.full_name in page
+    assert "(counselor)" not in page and "Konselor" in page
+
+
+def test_filter_by_the_actors_name(client_for, admin, history, pak_budi):
+    response = audit(client_for(admin), actor=pak_budi.full_name.split()[0].lower())
+    assert {e.actor for e in response.context["events"]} == {pak_budi}
+    assert audit(client_for(admin), actor="tidak ada orang ini").context["events"] == []
+
+
+def test_the_export_is_in_the_schools_time_zone_with_its_offset(client_for, admin, history, siti):
+    from django.utils import timezone
+
+    response = client_for(admin).get(reverse("audit-export"), {"nis": "1001"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    event = AccessEvent.objects.get(pk=rows[0]["id"])
+    assert rows[0]["occurred_at"] == timezone.localtime(event.occurred_at).isoformat()
+    assert rows[0]["occurred_at"].endswith("+07:00")  # Asia/Jakarta, the default
+    assert {row["counselee_name"] for row in rows} == {siti.full_name}
+    assert "data konseli" in {row["object_label"] for row in rows}

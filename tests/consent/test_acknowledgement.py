@@ -183,10 +183,14 @@ def test_admins_publish_from_the_admin_site(client_for, admin, consent_v1):
     draft = ConsentDocument.objects.create(
         version=2, title_id="v2", body_id="teks", title_en="v2", body_en="text"
     )
-    client_for(admin).post(
+    client = client_for(admin)
+    preview = client.post(
         reverse("admin:consent_consentdocument_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},
     )
+    assert preview["Location"] == reverse("admin:consent_consentdocument_publish", args=[draft.pk])
+    assert services.current_document() == consent_v1  # not before the preview is confirmed
+    client.post(preview["Location"])
     assert services.current_document() == draft
     response = client_for(admin).get(
         reverse("admin:consent_consentdocument_change", args=[consent_v1.pk])

@@ -58,10 +58,10 @@ def test_a_new_version_gates_the_next_session_but_not_browsing(client_for, siti,
     session = services.create_walk_in_session(siti.counselee, by=bu_rina)
     with pytest.raises(ConsentRequired):
         services.start_session(session, by=bu_rina, limits_explained=True)
-    # Siti still browses; at home she is asked again.
+    # Siti still browses and books; her dashboard asks for the new version.
     client = client_for(siti)
-    assert client.get(reverse("student-dashboard")).status_code == 200
-    assert client.get("/")["Location"] == reverse("consent")
+    assert client.get("/")["Location"] == reverse("student-dashboard")
+    assert "Ada versi baru" in client.get(reverse("student-dashboard")).text
     acknowledge(siti, v2)
     services.start_session(session, by=bu_rina, limits_explained=True)
 

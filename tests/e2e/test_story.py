@@ -1,12 +1,17 @@
-"""The whole story of issue 7, in a real browser, against the demo school.
+"""The whole day, in a real browser, against the demo school.
 
 Nabila (siswa6) has never acknowledged the consent document. On her phone she reads and
 acknowledges it, then asks Pak Budi (konselor2) urgently for tomorrow, with a topic that
-carries a script. Pak Budi enrols his second factor through the one-time link seed_demo
-printed (his e-mail, in a real school), finds her request first in his queue, confirms
-it, runs the session and finalises a note. Nabila sees his visit on "Siapa yang membuka
-catatanku"; the admin finds it in the access log without the note's
-words; Bu Rina (konselor1), not on the case, finds neither the session nor the note.
+carries a script; she books a second, ordinary time and moves it, confirming the move.
+Pak Budi enrols his second factor through the one-time link seed_demo
+printed (his e-mail, in a real school), sees the requests counted on his dashboard, finds
+hers first in his queue and confirms it. The next morning his dashboard lists her session
+today; he starts it, writes a note that saves itself while he types, and finalises it
+after one look at what will be locked. Nabila sees his visit on "Siapa yang membuka
+catatanku"; the admin finds it in the access log without the note's words, then
+publishes a new consent version after its preview; Nabila, still free to book, reads
+what changed and accepts it. Bu Rina (konselor1), not on the case, finds neither the
+session nor the note.
 """
 
 import base64
@@ -57,8 +62,17 @@ def test_the_story_of_one_urgent_request(browsing, demo_school):
     with browsing.step("1. siswa6 acknowledges consent and books urgently", "siswa6"):
         booking_url = student_acknowledges_and_books(nabila, tomorrow)
 
-    with browsing.step("2. konselor2 enrols 2FA, confirms, runs the session, writes", "konselor2"):
-        note_id, session_url = counselor_confirms_and_writes(budi, booking_url, links["konselor2"])
+    with browsing.step("1b. siswa6 books another time and moves it", "siswa6"):
+        student_reschedules(nabila, tomorrow)
+
+    with browsing.step("2. konselor2 enrols 2FA, sees his queue, confirms", "konselor2"):
+        counselor_confirms(budi, booking_url, links["konselor2"])
+
+    with browsing.step(
+        "2b. the next morning: agenda, session, autosaved note, finalise", "konselor2"
+    ):
+        the_morning_comes(booking_url)
+        note_id, session_url = counselors_morning(budi)
 
     with browsing.step("3. siswa6 sees konselor2's visit and reads her inbox", "siswa6"):
         student_sees_the_visit(nabila)
@@ -67,6 +81,12 @@ def test_the_story_of_one_urgent_request(browsing, demo_school):
     admin = browsing.person("admin", viewport=DESKTOP)
     with browsing.step("4. admin finds the events, not the note", "admin"):
         admin_audits_without_reading(admin, links["admin"])
+
+    with browsing.step("4b. admin previews and publishes a new consent version", "admin"):
+        admin_publishes_a_new_version(admin)
+
+    with browsing.step("4c. siswa6 still books, reads what changed, accepts", "siswa6"):
+        student_accepts_the_new_version(nabila)
 
     rina = browsing.person("konselor1", viewport=DESKTOP)
     with browsing.step("5. konselor1 gets 404 on the session and the note", "konselor1"):
@@ -159,11 +179,38 @@ def student_acknowledges_and_books(page, tomorrow):
     return booking_url
 
 
-def counselor_confirms_and_writes(page, booking_url, enrolment_link):
+def student_reschedules(page, tomorrow):
+    """A second, ordinary request, moved to another time: the move is confirmed first."""
+    page.locator("nav").get_by_role("link", name="Pesan jadwal").click()
+    if page.url.endswith("/book/"):
+        page.get_by_role("link", name="Budi Hartono, M.Pd.").click()
+    twelve = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(12)))
+    page.locator(
+        f'a[href$="/book/konselor2/{availability.Slot(twelve, twelve, "", "").key}/"]'
+    ).click()
+    page.get_by_role("button", name="Kirim permintaan").click()
+    expect(page.locator("h1")).to_have_text("Pemesanan")
+    page.get_by_role("link", name="Pindah jadwal").click()
+    fits_a_phone(page)
+    thirteen = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(13)))
+    page.locator(f'a[href$="?slot={availability.Slot(thirteen, thirteen, "", "").key}"]').click()
+    expect(page.locator("h1")).to_have_text("Pastikan pindah jadwal")
+    fits_a_phone(page)
+    page.get_by_role("button", name="Ya, pindahkan").click()
+    expect(page.locator(".messages")).to_contain_text("Jadwal dipindahkan")
+    expect(page.locator(".facts")).to_contain_text("13:00")
+    fits_a_phone(page)
+
+
+def counselor_confirms(page, booking_url, enrolment_link):
     log_in_through_enrolment_link(page, "konselor2", enrolment_link)
     codes = enrol_second_factor(page)
     assert len(codes) == 10
     expect(page).to_have_url(_path("/counselor/"))
+    # Rizky's, Nabila's urgent one and her moved one wait; the urgent one is counted.
+    requests = page.locator("section").filter(has_text="Permintaan menunggu")
+    expect(requests.locator(".figure")).to_have_text(re.compile(r"[3-9]"))
+    expect(requests).to_contain_text("1 di antaranya mendesak")
 
     page.locator("nav").get_by_role("link", name="Permintaan").click()
     first = page.locator("table.queue tbody tr").first
@@ -177,23 +224,51 @@ def counselor_confirms_and_writes(page, booking_url, enrolment_link):
     page.get_by_role("button", name="Konfirmasi").click()
     expect(page.locator(".messages")).to_contain_text("Dikonfirmasi")
 
-    page.goto(booking_url)
-    page.get_by_role("link", name="Buka sesi").click()
+
+def the_morning_comes(booking_url):
+    """Tomorrow is today: the confirmed session starts in a minute."""
+    from sessions.models import Booking
+    from tests.conftest import time_has_come
+
+    booking = Booking.objects.get(public_id=booking_url.rstrip("/").rsplit("/", 1)[1])
+    time_has_come(booking.session, minutes_ago=-1)
+
+
+def counselors_morning(page):
+    page.locator("nav").get_by_role("link", name="Beranda").click()
+    today = page.locator("section.agenda")
+    expect(today).to_contain_text("Nabila Azzahra")
+    today.get_by_role("link", name="Buka sesi").click()
     expect(page.locator("h1")).to_have_text("Sesi konseling")
     session_url = page.url
     page.locator("#id_limits_explained").check()
     page.get_by_role("button", name="Mulai sesi").click()
     expect(page.locator(".messages")).to_contain_text("Sesi dimulai")
 
+    # Typing alone saves the draft: no button pressed.
+    page.locator("#id_presenting_concern").press_sequentially(NOTE_MARKER[:12], delay=20)
     page.locator("#id_presenting_concern").fill(NOTE_MARKER)
-    page.locator("#id_what_was_done").fill("Mendengarkan dan berlatih pernapasan perlahan.")
-    page.get_by_role("button", name="Simpan sebagai draf").click()
+    expect(page.locator(".autosave-status")).to_contain_text(
+        "Draf tersimpan otomatis", timeout=20_000
+    )
+    page.reload()
     note = page.locator("article.note")
     expect(note).to_have_count(1)
     note_id = note.get_attribute("id").removeprefix("note-")
-    page.get_by_role("button", name="Finalkan catatan").click()
+    expect(note.locator("textarea").first).to_have_value(NOTE_MARKER)
+
+    # Finalising saves what is on screen, shows it, and asks once.
+    done = "Mendengarkan dan berlatih pernapasan perlahan."
+    note.locator("textarea").nth(1).fill(done)
+    note.get_by_role("button", name="Finalkan catatan").click()
+    expect(page.locator("h1")).to_have_text("Finalkan catatan?")
+    expect(page.locator("main")).to_contain_text("tidak dapat dibatalkan")
+    expect(page.locator(".note-text")).to_contain_text(done)
+    page.get_by_role("button", name="Ya, finalkan sekarang").click()
+    note = page.locator("article.note")
     expect(note.locator(".badge.final")).to_be_visible()
     expect(note.locator(".note-text")).to_contain_text(NOTE_MARKER)
+    expect(note.locator(".note-text")).to_contain_text(done)
     return note_id, session_url
 
 
@@ -210,14 +285,16 @@ def student_sees_the_visit(page):
 def student_reads_her_inbox(page):
     """The header counts her unread notices; the inbox names what happened, not what."""
     inbox = page.locator("header").get_by_role("link", name=re.compile("^Kotak masuk"))
-    # The demo's booking of hers (made, confirmed), and today's request and confirmation.
-    expect(inbox.locator(".inbox-count")).to_have_text("4")
+    # The demo's booking of hers (made, confirmed), today's request and its confirmation,
+    # and the second request she made and moved.
+    expect(inbox.locator(".inbox-count")).to_have_text("6")
     inbox.click()
     expect(page.locator("h1")).to_have_text("Kotak masuk")
     notices = page.locator("li.notice.unread")
-    expect(notices).to_have_count(4)
+    expect(notices).to_have_count(6)
     expect(notices.first).to_contain_text("Jadwal konselingmu dikonfirmasi")
-    expect(notices.nth(1)).to_contain_text("Permintaan jadwal konselingmu sudah terkirim")
+    expect(notices.nth(1)).to_contain_text("Jadwal konseling diubah")
+    expect(notices.nth(2)).to_contain_text("Permintaan jadwal konselingmu sudah terkirim")
     assert "Aku cemas" not in page.content()
     fits_a_phone(page)
     page.get_by_role("button", name="Tandai semua sudah dibaca").click()
@@ -237,9 +314,9 @@ def admin_audits_without_reading(page, enrolment_link):
     expect(page).to_have_url(re.compile(rf"/audit/\?nis={NABILA_NIS}&"))
     rows = page.locator("table.audit tbody tr")
     expect(rows.first).to_be_visible()
-    for nis in rows.locator("td:nth-child(4)").all_inner_texts():
-        assert nis == NABILA_NIS
-    budi_views = rows.filter(has_text="konselor2 (counselor)").filter(has_text="membuka")
+    for student in rows.locator("td:nth-child(4)").all_inner_texts():
+        assert student.split() == ["Nabila", "Azzahra", NABILA_NIS]
+    budi_views = rows.filter(has_text="Budi Hartono, M.Pd.").filter(has_text="membuka")
     expect(budi_views).not_to_have_count(0)
     expect(rows.filter(has_text="memfinalkan")).not_to_have_count(0)
     # Today's bar of the events-per-day chart is drawn (its geometry is a valid SVG number).
@@ -252,6 +329,50 @@ def admin_audits_without_reading(page, enrolment_link):
     assert export.ok
     assert NABILA_NIS in export.text()
     assert NOTE_MARKER not in export.text()
+
+
+def admin_publishes_a_new_version(page):
+    from consent.models import ConsentDocument
+
+    current = ConsentDocument.objects.get()
+    ConsentDocument.objects.create(
+        version=2,
+        title_id=current.title_id,
+        body_id=current.body_id + "\n\n## Berapa lama catatan disimpan\n\nTiga tahun.",
+        title_en=current.title_en,
+        body_en=current.body_en + "\n\n## How long records are kept\n\nThree years.",
+    )
+    page.goto("/admin/consent/consentdocument/")
+    draft = ConsentDocument.objects.get(version=2)
+    page.locator(f'input[name="_selected_action"][value="{draft.pk}"]').check()
+    page.locator('select[name="action"]').select_option("publish")
+    page.locator('.actions button[name="index"]').click()
+    expect(page.locator("h1")).to_contain_text("Pratinjau versi 2")
+    expect(page.locator(".consent-preview")).to_contain_text("siswa aktif akan diminta")
+    expect(
+        page.locator(".diff-added").filter(has_text="Berapa lama catatan disimpan")
+    ).to_have_count(1)
+    page.get_by_role("button", name="Terbitkan versi 2").click()
+    expect(page.locator(".messagelist")).to_contain_text("Versi 2 diterbitkan")
+
+
+def student_accepts_the_new_version(page):
+    page.locator("nav").get_by_role("link", name="Beranda").click()
+    expect(page.locator(".banner")).to_contain_text("Ada versi baru")
+    # Booking stays open: no detour through the consent page.
+    page.locator("nav").get_by_role("link", name="Pesan jadwal").click()
+    expect(page).to_have_url(re.compile(r"/book/"))
+    page.locator("nav").get_by_role("link", name="Beranda").click()
+    page.get_by_role("link", name="Lihat yang berubah").click()
+    changes = page.locator("section.banner")
+    expect(changes).to_contain_text("Yang berubah sejak versi 1 yang kamu setujui")
+    expect(changes).to_contain_text("Berapa lama catatan disimpan")
+    fits_a_phone(page)
+    page.locator("#id_understood").check()
+    page.locator("#id_typed_name").fill("Nabila Azzahra")
+    page.get_by_role("button", name="Aku setuju").click()
+    expect(page).to_have_url(_path("/student/"))
+    expect(page.locator(".banner")).to_have_count(0)
 
 
 def other_counselor_finds_nothing(page, session_url, note_id, enrolment_link):

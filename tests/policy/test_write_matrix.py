@@ -178,7 +178,10 @@ def request_for(action, case, actor):
     if action == "edit draft":
         return reverse("note-edit", args=[case["draft"].public_id]), {"body": "Diubah."}
     if action == "finalise note":
-        return reverse("note-finalise", args=[case["draft"].public_id]), {}
+        return reverse("note-finalise", args=[case["draft"].public_id]), {
+            "confirm": "yes",
+            "version": session_services.note_version(case["draft"]),
+        }
     if action == "add addendum":
         return reverse("addendum-create", args=[case["final"].public_id]), {"body": "Tambahan."}
     if action == "record disclosure":

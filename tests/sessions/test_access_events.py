@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from counseling.audit.models import AccessEvent
-from tests.sessions.conftest import LIMITS_EXPLAINED
+from tests.sessions.conftest import LIMITS_EXPLAINED, confirmed
 
 Action = AccessEvent.Action
 Purpose = AccessEvent.Purpose
@@ -36,7 +36,7 @@ def act(client, action, session, draft, final):
         client.post(reverse("note-edit", args=[draft.public_id]), {"body": "Diubah."})
         return draft
     if action == "finalise":
-        client.post(reverse("note-finalise", args=[draft.public_id]))
+        client.post(reverse("note-finalise", args=[draft.public_id]), confirmed(draft))
         return draft
     if action == "addendum":
         client.post(reverse("addendum-create", args=[final.public_id]), {"body": "Tambahan."})

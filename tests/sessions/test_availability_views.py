@@ -174,3 +174,50 @@ def test_dates_far_off_are_refused_with_a_message(client_for, bu_rina, when):
     assert response.status_code == 200
     assert not DayOff.objects.exists()
     assert not AvailabilityRule.objects.exists()
+
+
+def test_overlapping_weekly_hours_are_refused_naming_the_clash(client_for, bu_rina):
+    hours.add_hours(by=bu_rina, weekday=0, start_time=datetime.time(8), end_time=datetime.time(12))
+    page = client_for(bu_rina).post(
+        reverse("availability-weekly"),
+        {
+            "weekly-weekday": "0",
+            "weekly-start_time": "11:00",
+            "weekly-end_time": "13:00",
+            "weekly-slot_minutes": "45",
+            "weekly-buffer_minutes": "15",
+            "weekly-mode": "face_to_face",
+        },
+    )
+    assert page.status_code == 200
+    assert "bertumpuk" in page.text
+    assert "Senin, 08:00\u201312:00" in page.text
+    assert bu_rina.availability_rules.count() == 1
+
+
+def test_hours_on_a_date_may_not_overlap_the_weekly_hours_of_its_weekday(bu_rina):
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    hours.add_hours(
+        by=bu_rina, weekday=day.weekday(), start_time=datetime.time(8), end_time=datetime.time(12)
+    )
+    with pytest.raises(ValidationError, match="bertumpuk"):
+        hours.add_hours(
+            by=bu_rina, date=day, start_time=datetime.time(9), end_time=datetime.time(10)
+        )
+    # And weekly hours may not overlap hours already published on a date of that weekday.
+    other = day + datetime.timedelta(days=1)
+    hours.add_hours(by=bu_rina, date=other, start_time=datetime.time(8), end_time=datetime.time(9))
+    with pytest.raises(ValidationError, match="bertumpuk"):
+        hours.add_hours(
+            by=bu_rina,
+            weekday=other.weekday(),
+            start_time=datetime.time(8, 30),
+            end_time=datetime.time(10),
+        )
+
+
+def test_back_to_back_hours_are_accepted(bu_rina):
+    hours.add_hours(by=bu_rina, weekday=2, start_time=datetime.time(8), end_time=datetime.time(10))
+    hours.add_hours(by=bu_rina, weekday=2, start_time=datetime.time(10), end_time=datetime.time(12))
+    hours.add_hours(by=bu_rina, weekday=3, start_time=datetime.time(8), end_time=datetime.time(10))
+    assert bu_rina.availability_rules.count() == 3

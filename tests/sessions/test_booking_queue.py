@@ -14,7 +14,7 @@ from counseling.accounts.models import User
 from counseling.audit.models import AccessEvent
 from sessions import bookings
 from sessions.models import Booking, CounselingSession
-from tests.conftest import BOOKING_TOPIC, make_counselee, make_user, slot_at
+from tests.conftest import BOOKING_TOPIC, make_counselee, make_user, slot_at, time_has_come
 
 
 def test_the_queue_puts_urgent_requests_first_then_the_earliest(
@@ -151,7 +151,7 @@ def test_answers_reject_get(client_for, bu_rina, siti_booking, name):
 
 def test_a_student_did_not_come(client_for, bu_rina, siti_booking):
     bookings.confirm(siti_booking, by=bu_rina)
-    session = Booking.objects.get(pk=siti_booking.pk).session
+    session = time_has_come(Booking.objects.get(pk=siti_booking.pk).session)
     client = client_for(bu_rina)
     page = client.get(reverse("session-detail", args=[session.public_id]))
     assert reverse("session-no-show", args=[session.public_id]) in page.text

@@ -261,7 +261,7 @@ def test_rescheduling_moves_the_booking_to_another_free_slot(
     client = client_for(siti)
     url = reverse("booking-reschedule", args=[siti_booking.public_id])
     new_slot = slot_at(bu_rina, days=5, hour=13)
-    assert f'value="{new_slot.key}"' in client.get(url).text
+    assert f'href="?slot={new_slot.key}"' in client.get(url).text
 
     response = client.post(url, {"slot": new_slot.key})
 
@@ -270,6 +270,29 @@ def test_rescheduling_moves_the_booking_to_another_free_slot(
     assert (new.start, new.topic) == (new_slot.start, BOOKING_TOPIC)
     siti_booking.refresh_from_db()
     assert siti_booking.status == Booking.Status.CANCELLED
+
+
+def test_choosing_a_new_time_asks_to_confirm_the_move_first(
+    client_for, siti, bu_rina, siti_booking
+):
+    bookings.confirm(siti_booking, by=bu_rina)
+    client = client_for(siti)
+    url = reverse("booking-reschedule", args=[siti_booking.public_id])
+    new_slot = slot_at(bu_rina, days=5, hour=13)
+
+    asked = client.get(url, {"slot": new_slot.key})
+
+    assert asked.status_code == 200
+    assert "Pastikan pindah jadwal" in asked.text
+    assert "menunggu konfirmasi guru BK lagi" in asked.text
+    assert f'name="slot" value="{new_slot.key}"' in asked.text
+    siti_booking.refresh_from_db()
+    assert siti_booking.status == Booking.Status.CONFIRMED
+    assert not Booking.objects.filter(rescheduled_from=siti_booking).exists()
+
+    client.post(url, {"slot": new_slot.key})
+    new = Booking.objects.get(rescheduled_from=siti_booking)
+    assert (new.start, new.status) == (new_slot.start, Booking.Status.REQUESTED)
 
 
 def test_rescheduling_to_a_time_that_is_not_free_is_refused(client_for, siti, siti_booking):

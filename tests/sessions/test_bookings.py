@@ -13,6 +13,7 @@ from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.bookings import BookingRefused
 from sessions.models import AvailabilityRule, Booking, CounselingSession, DayOff
+from tests.conftest import time_has_come
 from tests.sessions.booking_helpers import at, open_hours, tomorrow
 
 TOPIC = "Aku bertengkar hebat dengan kakakku soal uang saku."
@@ -188,6 +189,7 @@ def test_confirming_makes_a_session_that_needs_consent_to_start(nabila, pak_budi
         pak_budi,
         CounselingSession.Status.SCHEDULED,
     )
+    time_has_come(session)
     with pytest.raises(ConsentRequired):
         session_services.start_session(session, by=pak_budi, limits_explained=True)
 

@@ -10,7 +10,7 @@ from django.views.debug import SafeExceptionReporterFilter
 from counseling.audit.models import AccessEvent
 from sessions.models import CounselingSession, SessionNote
 from tests.conftest import login
-from tests.sessions.conftest import LIMITS_EXPLAINED
+from tests.sessions.conftest import LIMITS_EXPLAINED, confirmed
 
 SECRETS = {
     "presenting_concern": "Rahasia-1: takut pulang karena orang tua sering bertengkar.",
@@ -39,7 +39,7 @@ def run_the_whole_workflow(client, intruder_client, siti):
     # An invalid submission is answered with the form, and logged nowhere.
     client.post(reverse("note-create", args=[session.public_id]), {"body": ""})
     client.post(reverse("note-edit", args=[note.public_id]), {**SECRETS, "body": EDITED})
-    client.post(reverse("note-finalise", args=[note.public_id]))
+    client.post(reverse("note-finalise", args=[note.public_id]), confirmed(note))
     client.post(reverse("note-edit", args=[note.public_id]), {"body": EDITED + " lagi"})
     client.post(reverse("addendum-create", args=[note.public_id]), {"body": ADDENDUM})
     client.post(reverse("session-complete", args=[session.public_id]))
@@ -100,7 +100,7 @@ def test_flash_messages_carry_no_content(client_for, intruder_client, siti, bu_r
     client.post(reverse("session-start", args=[session.public_id]), LIMITS_EXPLAINED)
     response = client.post(reverse("note-create", args=[session.public_id]), SECRETS)
     note = SessionNote.objects.get()
-    client.post(reverse("note-finalise", args=[note.public_id]))
+    client.post(reverse("note-finalise", args=[note.public_id]), confirmed(note))
     response = client.post(reverse("note-edit", args=[note.public_id]), {"body": EDITED})
 
     flashed = [str(m) for m in get_messages(response.wsgi_request)]

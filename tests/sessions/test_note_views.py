@@ -74,7 +74,13 @@ def test_a_finalised_note_refuses_an_edit_and_says_so(client_for, bu_rina, final
 
 
 def test_the_author_finalises_her_draft(client_for, bu_rina, draft_note):
-    response = client_for(bu_rina).post(reverse("note-finalise", args=[draft_note.public_id]))
+    client = client_for(bu_rina)
+    url = reverse("note-finalise", args=[draft_note.public_id])
+    asked = client.post(url)
+    assert asked.status_code == 200
+    draft_note.refresh_from_db()
+    assert draft_note.status == SessionNote.Status.DRAFT
+    response = client.post(url, {"confirm": "yes", "version": asked.context["version"]})
     assert response.status_code == 302
     draft_note.refresh_from_db()
     assert draft_note.status == SessionNote.Status.FINAL

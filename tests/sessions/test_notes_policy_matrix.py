@@ -11,6 +11,7 @@ from counseling.audit.models import AccessEvent
 from sessions import cases
 from sessions.models import NoteAddendum, SessionNote
 from tests.conftest import login
+from tests.sessions.conftest import confirmed
 
 PEOPLE = ["bu_rina", "bu_ani", "pak_budi", "pak_eko", "siti", "dimas", "admin"]
 
@@ -46,7 +47,7 @@ def request_for(action, session, draft, final):
     if action == "note edit":
         return "post", reverse("note-edit", args=[draft.public_id]), {"body": "Diubah."}
     if action == "finalise":
-        return "post", reverse("note-finalise", args=[draft.public_id]), {}
+        return "post", reverse("note-finalise", args=[draft.public_id]), confirmed(draft)
     if action == "addendum":
         return "post", reverse("addendum-create", args=[final.public_id]), {"body": "Tambahan."}
     if action == "write note":

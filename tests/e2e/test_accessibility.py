@@ -1,0 +1,256 @@
+"""axe-core on every page of every role, at 360 px and 1366 px: no serious or critical
+violation. Screenshots of the three dashboards at both widths go to test-artifacts/.
+
+axe-core comes with the `axe-playwright-python` package (pinned in requirements-dev.txt),
+injected into each page by Playwright, so nothing is fetched from a CDN and the pages'
+strict Content-Security-Policy stays as it is.
+"""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.models import ConsentDocument
+from counseling import demo
+from counseling.accounts.models import User
+from counseling.audit.models import EmergencyAccess
+from sessions import availability
+from sessions.models import Booking, CounselingSession, DayOff, SessionNote
+from tests.conftest import login, make_user
+from tests.e2e.test_story import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = {"360": {"width": 360, "height": 740}, "1366": {"width": 1366, "height": 800}}
+BLOCKING = {"serious", "critical"}
+DASHBOARDS = {
+    "siswa1": "student-dashboard",
+    "konselor1": "counselor-dashboard",
+    "admin": "admin-dashboard",
+}
+
+
+@pytest.fixture
+def demo_school(transactional_db):
+    demo.seed(PASSWORD, log=lambda *args: None)
+    # A counselor who has not enrolled a second factor yet meets the enrolment page.
+    make_user("konselor3", "Dewi Lestari, S.Psi.", User.Role.COUNSELOR)
+    # A day off with a booking on it, and a consent draft to preview before publishing.
+    rina = User.objects.get(username="konselor1")
+    booked = Booking.objects.filter(counselor=rina, status__in=Booking.ACTIVE).order_by("start")
+    first = booked.first()
+    DayOff.objects.get_or_create(counselor=rina, date=timezone.localtime(first.start).date())
+    current = ConsentDocument.objects.order_by("-version").first()
+    ConsentDocument.objects.get_or_create(
+        version=current.version + 1,
+        defaults={
+            "title_id": current.title_id,
+            "body_id": current.body_id + "\n\n## Tambahan\n\nTeks baru.",
+            "title_en": current.title_en,
+            "body_en": current.body_en + "\n\n## Addition\n\nNew text.",
+        },
+    )
+
+
+def _signed_in(browser, base_url, username, viewport, *, verified=True):
+    """A browser context signed in as `username` (second factor verified), as after login."""
+    client = Client()
+    login(client, User.objects.get(username=username), verified=verified)
+    context = browser.new_context(
+        base_url=base_url, viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta"
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def _pages():
+    """(username, label, path) for every page of every role, from the demo school."""
+    siti = User.objects.get(username="siswa1")
+    nabila = User.objects.get(username="siswa6")
+    rina = User.objects.get(username="konselor1")
+    budi = User.objects.get(username="konselor2")
+    siti_booking = (
+        Booking.objects.filter(counselee__user=siti, status__in=Booking.ACTIVE)
+        .order_by("start")
+        .first()
+    )
+    declined = Booking.objects.filter(status=Booking.Status.DECLINED).first()
+    request = Booking.objects.filter(counselor=rina, status=Booking.Status.REQUESTED).first()
+    urgent = Booking.objects.filter(status=Booking.Status.REQUESTED, urgent=True).first()
+    free = availability.free_slots(rina)
+    session = (
+        CounselingSession.objects.filter(counselor=rina, notes__status=SessionNote.Status.DRAFT)
+        .order_by("-scheduled_start")
+        .first()
+    )
+    draft = SessionNote.objects.filter(author=rina, status=SessionNote.Status.DRAFT).first()
+    counselee = siti.counselee
+    day_off = DayOff.objects.filter(counselor=rina).first()
+    emergency = EmergencyAccess.objects.first()
+    disclosure = __import__("consent.models", fromlist=["Disclosure"]).Disclosure.objects.first()
+    draft_document = ConsentDocument.objects.filter(published_at__isnull=True).first()
+    pages = [
+        (None, "login", reverse("login")),
+        ("siswa1", "dashboard", reverse("student-dashboard")),
+        ("siswa1", "choose counselor", reverse("book")),
+        ("siswa1", "slots", reverse("book-slots", args=["konselor1"])),
+        ("siswa1", "confirm slot", reverse("book-confirm", args=["konselor1", free[0].key])),
+        ("siswa1", "my bookings", reverse("my-bookings")),
+        ("siswa1", "booking", reverse("booking-detail", args=[siti_booking.public_id])),
+        ("siswa1", "reschedule", reverse("booking-reschedule", args=[siti_booking.public_id])),
+        (
+            "siswa1",
+            "reschedule confirm",
+            reverse("booking-reschedule", args=[siti_booking.public_id])
+            + f"?slot={availability.free_slots(siti_booking.counselor)[0].key}",
+        ),
+        ("siswa1", "cancel", reverse("booking-cancel", args=[siti_booking.public_id])),
+        ("siswa1", "access log", reverse("my-access-log")),
+        ("siswa1", "consent", reverse("consent")),
+        ("siswa1", "withdraw consent", reverse("consent-withdraw")),
+        ("siswa1", "end counseling", reverse("end-counseling")),
+        ("siswa1", "own record", reverse("counselee-detail", args=[siti.counselee.public_id])),
+        ("siswa1", "not found", "/tidak-ada/"),
+        ("siswa1", "inbox", reverse("inbox")),
+        ("konselor1", "inbox", reverse("inbox")),
+        ("admin", "inbox", reverse("inbox")),
+        ("konselor3~unverified", "second factor", reverse("two-factor-setup")),
+        ("siswa6", "first consent", reverse("consent")),
+        ("konselor1", "dashboard", reverse("counselor-dashboard")),
+        ("konselor1", "queue", reverse("booking-queue")),
+        ("konselor1", "request", reverse("booking-detail", args=[request.public_id])),
+        ("konselor1", "hours", reverse("availability")),
+        ("konselor1", "day off", reverse("day-off-bookings", args=[day_off.pk])),
+        ("konselor1", "caseload", reverse("caseload")),
+        ("konselor1", "record", reverse("counselee-detail", args=[counselee.public_id])),
+        ("konselor1", "session", reverse("session-detail", args=[session.public_id])),
+        ("konselor1", "conflicts", reverse("conflicts")),
+        ("konselor1", "emergency access", reverse("emergency-access-request")),
+        ("konselor1", "disclosure", reverse("disclosure-create", args=[counselee.public_id])),
+        ("konselor2", "urgent request", reverse("urgent-request", args=[urgent.public_id])),
+        ("admin", "dashboard", reverse("admin-dashboard")),
+        ("admin", "access log", reverse("audit-log")),
+        ("admin", "emergency accesses", reverse("emergency-access-list")),
+        (
+            "admin",
+            "emergency access",
+            reverse("emergency-access-detail", args=[emergency.public_id]),
+        ),
+        ("admin", "admin site", reverse("admin:index")),
+        ("admin", "users", reverse("admin:accounts_user_changelist")),
+        ("admin", "user", reverse("admin:accounts_user_change", args=[rina.pk])),
+        ("admin", "add user", reverse("admin:accounts_user_add")),
+        ("admin", "students", reverse("admin:records_counselee_changelist")),
+        ("admin", "student", reverse("admin:records_counselee_change", args=[counselee.pk])),
+        ("admin", "assignments", reverse("admin:records_caseassignment_changelist")),
+        ("admin", "add assignment", reverse("admin:records_caseassignment_add")),
+        ("admin", "conflicts", reverse("admin:records_conflictofinterest_changelist")),
+        ("admin", "consent versions", reverse("admin:consent_consentdocument_changelist")),
+        (
+            "admin",
+            "publish preview",
+            reverse("admin:consent_consentdocument_publish", args=[draft_document.pk]),
+        ),
+    ]
+    if declined is not None:
+        pages.append(
+            (
+                declined.counselee.user.username,
+                "declined",
+                reverse("booking-detail", args=[declined.public_id]),
+            )
+        )
+    if disclosure is not None:
+        pages.append(
+            (
+                "konselor2",
+                "disclosure record",
+                reverse("disclosure-detail", args=[disclosure.public_id]),
+            )
+        )
+    if draft is not None:
+        pages.append(
+            (
+                "konselor1",
+                "finalise review",
+                ("POST", reverse("note-finalise", args=[draft.public_id])),
+            )
+        )
+    assert budi and nabila
+    return pages
+
+
+def _blocking(results):
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def test_every_page_of_every_role_passes_axe(
+    chromium, live_server, plain_http_cookies, demo_school
+):
+    axe = Axe()
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    pages = _pages()
+    found = []
+    visited = 0
+    for width, viewport in WIDTHS.items():
+        contexts = {}
+        try:
+            for username, label, target in pages:
+                if username not in contexts:
+                    name, _, mode = (username or "").partition("~")
+                    contexts[username] = (
+                        _signed_in(
+                            chromium, live_server.url, name, viewport, verified=mode != "unverified"
+                        )
+                        if username
+                        else chromium.new_context(base_url=live_server.url, viewport=viewport)
+                    )
+                    contexts[username].new_page()
+                page = contexts[username].pages[0]
+                if isinstance(target, tuple):
+                    # A page reached by a form: the draft's "Finalkan catatan" button.
+                    page.goto(
+                        reverse(
+                            "session-detail",
+                            args=[
+                                SessionNote.objects.get(
+                                    public_id=target[1].split("/")[2]
+                                ).session.public_id
+                            ],
+                        )
+                    )
+                    page.locator(f'button[formaction="{target[1]}"]').click()
+                else:
+                    response = page.goto(target)
+                    assert response.status < 500, f"{label}: {response.status}"
+                page.wait_for_load_state()
+                visited += 1
+                for problem in _blocking(axe.run(page)):
+                    found.append(f"{username} {label} @ {width}px: {problem}")
+                if label == "dashboard" and username in DASHBOARDS:
+                    page.screenshot(path=str(artifacts / f"{username}-{width}.png"), full_page=True)
+        finally:
+            for context in contexts.values():
+                context.close()
+    assert visited == 2 * len(pages)
+    assert found == [], "\n".join(found)
