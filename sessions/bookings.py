@@ -63,6 +63,28 @@ def book(
 ) -> Booking:
     """Book the free slot of `counselor` that starts at `start` for `counselee`."""
     _lock_counselor(counselor)
+    return _book_locked(
+        counselee,
+        counselor,
+        start,
+        by=by,
+        topic=topic,
+        urgent=urgent,
+        rescheduled_from=rescheduled_from,
+    )
+
+
+def _book_locked(
+    counselee: Counselee,
+    counselor: User,
+    start: datetime.datetime,
+    *,
+    by: Any,
+    topic: str,
+    urgent: bool,
+    rescheduled_from: Booking | None,
+) -> Booking:
+    """`book`, for a caller that holds the counselor's lock already."""
     policy.require(policy.may_book(by, counselee, counselor), counselor)
     slot = availability.find_free_slot(counselor, start)
     if slot is None:
@@ -124,22 +146,39 @@ def _check_cutoff(booking: Booking) -> None:
         )
 
 
+def _lock_with_sessions(bookings: QuerySet[Booking]) -> list[Booking]:
+    """Lock `bookings` and the sessions they became, before anything is logged.
+
+    The access log's lock is held to the end of a transaction that appended to it; a row
+    lock waited for after it deadlocks with a writer that holds the row and waits for the
+    log (TRAPS.md). So the rows a booking change touches are locked first, together.
+    """
+    locked = list(bookings.select_related("counselee").select_for_update(of=("self",)))
+    session_ids = [booking.session_id for booking in locked if booking.session_id]
+    if session_ids:
+        sessions = CounselingSession.objects.select_for_update().in_bulk(session_ids)
+        for booking in locked:
+            if booking.session_id:
+                booking.session = sessions[booking.session_id]
+    return locked
+
+
 def _locked(booking: Booking) -> Booking:
-    locked = Booking.objects.select_related("counselee").select_for_update(of=("self",))
-    locked_booking = locked.get(pk=booking.pk)
+    [locked_booking] = _lock_with_sessions(Booking.objects.filter(pk=booking.pk))
     if locked_booking.status not in Booking.ACTIVE:
         raise BookingRefused(_("Pemesanan ini sudah tidak aktif."))
     return locked_booking
 
 
 def _close(booking: Booking, status: str, *, by: Any, reason: str = "") -> None:
+    """Close a booking whose row and session `_lock_with_sessions` locked."""
     booking.status = status
     booking.decline_reason = reason
     booking.save(update_fields=["status", "decline_reason", "updated_at"])
     outbox.cancel_pending(booking)
     session = booking.session
     if session is not None and session.status == CounselingSession.Status.SCHEDULED:
-        session_services.cancel_session(session, by=by)
+        session_services.cancel_session(session, by=by, locked=True)
 
 
 @transaction.atomic
@@ -159,10 +198,22 @@ def cancel(booking: Booking, *, by: Any) -> Booking:
     return booking
 
 
+def lock_active(counselee: Counselee, counselor: User | None = None) -> list[Booking]:
+    """Lock the counselee's active bookings (with `counselor` only, if given) and their
+    sessions, for `cancel_all` or `withdraw`, before anything is logged."""
+    active = Booking.objects.filter(counselee=counselee, status__in=Booking.ACTIVE)
+    if counselor is not None:
+        active = active.filter(counselor=counselor)
+    return _lock_with_sessions(active)
+
+
 @transaction.atomic
-def cancel_all(counselee: Counselee, *, by: Any) -> None:
-    """The student ended counseling: every active booking goes, whatever the cut-off."""
-    for booking in _active(counselee):
+def cancel_all(locked: list[Booking], *, by: Any) -> None:
+    """The student ended counseling: every active booking goes, whatever the cut-off.
+
+    `locked` is what `lock_active(counselee)` returned.
+    """
+    for booking in locked:
         _close(booking, Status.CANCELLED, by=by)
         _log(log.Action.UPDATE, booking, by, log.Purpose.OWN)
         outbox.queue(booking, Kind.BOOKING_CANCELLED, booking.counselor)
@@ -189,7 +240,7 @@ def cancel_on_day_off(day_off: DayOff, *, by: User) -> int:
     _lock_counselor(by)
     policy.require(policy.may_change_hours(by, day_off), day_off)
     count = 0
-    for booking in on_day(by, day_off.date).select_for_update(of=("self",)):
+    for booking in _lock_with_sessions(on_day(by, day_off.date)):
         policy.require(policy.may_cancel(by, booking), booking, counselee=booking.counselee)
         purpose = policy.record_access(by, booking.counselee).purpose
         _close(booking, Status.CANCELLED, by=by)
@@ -199,22 +250,18 @@ def cancel_on_day_off(day_off: DayOff, *, by: User) -> int:
     return count
 
 
-def _active(counselee: Counselee, counselor: User | None = None) -> QuerySet[Booking]:
-    bookings = Booking.objects.select_for_update(of=("self",)).select_related("counselee")
-    bookings = bookings.filter(counselee=counselee, status__in=Booking.ACTIVE)
-    return bookings.filter(counselor=counselor) if counselor is not None else bookings
-
-
 @transaction.atomic
-def withdraw(counselee: Counselee, counselor: User, *, by: Any) -> int:
+def withdraw(locked: list[Booking], *, by: Any) -> int:
     """The counselor's reach ended: her requests from this student are declined, their
     confirmed bookings cancelled, and the student is told (without content) each time.
 
     Called by the case lifecycle (`sessions.cases`) when an assignment ends or a conflict
-    is declared. Returns how many bookings were withdrawn.
+    is declared, with what `lock_active(counselee, counselor)` returned before anything
+    was logged. Returns how many bookings were withdrawn.
     """
     count = 0
-    for booking in _active(counselee, counselor):
+    for booking in locked:
+        counselee = booking.counselee
         if booking.status == Status.REQUESTED:
             _close(booking, Status.DECLINED, by=by, reason=Booking.DeclineReason.COUNSELOR_CHANGED)
             outbox.queue(booking, Kind.BOOKING_DECLINED, counselee.user)
@@ -233,6 +280,9 @@ def reschedule(booking: Booking, new_start: datetime.datetime, *, by: Any) -> Bo
     The moved booking is a new request: a confirmed time that moves goes back to the
     counselor to confirm again.
     """
+    # The counselor's row first, as `book` takes it: the order every booking change
+    # follows, and both before the access log's lock.
+    _lock_counselor(booking.counselor)
     booking = _locked(booking)
     policy.require(policy.may_reschedule(by, booking), booking, counselee=booking.counselee)
     _check_cutoff(booking)
@@ -240,7 +290,7 @@ def reschedule(booking: Booking, new_start: datetime.datetime, *, by: Any) -> Bo
     # fails, the transaction puts the old booking back as it was.
     _close(booking, Status.CANCELLED, by=by)
     _log(log.Action.UPDATE, booking, by, log.Purpose.OWN)
-    new = book(
+    new = _book_locked(
         booking.counselee,
         booking.counselor,
         new_start,
@@ -361,6 +411,8 @@ def take_urgent(booking: Booking, *, by: User) -> Booking:
         booking.counselor = by
         booking.save(update_fields=["counselor", "updated_at"])
         outbox.queue(booking, Kind.URGENT_TAKEN, booked)
+    confirmed = confirm(booking, by=by)
+    # Logged last: `confirm` re-takes the booking's lock, which must come before the log's.
     log.record(
         log.Action.URGENT_TAKEN,
         actor=by,
@@ -368,4 +420,4 @@ def take_urgent(booking: Booking, *, by: User) -> Booking:
         counselee=booking.counselee,
         purpose=log.Purpose.BOOKING,
     )
-    return confirm(booking, by=by)
+    return confirmed

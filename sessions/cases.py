@@ -24,13 +24,27 @@ from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions import bookings
 from sessions import services as session_services
+from sessions.models import Booking, CounselingSession
 
 EndReason = CaseAssignment.EndReason
 
 
-def _let_go(counselee: Counselee, counselor: User, *, by: Any) -> None:
-    bookings.withdraw(counselee, counselor, by=by)
-    session_services.cancel_upcoming_sessions(counselee, by=by, counselor=counselor)
+Held = tuple[list[Booking], list[CounselingSession]]
+
+
+def _hold(counselee: Counselee, counselor: User) -> Held:
+    """Lock what the counselor has booked with the student, before anything is logged
+    (the access log's lock comes last in every transaction: TRAPS.md, deadlocks)."""
+    return (
+        bookings.lock_active(counselee, counselor),
+        session_services.lock_upcoming(counselee, counselor),
+    )
+
+
+def _let_go(held: Held, *, by: Any) -> None:
+    booked, upcoming = held
+    bookings.withdraw(booked, by=by)
+    session_services.cancel_locked_sessions(upcoming, by=by)
 
 
 @transaction.atomic
@@ -40,8 +54,9 @@ def end_assignment(
     """End an active assignment: an admin's decision, or the counselor closing her case."""
     assignment = CaseAssignment.objects.select_for_update().get(pk=assignment.pk)
     policy.require(policy.may_end_assignment(by, assignment), counselee=assignment.counselee)
+    held = _hold(assignment.counselee, assignment.counselor)
     if records_services.close_assignment(assignment, by=by, reason=reason):
-        _let_go(assignment.counselee, assignment.counselor, by=by)
+        _let_go(held, by=by)
 
 
 @transaction.atomic
@@ -63,16 +78,25 @@ def declare_conflict(counselee: Counselee, relation: str, *, by: Any) -> Conflic
         if policy.has_conflict(by, counselee):
             raise ValidationError(_("Anda sudah menyatakan konflik kepentingan dengan siswa ini."))
         policy.require(False, counselee=counselee)
-    conflict = records_services.record_conflict(by, counselee, relation)
-    for assignment in CaseAssignment.objects.active().filter(counselor=by, counselee=counselee):
-        records_services.close_assignment(assignment, by=by, reason=EndReason.CONFLICT)
-    _let_go(counselee, by, by=by)
-    now = timezone.now()
-    open_grants = EmergencyAccess.objects.filter(
-        counselor=by, counselee=counselee, expires_at__gt=now, revoked_at__isnull=True
+    # Every row this touches is locked before the first log entry (TRAPS.md, deadlocks);
+    # FOR NO KEY UPDATE on the grants, which the log entries below point at.
+    assignments = list(
+        CaseAssignment.objects.active()
+        .filter(counselor=by, counselee=counselee)
+        .select_for_update()
     )
-    # FOR NO KEY UPDATE: each log entry below points at its grant (TRAPS.md).
-    for grant in open_grants.select_for_update(no_key=True):
+    held = _hold(counselee, by)
+    now = timezone.now()
+    open_grants = list(
+        EmergencyAccess.objects.filter(
+            counselor=by, counselee=counselee, expires_at__gt=now, revoked_at__isnull=True
+        ).select_for_update(no_key=True)
+    )
+    conflict = records_services.record_conflict(by, counselee, relation)
+    for assignment in assignments:
+        records_services.close_assignment(assignment, by=by, reason=EndReason.CONFLICT)
+    _let_go(held, by=by)
+    for grant in open_grants:
         grant.revoked_at = now
         grant.save(update_fields=["revoked_at"])
         log.record(
@@ -94,11 +118,16 @@ def end_counseling(counselee: Counselee, *, by: Any) -> list[User]:
     Returns the counselors who were on the case.
     """
     policy.require(policy.may_end_counseling(by, counselee), counselee=counselee)
-    bookings.cancel_all(counselee, by=by)
-    session_services.cancel_upcoming_sessions(counselee, by=by)
+    # Every row this touches is locked before the first log entry (TRAPS.md, deadlocks).
+    assignments = list(
+        CaseAssignment.objects.active().filter(counselee=counselee).select_for_update()
+    )
+    booked = bookings.lock_active(counselee)
+    upcoming = session_services.lock_upcoming(counselee)
+    bookings.cancel_all(booked, by=by)
+    session_services.cancel_locked_sessions(upcoming, by=by)
     counselee.counseling_ended_at = timezone.now()
     counselee.save(update_fields=["counseling_ended_at"])
-    assignments = list(CaseAssignment.objects.active().filter(counselee=counselee))
     for assignment in assignments:
         records_services.close_assignment(assignment, by=by, reason=EndReason.STUDENT_ENDED)
         notices.notify(
@@ -116,6 +145,7 @@ def answer_assignment(assignment: CaseAssignment, *, by: Any, asked_for: bool) -
     """
     assignment = CaseAssignment.objects.select_for_update().get(pk=assignment.pk)
     policy.require(policy.may_answer_assignment(by, assignment), counselee=assignment.counselee)
+    held = _hold(assignment.counselee, assignment.counselor)
     assignment.student_answered_at = timezone.now()
     assignment.save(update_fields=["student_answered_at"])
     if asked_for:
@@ -128,4 +158,4 @@ def answer_assignment(assignment: CaseAssignment, *, by: Any, asked_for: bool) -
         )
         return
     records_services.close_assignment(assignment, by=by, reason=EndReason.STUDENT_DECLINED)
-    _let_go(assignment.counselee, assignment.counselor, by=by)
+    _let_go(held, by=by)

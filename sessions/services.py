@@ -200,18 +200,23 @@ def create_session_from_booking(booking: Booking, *, by: User) -> CounselingSess
 
 
 @transaction.atomic
-def cancel_session(session: CounselingSession, *, by: User) -> CounselingSession:
+def cancel_session(
+    session: CounselingSession, *, by: User, locked: bool = False
+) -> CounselingSession:
     """Cancel a session that has not begun, with its booking.
 
     The booking service has already decided `by` may cancel (the student, before the
-    cut-off, or the counselor); this only records the session's side of it.
+    cut-off, or the counselor); this only records the session's side of it. `locked`:
+    the caller holds the session's row lock already (taken before anything was logged).
     """
-    locked = CounselingSession.objects.select_for_update().get(pk=session.pk)
-    if locked.status == Status.SCHEDULED:
-        locked.status = Status.CANCELLED
-        locked.save(update_fields=["status"])
-        _log(log.Action.UPDATE, locked, locked.counselee, by)
-    return locked
+    if not locked:
+        session = CounselingSession.objects.select_for_update().get(pk=session.pk)
+    locked_session = session
+    if locked_session.status == Status.SCHEDULED:
+        locked_session.status = Status.CANCELLED
+        locked_session.save(update_fields=["status"])
+        _log(log.Action.UPDATE, locked_session, locked_session.counselee, by)
+    return locked_session
 
 
 @transaction.atomic
@@ -226,16 +231,35 @@ def cancel_upcoming_sessions(
 ) -> int:
     """Cancel the counselee's sessions that have not begun (with `counselor` only, if
     given): the student ended counseling, or that counselor's reach ended."""
+    return cancel_locked_sessions(lock_upcoming(counselee, counselor), by=by)
+
+
+def lock_upcoming(counselee: Counselee, counselor: User | None = None) -> list[CounselingSession]:
+    """Lock the counselee's sessions that have not begun (with `counselor` only, if given).
+
+    Services that also append to the access log take these locks before their first
+    entry: the log's lock is held to the end of the transaction, and a row lock waited
+    for while holding it deadlocks with a writer that holds the row and waits for the log.
+    """
     upcoming = CounselingSession.objects.select_for_update().filter(
         counselee=counselee, status=Status.SCHEDULED
     )
     if counselor is not None:
         upcoming = upcoming.filter(counselor=counselor)
+    return list(upcoming)
+
+
+def cancel_locked_sessions(sessions: list[CounselingSession], *, by: User) -> int:
+    """Cancel sessions whose row locks the caller holds (`lock_upcoming`); those that a
+    cancelled booking took along meanwhile are skipped. Returns how many."""
     count = 0
-    for session in upcoming:
+    for session in sessions:
+        session.refresh_from_db(fields=["status"])
+        if session.status != Status.SCHEDULED:
+            continue
         session.status = Status.CANCELLED
         session.save(update_fields=["status"])
-        _log(log.Action.UPDATE, session, counselee, by)
+        _log(log.Action.UPDATE, session, session.counselee, by)
         count += 1
     return count
 

@@ -5,6 +5,8 @@ Pak Budi are counselors; Agus is the school's admin.
 """
 
 import datetime
+import traceback
+from pathlib import Path
 
 import pytest
 from encrypted_model_fields import fields as encrypted_package
@@ -19,6 +21,7 @@ from counseling.records.models import Counselee
 pytest_plugins = ("celery.contrib.pytest",)
 
 PASSWORD = "kata-sandi-uji-123"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -292,3 +295,51 @@ def time_has_come(session, minutes_ago=5):
     )
     session.refresh_from_db()
     return session
+
+
+@pytest.fixture(autouse=True)
+def _no_row_lock_after_the_log_lock(_append_only_triggers_during_tests, monkeypatch):
+    """Fail any test whose code locks a row after appending to the access log, on PostgreSQL.
+
+    The access log is appended under a transaction-scoped advisory lock, held to the end
+    of the transaction; a row lock taken after it waits while holding the log's lock, and
+    another transaction holding that row and waiting for the log deadlocks with it
+    (TRAPS.md). So every service takes its row locks first, and this checks that it does.
+    """
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    base = len(connection.atomic_blocks)
+    state = {"log_locked_by": None}
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_then_forget(self, *exc):
+        try:
+            return original_exit(self, *exc)
+        finally:
+            if len(connection.atomic_blocks) <= base:
+                state["log_locked_by"] = None
+
+    def watch(execute, sql, params, many, context):
+        if "pg_advisory_xact_lock" in sql and state["log_locked_by"] is None:
+            state["log_locked_by"] = sql
+        elif state["log_locked_by"] and (" FOR UPDATE" in sql or " FOR NO KEY UPDATE" in sql):
+            root = str(ROOT) + "/"
+            where = [
+                f"{frame.filename.removeprefix(root)}:{frame.lineno} {frame.name}"
+                for frame in traceback.extract_stack()
+                if frame.filename.startswith(root)
+                and "/.venv/" not in frame.filename
+                and "/tests/" not in frame.filename
+            ]
+            raise AssertionError(
+                "a row lock after the access log's lock, in one transaction: take row locks "
+                f"first (TRAPS.md, deadlocks). At {' < '.join(reversed(where))}"
+            )
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_forget)
+    with connection.execute_wrapper(watch):
+        yield
