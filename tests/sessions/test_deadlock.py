@@ -21,6 +21,7 @@ from counseling.accounts.models import User
 from counseling.audit import log
 from sessions import booking_views, bookings
 from sessions.bookings import BookingRefused
+from sessions.models import Booking
 from tests.conftest import login, make_counselee, make_user, open_hours, slot_at
 
 pytestmark = [
@@ -184,3 +185,30 @@ def test_a_postgresql_deadlock_is_reported_not_taken_for_a_busy_sqlite(siti, dim
     assert "returned" not in outcome
     assert "deadlock detected" in outcome["raised"]
     assert list(request._messages) == []
+
+
+def test_a_student_moving_a_booking_waits_for_another_booking_without_a_deadlock(
+    siti, bu_rina, siti_booking
+):
+    # Another student's booking holds Bu Rina's row and is about to append to the log
+    # while Siti moves her booking: the move must queue on the counselor's row first,
+    # never hold the log's lock and then wait for that row.
+    new_slot = slot_at(bu_rina, days=3, hour=10)
+    locked = threading.Event()
+    mover = {}
+
+    def another_booking():
+        with transaction.atomic():
+            bookings._lock_counselor(bu_rina)
+            locked.set()
+            until(lambda: "pid" in mover and waits_for_a_lock(mover["pid"]))
+            log.record(log.Action.CREATE, actor=siti, counselee=siti.counselee)
+
+    def siti_moves():
+        mover["pid"] = backend_pid()
+        locked.wait(10)
+        bookings.reschedule(siti_booking, new_slot.start, by=siti)
+
+    assert in_threads(another_booking, siti_moves) == []
+    moved = Booking.objects.get(rescheduled_from=siti_booking)
+    assert moved.start == new_slot.start
