@@ -82,9 +82,15 @@ def _walk(progress, workers):
     bounds = AccessEvent.objects.aggregate(first=Min("id"), last=Max("id"))
     first, last = bounds["first"], bounds["last"]
     workers = workers or os.cpu_count() or 1
-    if first is None or workers < 2 or last - first < PARALLEL_FROM:
+    if first is None or workers < 2 or last - first < PARALLEL_FROM or _may_not_fork():
         return _verify_in_one_process(progress)
     return _verify_in_parallel(first, last, workers, progress)
+
+
+def _may_not_fork() -> bool:
+    """A daemonic process (a Celery prefork worker's child, running the nightly check)
+    may not start children of its own: it walks the chain alone."""
+    return bool(multiprocessing.current_process().daemon)
 
 
 def _verify_in_one_process(progress):

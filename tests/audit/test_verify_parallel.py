@@ -73,3 +73,19 @@ def test_the_database_writes_the_canonical_json_as_python_does(siti, bu_rina):
         [values[0], chain.canonical_time(values[1]), *values[2:], event.prev_hash]
     )
     assert f'{prefix}"{event.prev_hash}"]' == expected
+
+
+def test_a_daemonic_process_walks_the_chain_alone(long_log):
+    # The nightly check runs in a Celery prefork child, which is daemonic: a process pool
+    # there raises "daemonic processes are not allowed to have children".
+    import multiprocessing
+
+    process = multiprocessing.current_process()
+    before = process._config.get("daemon")
+    process._config["daemon"] = True
+    try:
+        head, broken = verification.verify(workers=2)
+    finally:
+        process._config["daemon"] = before
+    assert broken is None
+    assert (head.count, head.last_id) == (len(long_log), long_log[-1])
