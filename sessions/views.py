@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from consent import services as consent_services
 from counseling import policy
+from counseling.audit import log
 from counseling.audit.decorators import shows_confidential
 from sessions import services
 from sessions.forms import AddendumForm, NoteForm, WalkInSessionForm
@@ -262,6 +263,14 @@ def _changes(note, values):
 
 
 def _finalise_review(request, note, error=""):
+    # The page shows the note's whole text: a look at confidential content, logged.
+    log.record(
+        log.Action.VIEW,
+        actor=request.user,
+        obj=note,
+        counselee=note.counselee,
+        purpose=policy.record_access(request.user, note.counselee).purpose,
+    )
     return render(
         request,
         "sessions/note_finalise.html",

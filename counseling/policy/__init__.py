@@ -75,6 +75,7 @@ from counseling.policy.core import (
     role_required,
 )
 from counseling.policy.disclosures import (
+    disclosure_is_readable,
     disclosures_for,
     disclosures_on_record,
     get_disclosure_for,
@@ -154,6 +155,7 @@ __all__ = [
     "days_off_for",
     "deny",
     "deny_object",
+    "disclosure_is_readable",
     "disclosures_for",
     "disclosures_on_record",
     "emergency_accesses_for",

@@ -2,25 +2,42 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from consent.models import Disclosure
 from counseling.encryption import encrypted_field_names
 from counseling.policy.core import Person, Role, fetch, has_role
-from counseling.policy.records import RecordAccess, readable_counselees, record_access
+from counseling.policy.records import (
+    RecordAccess,
+    active_emergency_accesses,
+    readable_counselees,
+    record_access,
+)
 from counseling.records.models import Counselee
 
 
-def disclosures_for(user: Person) -> QuerySet[Disclosure]:
-    """Disclosures `user` may know about.
+def disclosure_is_readable(user: Person, disclosure: Disclosure, access: RecordAccess) -> bool:
+    """What was shared, and with whom, follows the student's consent like the notes do:
+    the counselor who recorded it while she is on the case, or one under emergency access.
+    A counselor newly on the case sees on the record that a disclosure was made (date and
+    reason) and reads its details only through a hand-over the student accepts."""
+    if not access.read_counseling_data:
+        return False
+    return access.emergency_access is not None or disclosure.counselor_id == user.pk
 
-    The counselor on the case sees all of the counselee's; the student sees their own
-    once the counselor has marked that they were told; admins learn of them through the
-    access log, never their content.
+
+def disclosures_for(user: Person) -> QuerySet[Disclosure]:
+    """Disclosures `user` may read (`disclosure_is_readable`, across records).
+
+    The student sees her own once the counselor has marked that she was told; admins learn
+    of them through the access log, never their content.
     """
     disclosures = Disclosure.objects.select_related("counselor", "counselee__user")
     if has_role(user, Role.COUNSELOR):
-        return disclosures.filter(readable_counselees(user))
+        emergency = active_emergency_accesses(user).filter(counselee=OuterRef("counselee_id"))
+        return disclosures.filter(readable_counselees(user)).filter(
+            Q(counselor=user) | Q(Exists(emergency))
+        )
     if has_role(user, Role.STUDENT):
         return disclosures.filter(counselee__user=user, student_informed=True)
     return disclosures.none()
@@ -33,7 +50,9 @@ def get_disclosure_for(user: Person, public_id: Any) -> Disclosure:
         user,
         Disclosure.objects.select_related("counselor", "counselee__user"),
         public_id,
-        may=lambda disclosure: record_access(user, disclosure.counselee).read_counseling_data,
+        may=lambda disclosure: disclosure_is_readable(
+            user, disclosure, record_access(user, disclosure.counselee)
+        ),
         counselee_of=lambda disclosure: disclosure.counselee,
     )
 
@@ -53,4 +72,6 @@ def may_record_disclosure(user: Person, counselee: Counselee) -> bool:
 
 
 def may_mark_informed(user: Person, disclosure: Disclosure) -> bool:
-    return record_access(user, disclosure.counselee).write_counseling_data
+    """The counselor who recorded it, while she is on the case."""
+    access = record_access(user, disclosure.counselee)
+    return access.write_counseling_data and disclosure.counselor_id == user.pk

@@ -37,6 +37,7 @@ def caseload(request):
 @require_GET
 @shows_confidential(policy.get_counselee_for)
 def counselee_detail(request, counselee, access):
+    user = request.user
     counselors = [
         a.counselor
         for a in counselee.assignments.active().select_related("counselor").order_by("pk")
@@ -44,7 +45,13 @@ def counselee_detail(request, counselee, access):
     show_counseling_data = access.read_counseling_data
     may_write = access.write_counseling_data
     sessions = policy.sessions_on_record(counselee, access).order_by("-scheduled_start")
-    disclosures = policy.disclosures_on_record(counselee, access).order_by("-disclosed_at")
+    disclosures = [
+        {
+            "disclosure": disclosure,
+            "readable": policy.disclosure_is_readable(user, disclosure, access),
+        }
+        for disclosure in policy.disclosures_on_record(counselee, access).order_by("-disclosed_at")
+    ]
     return render(
         request,
         "records/counselee_detail.html",

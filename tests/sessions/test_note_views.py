@@ -151,3 +151,13 @@ def test_an_empty_edit_of_a_finalised_note_is_refused_as_final(client_for, bu_ri
     response = client_for(bu_rina).post(reverse("note-edit", args=[final_note.public_id]), {})
     assert response.status_code == 302
     assert "sudah final" in flashed(response)[0]
+
+
+def test_the_finalise_review_is_a_logged_look_at_the_note(client_for, bu_rina, draft_note):
+    from counseling.audit.models import AccessEvent
+
+    before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    asked = client_for(bu_rina).post(reverse("note-finalise", args=[draft_note.public_id]))
+    assert draft_note.body in asked.text
+    [look] = AccessEvent.objects.filter(id__gt=before, action=AccessEvent.Action.VIEW)
+    assert (look.actor, look.object_id) == (bu_rina, str(draft_note.public_id))
