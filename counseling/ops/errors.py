@@ -15,7 +15,7 @@ import socket
 from django.core import mail
 from django.views.debug import SafeExceptionReporterFilter
 
-from counseling.ops.logs import describe_exception, request_id_of
+from counseling.ops.logs import describe_exception, redact, request_id_of
 
 WITHHELD = "(withheld: it could quote what someone typed)"
 
@@ -67,7 +67,7 @@ def compose(record: logging.LogRecord) -> tuple[str, str]:
     if request_id:
         lines.append(f"Request id: {request_id}")
     if request is not None:
-        lines.append(f"Request:    {request.method} {request.path}")
+        lines.append(f"Request:    {request.method} {redact(request.path)}")
         lines.append(f"User:       {_user(request)}")
     if isinstance(record.args, dict) and "name" in record.args and "id" in record.args:
         lines.append(f"Task:       {record.args['name']} [{record.args['id']}]")

@@ -19,6 +19,7 @@ with the text kept only for exceptions about the machinery (`describe_exception`
 import datetime
 import json
 import logging
+import re
 import socket
 import traceback
 
@@ -106,6 +107,20 @@ def request_id_of(record: logging.LogRecord) -> str:
     )
 
 
+# Paths whose next segment is a secret: the token of a one-time link (a staff member's
+# second-factor enrolment, a guardian's consent). A log line keeps the path, never the
+# token: whoever reads the logs must not be able to open the link.
+SECRET_PATH_PREFIXES = ("/accounts/2fa/enrol/", "/wali/")
+_SECRET_SEGMENT = re.compile(
+    "(" + "|".join(re.escape(prefix) for prefix in SECRET_PATH_PREFIXES) + r")[^/\s\"'?]+"
+)
+
+
+def redact(text: str) -> str:
+    """`text` with the token of every one-time link replaced by "[token]"."""
+    return _SECRET_SEGMENT.sub(r"\1[token]", text)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         line = {
@@ -114,7 +129,7 @@ class JsonFormatter(logging.Formatter):
             .replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
             "request_id": request_id_of(record),
             "process": record.process,
         }
@@ -123,7 +138,8 @@ class JsonFormatter(logging.Formatter):
             line["task_id"] = task_id
         for name in EXTRA_FIELDS:
             if hasattr(record, name):
-                line[name] = getattr(record, name)
+                value = getattr(record, name)
+                line[name] = redact(value) if isinstance(value, str) else value
         if record.exc_info and record.exc_info[1] is not None:
             line["exception"] = describe_exception(record.exc_info)
         if not line["request_id"]:

@@ -185,11 +185,13 @@ def urgent_alert_recipients(counselee: Counselee) -> QuerySet[User]:
 
 
 def may_see_urgent_request(user: Person, booking: Booking) -> bool:
-    """An urgent request is open to every counselor without a conflict with the student:
-    the time and urgency, and once taken, who took it."""
+    """An urgent request is open to every counselor without a conflict with the student
+    until its time has passed: while it waits, the time, class and waiting time; once
+    taken, only who took it."""
     return (
         has_role(user, Role.COUNSELOR)
         and booking.urgent
+        and booking.end > timezone.now()
         and not record_access(user, booking.counselee).conflicted
     )
 
