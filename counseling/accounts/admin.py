@@ -11,9 +11,10 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from counseling import policy
+from counseling import notices, policy
 from counseling.accounts import enrolment, lockout, passwords
 from counseling.accounts.models import User
+from counseling.notices.models import Notice
 from counseling.adminsite import AdminRoleModelAdmin
 
 # Roles, not groups, carry access in Amanah; second-factor secrets are nobody's to browse
@@ -115,6 +116,9 @@ class UserAdmin(AdminRoleModelAdmin, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data and policy.enrols_second_factor(obj):
+            # Her address is where her enrolment links go: she is told it changed.
+            notices.notify(obj, Notice.Kind.EMAIL_CHANGED, about=obj.pk)
         if not change and obj.password_is_temporary:
             passwords.record_set_by_admin(obj, by=request.user)
         becomes_staff = not change or "role" in form.changed_data
@@ -138,12 +142,23 @@ class UserAdmin(AdminRoleModelAdmin, DjangoUserAdmin):
         sent = 0
         for user in queryset:
             try:
-                enrolment.issue(user, by=request.user)
+                link = enrolment.issue(user, by=request.user)
             except ValidationError as error:
                 self.message_user(
                     request, f"{user.username}: {' '.join(error.messages)}", messages.WARNING
                 )
             else:
+                if link.approved_at is None:
+                    self.message_user(
+                        request,
+                        _(
+                            "%(username)s sudah punya perangkat terdaftar: tautan penggantinya "
+                            "menunggu persetujuan admin lain di beranda admin."
+                        )
+                        % {"username": user.username},
+                        messages.WARNING,
+                    )
+                    continue
                 sent += 1
         if sent:
             self.message_user(

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 from counseling import notices, policy
 from counseling.accounts.models import EnrolmentLink
@@ -35,7 +36,9 @@ def issue(user, *, by, deliver=True) -> EnrolmentLink:
     """A new enrolment link for `user`, replacing every earlier one; logged.
 
     With `deliver`, it is e-mailed to `user` once the transaction commits. `by` is the
-    admin, or None for the system (the demo, a management command).
+    admin, or None for the system (the demo, a management command run on the server).
+    A link that would replace a second factor `user` has already enrolled waits for a
+    second admin (`approve`); the other admins are told, and so is `user`, in her inbox.
     """
     if by is not None and not policy.may_manage_accounts(by):
         raise PermissionDenied
@@ -47,11 +50,12 @@ def issue(user, *, by, deliver=True) -> EnrolmentLink:
             % {"username": user.get_username()}
         )
     now = timezone.now()
-    EnrolmentLink.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    second_admin_needed = by is not None and user_has_device(user, confirmed=True)
     link = EnrolmentLink.objects.create(
-        user=user, issued_by=by, expires_at=now + settings.AMANAH_ENROLMENT_LINK_LIFETIME
+        user=user,
+        issued_by=by,
+        expires_at=now + settings.AMANAH_ENROLMENT_LINK_LIFETIME,
+        approved_at=None if second_admin_needed else now,
     )
     log.record(
         log.Action.ENROLMENT_LINK_ISSUED,
@@ -59,8 +63,52 @@ def issue(user, *, by, deliver=True) -> EnrolmentLink:
         obj=user,
         purpose=log.Purpose.ADMINISTRATION if by is not None else log.Purpose.SYSTEM,
     )
+    if second_admin_needed:
+        deciders = policy.enrolment_approvers_for(link)
+        notices.notify_all(deciders, Notice.Kind.ENROLMENT_APPROVAL, about=user.pk)
+        notices.notify(user, Notice.Kind.SECOND_FACTOR_RESET_ASKED, about=user.pk)
+        return link
+    _replace_earlier(link)
     if deliver:
         notices.notify(user, Notice.Kind.ENROLMENT_LINK, about=link.pk)
+    return link
+
+
+def _replace_earlier(link: EnrolmentLink) -> None:
+    EnrolmentLink.objects.open().filter(user=link.user).exclude(pk=link.pk).update(
+        revoked_at=timezone.now()
+    )
+
+
+def pending_approval():
+    """Links that would replace an enrolled second factor, waiting for a second admin."""
+    return (
+        EnrolmentLink.objects.open()
+        .filter(approved_at__isnull=True)
+        .select_related("user", "issued_by")
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def approve(link: EnrolmentLink, *, by) -> EnrolmentLink:
+    """A second admin approves a link that replaces an enrolled second factor; it is then
+    e-mailed to its owner and replaces every earlier link."""
+    link = EnrolmentLink.objects.select_for_update().select_related("user").get(pk=link.pk)
+    policy.require(policy.may_approve_enrolment_link(by, link), link.user)
+    if link.approved_at is not None:
+        return link
+    link.approved_at = timezone.now()
+    link.approved_by = by
+    link.save(update_fields=["approved_at", "approved_by"])
+    log.record(
+        log.Action.ENROLMENT_LINK_APPROVED,
+        actor=by,
+        obj=link.user,
+        purpose=log.Purpose.ADMINISTRATION,
+    )
+    _replace_earlier(link)
+    notices.notify(link.user, Notice.Kind.ENROLMENT_LINK, about=link.pk)
     return link
 
 

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -89,7 +90,11 @@ class AttemptCounter(models.Model):
 
 class EnrolmentLinkQuerySet(models.QuerySet["EnrolmentLink"]):
     def valid(self) -> "EnrolmentLinkQuerySet":
-        """Not used, not replaced, not expired."""
+        """Approved, not used, not replaced, not expired."""
+        return self.open().filter(approved_at__isnull=False)
+
+    def open(self) -> "EnrolmentLinkQuerySet":
+        """Not used, not replaced, not expired: valid, or waiting for a second admin."""
         return self.filter(
             used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
@@ -102,6 +107,7 @@ class EnrolmentLink(models.Model):
     and only its hash is kept here. A new link replaces every earlier one of the person.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
     issued_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -109,6 +115,13 @@ class EnrolmentLink(models.Model):
     token_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # A link that would replace a second factor already enrolled needs a second admin:
+    # whoever controls a staff member's e-mail address and password (an admin can set
+    # both) must not be able to put a device of his own in the place of hers.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -22,11 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from counseling import policy
+from counseling import notices, policy
 from counseling.accounts import enrolment
 from counseling.accounts.forms import TokenForm
 from counseling.accounts.second_factor import AuthenticatorDevice, RecoveryCodeDevice
 from counseling.audit import log
+from counseling.notices.models import Notice
 from counseling.policy import Role
 
 RECOVERY_CODES = 10
@@ -46,14 +47,27 @@ def _qr_svg(url: str) -> str:
 
 @transaction.atomic
 def _enrol(user, device) -> list[str]:
-    """Confirm the TOTP device in place of any earlier one; issue fresh recovery codes."""
-    AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    """Confirm the TOTP device in place of any earlier one; issue fresh recovery codes.
+
+    Replacing a device that was enrolled is loud: logged as such, and the admins and the
+    account's owner are told in their inboxes.
+    """
+    earlier = AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk)
+    replaced = earlier.filter(confirmed=True).exists()
+    earlier.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     RecoveryCodeDevice.objects.filter(user=user).delete()
     recovery = RecoveryCodeDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = recovery.issue(RECOVERY_CODES)
-    log.record(log.Action.SECOND_FACTOR_ENROLLED, actor=user, obj=user)
+    log.record(
+        log.Action.SECOND_FACTOR_REPLACED if replaced else log.Action.SECOND_FACTOR_ENROLLED,
+        actor=user,
+        obj=user,
+    )
+    if replaced:
+        told = [*notices.admins().exclude(pk=user.pk), user]
+        notices.notify_all(told, Notice.Kind.SECOND_FACTOR_REPLACED, about=user.pk)
     return codes
 
 

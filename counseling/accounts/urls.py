@@ -16,4 +16,9 @@ urlpatterns = [
     path("student/", views.student_dashboard, name="student-dashboard"),
     path("counselor/", views.counselor_dashboard, name="counselor-dashboard"),
     path("admin-dashboard/", views.admin_dashboard, name="admin-dashboard"),
+    path(
+        "admin-dashboard/enrolment-links/<uuid:public_id>/approve/",
+        views.approve_enrolment_link,
+        name="enrolment-link-approve",
+    ),
 ]

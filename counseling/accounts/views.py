@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consent import services as consent_services
 from counseling import policy
-from counseling.accounts import lockout, passwords
+from counseling.accounts import enrolment, lockout, passwords
 from counseling.accounts.forms import ChoosePasswordForm, LoginForm
 from counseling.accounts.models import User
 from counseling.encryption import encrypted_field_names, encrypted_paths
@@ -143,8 +143,31 @@ def admin_dashboard(request):
                 end_reason=CaseAssignment.EndReason.STUDENT_DECLINED,
                 ended_at__gte=timezone.now() - DECLINED_SHOWN_FOR,
             ).count(),
+            "pending_links": [
+                {"link": link, "may_approve": policy.may_approve_enrolment_link(request.user, link)}
+                for link in enrolment.pending_approval()
+            ],
         },
     )
+
+
+@require_POST
+@policy.role_required(Role.ADMIN)
+def approve_enrolment_link(request, public_id):
+    """A second admin lets a link that replaces an enrolled second factor go out."""
+    link = policy.fetch(
+        request.user,
+        enrolment.pending_approval(),
+        public_id,
+        may=lambda link: policy.may_approve_enrolment_link(request.user, link),
+    )
+    enrolment.approve(link, by=request.user)
+    messages.success(
+        request,
+        _("Disetujui. Tautannya dikirim ke alamat e-mail %(username)s.")
+        % {"username": link.user.get_username()},
+    )
+    return redirect("admin-dashboard")
 
 
 @require_POST

@@ -60,6 +60,11 @@ class AccessEvent(models.Model):
             _("mengirim tautan pendaftaran verifikasi dua langkah"),
         )
         RATE_LIMITED = "rate_limited", _("dibatasi karena terlalu sering")
+        ENROLMENT_LINK_APPROVED = (
+            "enrolment_link_approved",
+            _("menyetujui tautan pengganti verifikasi dua langkah"),
+        )
+        SECOND_FACTOR_REPLACED = "2fa_replaced", _("mengganti perangkat verifikasi dua langkah")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")

@@ -49,6 +49,10 @@ HEADLINES = {
     Kind.AUDIT_CHAIN_BROKEN: _("Log akses rusak: periksa segera"),
     Kind.AUDIT_CHECKPOINT: _("Log akses utuh: titik periksa malam ini"),
     Kind.ENROLMENT_LINK: _("Tautan untuk mengaktifkan verifikasi dua langkah"),
+    Kind.ENROLMENT_APPROVAL: _("Penggantian verifikasi dua langkah menunggu persetujuan Anda"),
+    Kind.SECOND_FACTOR_RESET_ASKED: _("Admin meminta penggantian verifikasi dua langkah akun Anda"),
+    Kind.SECOND_FACTOR_REPLACED: _("Perangkat verifikasi dua langkah sebuah akun diganti"),
+    Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -61,6 +65,10 @@ EMAIL_TEMPLATES = {
     Kind.AUDIT_CHAIN_BROKEN: "audit_chain_broken",
     Kind.AUDIT_CHECKPOINT: "audit_checkpoint",
     Kind.ENROLMENT_LINK: "enrolment_link",
+    Kind.ENROLMENT_APPROVAL: "account_notice",
+    Kind.SECOND_FACTOR_RESET_ASKED: "account_notice",
+    Kind.SECOND_FACTOR_REPLACED: "account_notice",
+    Kind.EMAIL_CHANGED: "account_notice",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -99,6 +107,10 @@ _LINKS = {
     Kind.AUDIT_CHAIN_BROKEN: Link("audit-log"),
     Kind.AUDIT_CHECKPOINT: Link("audit-log"),
     Kind.ENROLMENT_LINK: Link("two-factor-setup"),
+    Kind.ENROLMENT_APPROVAL: Link("admin-dashboard"),
+    Kind.SECOND_FACTOR_RESET_ASKED: Link("home"),
+    Kind.SECOND_FACTOR_REPLACED: Link("admin-dashboard"),
+    Kind.EMAIL_CHANGED: Link("home"),
 }
 
 

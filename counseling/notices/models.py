@@ -50,6 +50,15 @@ class Notice(models.Model):
         # To a counselor or admin: her one-time link to enrol a second factor. The inbox
         # says only that it was sent; the e-mail alone carries the link.
         ENROLMENT_LINK = "enrolment_link", _("tautan pendaftaran verifikasi dua langkah")
+        # A link that would replace an enrolled second factor waits for a second admin;
+        # its owner is told it was asked for, and once a device is replaced, so are admins.
+        ENROLMENT_APPROVAL = "enrolment_approval", _("tautan pengganti menunggu persetujuan")
+        SECOND_FACTOR_RESET_ASKED = (
+            "2fa_reset_asked",
+            _("penggantian verifikasi dua langkah diminta"),
+        )
+        SECOND_FACTOR_REPLACED = "2fa_replaced", _("perangkat verifikasi dua langkah diganti")
+        EMAIL_CHANGED = "email_changed", _("alamat e-mail akun diubah admin")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

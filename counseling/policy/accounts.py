@@ -65,3 +65,20 @@ def is_coordinator(user: Person) -> bool:
 def coordinators() -> "QuerySet[User]":
     """Who coordinates BK: receives escalations and picks receivers of referrals."""
     return User.objects.filter(role=Role.COUNSELOR, is_active=True, is_coordinator=True)
+
+
+def enrolment_approvers_for(link: Any) -> "QuerySet[User]":
+    """Who may approve a link that replaces a second factor: every other active admin,
+    never the one who asked for it nor its owner."""
+    return User.objects.filter(role=Role.ADMIN, is_active=True).exclude(
+        pk__in=[link.issued_by_id or 0, link.user_id]
+    )
+
+
+def may_approve_enrolment_link(user: Person, link: Any) -> bool:
+    """A second admin: not the one who issued the link, and not its owner."""
+    return (
+        may_manage_accounts(user)
+        and user.pk not in (link.issued_by_id, link.user_id)
+        and link.approved_at is None
+    )
