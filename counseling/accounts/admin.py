@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from counseling import notices, policy
 from counseling.accounts import enrolment, lockout, passwords
 from counseling.accounts.models import User
-from counseling.notices.models import Notice
 from counseling.adminsite import AdminRoleModelAdmin
+from counseling.notices.models import Notice
 
 # Roles, not groups, carry access in Amanah; second-factor secrets are nobody's to browse
 # (Amanah's own devices, counseling.accounts.second_factor, are not registered either).
