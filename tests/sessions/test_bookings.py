@@ -120,7 +120,10 @@ def test_nobody_cancels_another_students_booking(hours, siti, dimas, bu_rina):
 def test_cancel_up_to_the_cut_off(bu_rina, siti, settings):
     settings.AMANAH_BOOKING_MIN_NOTICE = datetime.timedelta(0)
     soon = timezone.localtime() + datetime.timedelta(minutes=90)
-    open_hours(bu_rina, day=soon.date(), start=0, end=23, minutes=30, buffer=0)
+    # Hours all day on that day and the next, so a slot follows `soon` at any hour (late
+    # in the evening the next one is after midnight), always less than 24 hours ahead.
+    for day in (soon.date(), soon.date() + datetime.timedelta(days=1)):
+        open_hours(bu_rina, day=day, start=0, end=23, minutes=30, buffer=0)
     slot = next(s for s in availability.free_slots(bu_rina) if s.start > soon)
     booking = book(siti, bu_rina, slot.start)
     settings.AMANAH_BOOKING_CANCEL_CUTOFF = datetime.timedelta(hours=24)
