@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,6 +30,7 @@ from counseling.records.forms import CaseloadSearchForm
 from counseling.records.models import CaseAssignment, Counselee
 from counseling.records.views import CASELOAD_PAGE_SIZE, SESSIONS_SHOWN
 from sessions import availability, services
+from sessions.booking_views import _by_day
 from sessions.forms import AddendumForm, NoteForm, WalkInSessionForm
 from sessions.models import Booking, CounselingSession, NoteAddendum, SessionNote
 
@@ -203,25 +204,66 @@ def nothing(request):
     return HttpResponseRedirect("/book/")
 
 
+def _counselor(username):
+    """The counselor named in the URL, fetched as the policy's getter fetches her, minus
+    its conditions on the student (assignment, conflict)."""
+    counselor = (
+        User.objects.filter(role=User.Role.COUNSELOR, is_active=True, username=username)
+        .order_by("full_name")
+        .first()
+    )
+    if counselor is None:
+        raise Http404
+    return counselor
+
+
+def _slot_page(username):
+    return f"/bench-bare/book/{username}/"
+
+
+@require_GET
+def slots(request, username):
+    """`sessions.booking_views.choose_slot` without the policy and the consent gate: the
+    page a student loads before she books, and where a refused booking sends her back."""
+    counselor = _counselor(username)
+    return render(
+        request,
+        "sessions/book_slots.html",
+        {
+            "counselor": counselor,
+            "days": _by_day(availability.free_slots(counselor)),
+            "several_counselors": User.objects.filter(
+                role=User.Role.COUNSELOR, is_active=True
+            ).count()
+            > 1,
+        },
+    )
+
+
 @require_POST
 def book(request, username, slot_key):
     """A booking request without policy, consent, access log or notices: the rush's floor.
 
     The same free-slot check before and under the counselor's lock, the same insert and
-    the same redirects and messages as `sessions.booking_views.confirm_slot`.
+    the same redirects and messages as `sessions.booking_views.confirm_slot`; a refusal
+    sends the student back to the bare slot page.
     """
-    counselor = get_object_or_404(User, username=username, role=User.Role.COUNSELOR)
+    counselor = _counselor(username)
     start = availability.parse_key(slot_key)
-    taken = redirect("book-slots", username=username)
+    if start is None:
+        raise Http404
+    taken = HttpResponseRedirect(_slot_page(username))
     if availability.find_free_slot(counselor, start) is None:
         messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
         return taken
     counselee = Counselee.objects.only("pk").get(user=request.user)
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=counselor.pk)
+        User.objects.select_for_update(no_key=True).get(pk=counselor.pk)
         slot = availability.find_free_slot(counselor, start)
         if slot is None:
-            messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
+            messages.error(
+                request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain yang masih kosong.")
+            )
             return taken
         booking = Booking.objects.create(
             counselee=counselee,

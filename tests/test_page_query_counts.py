@@ -132,3 +132,25 @@ def test_the_nis_filter_looks_the_student_up_once_and_decrypts_nothing(client, a
     assert len(lookups) == 1
     encrypted = [f'"records_counselee"."{name}"' for name in encrypted_field_names(Counselee)]
     assert not any(column in q["sql"] for q in captured for column in encrypted)
+
+
+def _dump_booking(client, siti, bu_rina):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import slot_at
+
+    slot = slot_at(bu_rina)
+    key = timezone.localtime(slot.start).strftime("%Y-%m-%dT%H%M")
+    url = reverse("book-confirm", args=[bu_rina.username, key])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, {"topic": ""})
+    return response, [q["sql"] for q in captured]
+
+
+def test_dump_booking(client, siti, bu_rina, rina_hours):
+    login(client, siti)
+    client.get(reverse("book-slots", args=[bu_rina.username]))
+    response, queries = _dump_booking(client, siti, bu_rina)
+    print(response.status_code, response.get("Location"), len(queries))
+    for q in queries:
+        print("  ", q[:300])
