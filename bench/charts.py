@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench import budgets
 
-FONT = 'font-family="sans-serif" font-size="12"'
+FONT = 'font-family="sans-serif"'
 P50_COLOUR = "#2b6cb0"
 P95_COLOUR = "#dd6b20"
 BUDGET_COLOUR = "#c53030"
@@ -34,8 +34,8 @@ def _svg(width, height, title, description, body) -> str:
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d">',
-            f'<title id="t">{escape(title)}</title>',
-            f'<desc id="d">{escape(description)}</desc>',
+            f'<title id="t">{escape(title, quote=False)}</title>',
+            f'<desc id="d">{escape(description, quote=False)}</desc>',
             f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
             *body,
             "</svg>",
@@ -44,9 +44,10 @@ def _svg(width, height, title, description, body) -> str:
     )
 
 
-def _text(x, y, text, anchor="start", extra=""):
+def _text(x, y, text, anchor="start", extra="", size=12):
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT} {extra}>{escape(text)}</text>'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT} font-size="{size}" '
+        f"{extra}>{escape(text, quote=False)}</text>"
     )
 
 
@@ -117,9 +118,7 @@ def ratios_svg(results) -> str:
                     f'<rect x="{left}" y="{y0}" width="{value * scale:.1f}" height="{bar - 2}" '
                     f'fill="{colour}"/>'
                 )
-                body.append(
-                    _text(x(value) + 4, y0 + bar - 3, f"{value:.2f}", extra='font-size="10"')
-                )
+                body.append(_text(x(value) + 4, y0 + bar - 3, f"{value:.2f}", size=10))
             body.append(
                 f'<line x1="{x(budget):.1f}" y1="{y0 - 1}" x2="{x(budget):.1f}" y2="{y0 + bar}" '
                 f'stroke="{BUDGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"/>'
