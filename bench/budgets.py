@@ -65,13 +65,6 @@ BUDGETS = [
         True,
         "equal",
     ),
-    Budget(
-        "page_queries_same_on_every_row",
-        "Every page runs the same number of queries on every row measured",
-        "yes",
-        True,
-        "equal",
-    ),
     Budget("caseload_p95_ms", "Counselor caseload page, p95", "< 50 ms", 50),
     Budget("record_p95_ms", "A counselee's record, p95", "< 50 ms", 50),
     Budget("session_notes_p95_ms", "A session with its notes, p95", "< 50 ms", 50),

@@ -147,7 +147,13 @@ def _targets() -> list[dict]:
             .first()
         )
         session = (
-            CounselingSession.objects.filter(counselee=counselee, counselor=counselor)
+            # A completed session on every scale: the page's queries depend on the
+            # session's state (a scheduled one asks about consent), not only the data's size.
+            CounselingSession.objects.filter(
+                counselee=counselee,
+                counselor=counselor,
+                status=CounselingSession.Status.COMPLETED,
+            )
             .annotate(n=Count("notes"))
             .filter(n__gt=0)
             .order_by("-n", "-scheduled_start")
