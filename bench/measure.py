@@ -546,10 +546,13 @@ def _summary(runs: list[dict]) -> dict:
     return summary
 
 
-def rush_series(port, *, students, levels, repeats, log) -> dict:
+def rush_series(port, *, students, levels, repeats, log, bounded_students=None) -> dict:
     """Amanah's rush and the bare one, interleaved, `repeats` times at each level of
     clients in flight (None: all at once), in alternating order so that neither always
-    runs first. Results by level: {"amanah": summary, "bare": summary, ratios}."""
+    runs first. Results by level: {"amanah": summary, "bare": summary, ratios}.
+
+    `bounded_students`: how many students rush at a bounded level (default `students`):
+    a steady flow needs fewer of them to show its rate, and keeps `make bench` short."""
     series = {}
     for level in levels:
         runs = {"amanah": [], "bare": []}
@@ -559,7 +562,7 @@ def rush_series(port, *, students, levels, repeats, log) -> dict:
                 runs[side].append(
                     booking_rush(
                         port,
-                        students=students,
+                        students=students if level is None else bounded_students or students,
                         concurrency=level,
                         floor=None if side == "amanah" else "bare",
                         log=log,

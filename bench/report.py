@@ -65,7 +65,9 @@ def rush_section(results) -> list[str]:
         f"{results.get('rush_repeats', '-')} times each in alternating order; each figure is "
         "the median of the repeats with their range in brackets, correctness figures the "
         "worst repeat. A booked student's redirect to her booking is not followed, on "
-        "either side.",
+        "either side. With a bounded number in flight, "
+        f"{results.get('rush_bounded_students', results['booking_rush_students']):,} "
+        "students rush: a steady flow shows its rate with fewer.",
         "",
         "| in flight | figure | Amanah | bare booking view | ratio |",
         "| --- | --- | ---: | ---: | ---: |",

@@ -283,6 +283,13 @@ def main(argv=None):
         "--rush-students", type=int, default=1000, help="Students in each booking rush."
     )
     parser.add_argument(
+        "--rush-bounded-students",
+        type=int,
+        default=400,
+        help="Students in each rush with a bounded number in flight (all at once: "
+        "--rush-students).",
+    )
+    parser.add_argument(
         "--rush-levels",
         default="all,10,20,50",
         help="Clients in flight in each rush: 'all' at once, then bounded numbers.",
@@ -340,6 +347,7 @@ def main(argv=None):
             levels=_levels(args.rush_levels),
             repeats=args.rush_repeats,
             log=log,
+            bounded_students=args.rush_bounded_students,
         )
         # The floor of any signed-in request, once: a view that only answers.
         nothing = measure.booking_rush(port, students=args.rush_students, floor="nothing", log=log)
@@ -401,6 +409,7 @@ def main(argv=None):
     results["gunicorn_workers"] = args.workers
     results["rush_levels"] = args.rush_levels
     results["rush_repeats"] = args.rush_repeats
+    results["rush_bounded_students"] = args.rush_bounded_students
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
