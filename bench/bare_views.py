@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,6 +30,7 @@ from counseling.records.forms import CaseloadSearchForm
 from counseling.records.models import CaseAssignment, Counselee
 from counseling.records.views import CASELOAD_PAGE_SIZE, SESSIONS_SHOWN
 from sessions import availability, services
+from sessions.booking_views import _by_day
 from sessions.forms import AddendumForm, NoteForm, WalkInSessionForm
 from sessions.models import Booking, CounselingSession, NoteAddendum, SessionNote
 
@@ -38,6 +39,14 @@ def _tokens(queryset):
     """`queryset` with its encrypted columns read raw, as `token_<name>` annotations."""
     names = encrypted_field_names(queryset.model)
     return queryset.defer(*names).annotate(**{f"token_{n}": raw(n) for n in names})
+
+
+def _first(queryset, public_id):
+    """The row with `public_id` or 404, fetched as the policy's getters fetch it."""
+    obj = queryset.filter(public_id=public_id).first()
+    if obj is None:
+        raise Http404
+    return obj
 
 
 def _show_tokens(obj):
@@ -63,25 +72,30 @@ def caseload(request):
 
 @require_GET
 def counselee_detail(request, public_id):
-    counselee = _show_tokens(
-        get_object_or_404(_tokens(Counselee.objects.select_related("user")), public_id=public_id)
-    )
+    """`records.views.counselee_detail` as its counselor on the case sees it.
+
+    The same rows in the same order: the record with its account, its counselors, the
+    disclosures (listed in the view) and the latest sessions with their counselor (read by
+    the template); only the policy's probe and the access-log append are missing.
+    """
+    counselee = _show_tokens(_first(_tokens(Counselee.objects.select_related("user")), public_id))
     counselors = [
         a.counselor
         for a in counselee.assignments.active().select_related("counselor").order_by("pk")
     ]
     sessions = (
-        CounselingSession.objects.select_related("counselee__user", "counselor")
-        .defer(*encrypted_field_names(CounselingSession), *encrypted_paths(Counselee, "counselee"))
-        .filter(counselee=counselee)
-        .order_by("-scheduled_start")[:SESSIONS_SHOWN]
+        CounselingSession.objects.filter(counselee=counselee)
+        .select_related("counselor")
+        .defer(*encrypted_field_names(CounselingSession))
+        .order_by("-scheduled_start")
     )
-    disclosures = (
-        Disclosure.objects.select_related("counselor", "counselee__user")
-        .defer(*encrypted_field_names(Disclosure), *encrypted_paths(Counselee, "counselee"))
-        .filter(counselee=counselee)
+    disclosures = [
+        {"disclosure": disclosure, "readable": True}
+        for disclosure in Disclosure.objects.filter(counselee=counselee)
+        .select_related("counselor")
+        .defer(*encrypted_field_names(Disclosure))
         .order_by("-disclosed_at")
-    )
+    ]
     return render(
         request,
         "records/counselee_detail.html",
@@ -93,7 +107,7 @@ def counselee_detail(request, public_id):
             "emergency_access": None,
             "can_write": True,
             "disclosures": disclosures,
-            "sessions": sessions,
+            "sessions": sessions[:SESSIONS_SHOWN],
             "walk_in_form": WalkInSessionForm(),
         },
     )
@@ -101,12 +115,13 @@ def counselee_detail(request, public_id):
 
 @require_GET
 def session_detail(request, public_id):
+    """`sessions.views.session_detail` as the session's own counselor sees it."""
     session = _show_tokens(
-        get_object_or_404(
+        _first(
             _tokens(CounselingSession.objects.select_related("counselee__user", "counselor")).defer(
                 *encrypted_paths(Counselee, "counselee")
             ),
-            public_id=public_id,
+            public_id,
         )
     )
     addenda = _tokens(NoteAddendum.objects.select_related("author")).order_by("created_at", "pk")
@@ -119,6 +134,7 @@ def session_detail(request, public_id):
     entries = []
     for note in notes:
         _show_tokens(note)
+        note.session = session
         for addendum in note.addenda.all():
             _show_tokens(addendum)
         auto_id = f"id_{note.public_id.hex}_%s"
@@ -133,18 +149,23 @@ def session_detail(request, public_id):
     start_from, _started = services.TRANSITIONS["start"]
     complete_from, _completed = services.TRANSITIONS["complete"]
     no_show_from, _no_show = services.TRANSITIONS["no_show"]
+    startable = session.status in start_from
     return render(
         request,
         "sessions/session_detail.html",
         {
             "session": session,
             "entries": entries,
+            "notes_withheld": False,
             "may_write": True,
-            "can_start": session.status in start_from,
-            "first_session": session.status in start_from and services.is_first_session(session),
-            "consent_missing": not consent_services.has_valid_consent(session.counselee.user),
+            "can_start": startable and services.starts_today(session),
+            "starts_later": startable and not services.starts_today(session),
+            "first_session": startable and services.is_first_session(session),
+            "consent_missing": startable
+            and not consent_services.has_valid_consent(session.counselee.user),
             "can_complete": session.status in complete_from,
-            "can_mark_no_show": session.status in no_show_from,
+            "can_mark_no_show": session.status in no_show_from
+            and services.has_start_time_passed(session),
             "note_form": NoteForm() if session.status in services.NOTE_STATUSES else None,
             "emergency_access": None,
         },
@@ -183,25 +204,66 @@ def nothing(request):
     return HttpResponseRedirect("/book/")
 
 
+def _counselor(username):
+    """The counselor named in the URL, fetched as the policy's getter fetches her, minus
+    its conditions on the student (assignment, conflict)."""
+    counselor = (
+        User.objects.filter(role=User.Role.COUNSELOR, is_active=True, username=username)
+        .order_by("full_name")
+        .first()
+    )
+    if counselor is None:
+        raise Http404
+    return counselor
+
+
+def _slot_page(username):
+    return f"/bench-bare/book/{username}/"
+
+
+@require_GET
+def slots(request, username):
+    """`sessions.booking_views.choose_slot` without the policy and the consent gate: the
+    page a student loads before she books, and where a refused booking sends her back."""
+    counselor = _counselor(username)
+    return render(
+        request,
+        "sessions/book_slots.html",
+        {
+            "counselor": counselor,
+            "days": _by_day(availability.free_slots(counselor)),
+            "several_counselors": User.objects.filter(
+                role=User.Role.COUNSELOR, is_active=True
+            ).count()
+            > 1,
+        },
+    )
+
+
 @require_POST
 def book(request, username, slot_key):
     """A booking request without policy, consent, access log or notices: the rush's floor.
 
     The same free-slot check before and under the counselor's lock, the same insert and
-    the same redirects and messages as `sessions.booking_views.confirm_slot`.
+    the same redirects and messages as `sessions.booking_views.confirm_slot`; a refusal
+    sends the student back to the bare slot page.
     """
-    counselor = get_object_or_404(User, username=username, role=User.Role.COUNSELOR)
+    counselor = _counselor(username)
     start = availability.parse_key(slot_key)
-    taken = redirect("book-slots", username=username)
+    if start is None:
+        raise Http404
+    taken = HttpResponseRedirect(_slot_page(username))
     if availability.find_free_slot(counselor, start) is None:
         messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
         return taken
     counselee = Counselee.objects.only("pk").get(user=request.user)
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=counselor.pk)
+        User.objects.select_for_update(no_key=True).get(pk=counselor.pk)
         slot = availability.find_free_slot(counselor, start)
         if slot is None:
-            messages.error(request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain."))
+            messages.error(
+                request, _("Waktu ini sudah tidak tersedia. Pilih waktu lain yang masih kosong.")
+            )
             return taken
         booking = Booking.objects.create(
             counselee=counselee,

@@ -11,16 +11,15 @@ PAGES = [
 
 
 RUSH_ROWS = [
-    ("clients in flight", "concurrency"),
     ("bookings made (SQL)", "bookings_made"),
     ("answered 'booked'", "booked_responses"),
-    ("refusals", "refusals"),
-    ("errors", "errors"),
+    ("genuine 'slot taken' refusals", "refusals"),
+    ("errors (refusals without 'slot taken' among them)", "errors"),
     ("double bookings (SQL, whole table)", "double_bookings"),
-    ("p50 ms", "p50_ms"),
+    ("p50 ms, a student's slot page + POST (+ refusal's redirect)", "p50_ms"),
     ("p95 ms", "p95_ms"),
     ("wall time s", "seconds"),
-    ("throughput, requests/s", "throughput_rps"),
+    ("throughput, students/s", "throughput_rps"),
 ]
 
 
@@ -30,6 +29,100 @@ def _fmt(value):
     if isinstance(value, int):
         return f"{value:,}"
     return "-" if value is None else str(value)
+
+
+def _spread(figures, key):
+    spread = figures.get(f"{key}_spread")
+    return f" ({_fmt(spread[0])}-{_fmt(spread[1])})" if spread else ""
+
+
+def _budget_value(budget, results):
+    value = results.get(budget.key)
+    if isinstance(value, bool):
+        return "yes" if value else "**no**"
+    if budget.key.endswith("_ratio") and value is not None:
+        return f"{value:.2f}"
+    unit = " ms" if budget.key.endswith("_ms") else ""
+    unit = " s" if budget.key.endswith("_seconds") else unit
+    unit = " MB" if budget.key.endswith("_mb") else unit
+    return f"{_fmt(value)}{unit}"
+
+
+def rush_section(results) -> list[str]:
+    levels = results.get("booking_rush_levels") or {}
+    if not levels:
+        return []
+    lines = [
+        "## Booking rush, beside the bare booking view",
+        "",
+        f"{results['booking_rush_students']:,} students each book one of "
+        f"{results['booking_rush_slots']} slots (ten counselors, ten slots each) as a browser "
+        "does: load the counselor's slot page, post the booking, and, when refused, follow "
+        "the redirect back to the slot page, whose message must say the slot is taken (a "
+        "refusal that does not is an error). The bare booking view (`bench/bare_views.py`: "
+        "the same slot page, free-slot checks, lock and insert, without policy, consent "
+        "check, access log or notices) runs the same rush, interleaved with Amanah's, "
+        f"{results.get('rush_repeats', '-')} times each in alternating order; each figure is "
+        "the median of the repeats with their range in brackets, correctness figures the "
+        "worst repeat. A booked student's redirect to her booking is not followed, on "
+        "either side. With a bounded number in flight, "
+        f"{results.get('rush_bounded_students', results['booking_rush_students']):,} "
+        "students rush: a steady flow shows its rate with fewer.",
+        "",
+        "| in flight | figure | Amanah | bare booking view | ratio |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for level, figures in levels.items():
+        ours, bare = figures["amanah"], figures["bare"]
+        title = "all at once" if level == "all" else f"{level} at a time"
+        for label, key in RUSH_ROWS:
+            ratio = ""
+            if key == "throughput_rps":
+                ratio = f"{figures['throughput_ratio']:.2f} (budget >= 0.8)"
+            elif key == "p95_ms" and figures.get("p95_ratio") is not None:
+                ratio = f"{figures['p95_ratio']:.2f} (budget <= 1.25)"
+            lines.append(
+                f"| {title} | {label} | {_fmt(ours.get(key))}{_spread(ours, key)} | "
+                f"{_fmt(bare.get(key))}{_spread(bare, key)} | {ratio} |"
+            )
+    if results.get("booking_rush_nothing_throughput_rps"):
+        lines += [
+            "",
+            "A view that only recognises the signed-in student, posted by as many students at "
+            f"once: {_fmt(results['booking_rush_nothing_throughput_rps'])} requests/s, p95 "
+            f"{_fmt(results['booking_rush_nothing_p95_ms'])} ms, the floor of any request "
+            "in such a rush on this machine.",
+        ]
+    return [*lines, ""]
+
+
+def ladder_section(results) -> list[str]:
+    ladder = results.get("scale_ladder") or {}
+    if not ladder:
+        return []
+    scales = sorted(ladder, key=float)
+    lines = [
+        "## Cost growth with the data",
+        "",
+        "Each page at each scale of the ladder (a database seeded for each): p50 ms and "
+        "queries per request. A page whose query count changes with the data fails the run. "
+        "Constant queries at every scale: "
+        + ("yes." if results.get("scale_ladder_constant_queries") else "**no**."),
+        "",
+        "![p50 and queries of each page at each scale](scale_ladder.svg)",
+        "",
+        "| page | " + " | ".join(f"scale {s}: p50 ms / queries" for s in scales) + " |",
+        "| --- |" + " ---: |" * len(scales),
+    ]
+    for key, label in PAGES:
+        cells = [
+            f"{_fmt(ladder[s][key]['p50_ms'])} / {ladder[s][key]['queries']}"
+            if key in ladder[s]
+            else "-"
+            for s in scales
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def markdown(results, budgets) -> str:
@@ -56,7 +149,8 @@ def markdown(results, budgets) -> str:
         "CONN_MAX_AGE=60, production settings from the environment.",
         f"- Each page figure is the median over {results['medians_of_runs']} runs of "
         f"{results['requests_per_run']} sequential requests to the page and as many to its "
-        "bare twin, in turn, after warming every worker up.",
+        "bare twin, in turn and on the same row, taking different rows (counselors, "
+        "counselees, sessions, days) in turn, after warming every worker up.",
         f"- The whole benchmark took {_fmt(results['bench_seconds'])} s.",
         "",
         "## Budgets (DESIGN.md)",
@@ -65,72 +159,62 @@ def markdown(results, budgets) -> str:
         "| --- | ---: | --- | --- |",
     ]
     for budget in budgets:
-        value = results.get(budget.key)
-        if budget.key.endswith("_ratio") and value is not None:
-            value = f"{value:.2f}"
-        unit = " ms" if budget.key.endswith("_ms") else ""
-        unit = " s" if budget.key.endswith("_seconds") else unit
-        unit = " MB" if budget.key.endswith("_mb") else unit
         lines.append(
-            f"| {budget.what} | {_fmt(value)}{unit} | {budget.budget} | "
+            f"| {budget.what} | {_budget_value(budget, results)} | {budget.budget} | "
             f"{'yes' if budget.met(results) else '**no**'} |"
         )
     lines += [
         "",
-        "## Pages, beside their physical floor",
+        "## Pages, beside their bare twins",
         "",
-        "The floor is a bare Django view in `bench/bare_views.py` that reads the same rows "
-        "and renders the same template without policy checks, access logging or decryption.",
+        "Each twin (`bench/bare_views.py`) reads the same rows and columns and renders the "
+        "same template as its page, without the policy's checks, the access-log entry or "
+        "decryption (tests/test_bench_twins.py compares their query lists). The caseload "
+        "page shows no confidential content: its ratio is shown and not counted in the "
+        "worst page's.",
         "",
-        "| page | p50 ms | p95 ms | queries | bare p50 ms | bare p95 ms | bare queries | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "![each page's ratio to its bare twin against the budget](ratios.svg)",
+        "",
+        "| page | p50 ms | p95 ms | queries | bare p50 ms | bare p95 ms | bare queries "
+        "| ratio p50 | ratio p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     ratios = results["confidentiality_overhead_by_page"]
+    p95_ratios = results.get("confidentiality_overhead_p95_by_page", {})
     for key, label in PAGES:
+        p95_ratio = p95_ratios.get(key)
         lines.append(
             f"| {label} | {_fmt(results[f'{key}_p50_ms'])} | {_fmt(results[f'{key}_p95_ms'])} | "
             f"{results[f'{key}_queries']} | {_fmt(results[f'{key}_bare_p50_ms'])} | "
             f"{_fmt(results[f'{key}_bare_p95_ms'])} | {results[f'{key}_bare_queries']} | "
-            f"{ratios[key]:.2f} |"
+            f"{ratios[key]:.2f} | {'-' if p95_ratio is None else f'{p95_ratio:.2f}'} |"
         )
     lines += [
         "",
-        f"Raw costs: one Fernet decryption {results['fernet_decrypt_us']} µs; one access-log "
-        f"HMAC step (canonical JSON and HMAC-SHA256) {results['hmac_step_us']} µs.",
+        f"Raw costs, in CPU time of the measuring process: one Fernet decryption "
+        f"{results['fernet_decrypt_us']} µs, one encryption "
+        f"{results.get('fernet_encrypt_us', '-')} µs; one access-log HMAC step (canonical "
+        f"JSON and HMAC-SHA256) {results['hmac_step_us']} µs.",
         "",
-        "## Booking rush",
+        *rush_section(results),
+        "## Commands, beside their raw crypto",
         "",
-        f"{results['booking_rush_students']:,} students each POST a booking of one of "
-        f"{results['booking_rush_slots']} slots (ten counselors, ten slots each; ten students "
-        "aim at each slot), each on its own connection. In the first rush all of them are "
-        "released at the same moment; in the second, no more than "
-        f"{results.get('booking_rush_bounded_concurrency', '-')} are in flight at a time.",
-        "",
-        "The floors: the first rush again through `bench/bare_views.py`, once to a booking "
-        "view with no policy, consent check, access log or notices (the same free-slot checks, "
-        "lock and insert), and once to a view that only answers a signed-in request.",
-        "",
-        "| figure | all at once | bounded | floor: bare booking, all at once | "
-        "floor: a view that does nothing, all at once |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        *(
-            f"| {label} | {_fmt(results.get('booking_rush_' + key))} | "
-            f"{_fmt(results.get('booking_rush_bounded_' + key))} | "
-            f"{_fmt(results.get('booking_rush_bare_' + key))} | "
-            f"{_fmt(results.get('booking_rush_nothing_' + key))} |"
-            for label, key in RUSH_ROWS
-        ),
-        "",
-        "## Commands",
-        "",
-        f"- `verify_audit`: {_fmt(results['verify_audit_seconds'])} s, peak "
-        f"{_fmt(results['verify_audit_peak_mb'])} MB over {_fmt(results['audit_events'])} entries.",
-        f"- `rotate_encryption_key`: {_fmt(results['rotate_seconds'])} s, peak "
+        f"- `verify_audit`: {_fmt(results['verify_audit_seconds'])} s, "
+        f"{_fmt(results.get('verify_audit_cpu_seconds'))} s of CPU (itself and its workers), "
+        f"peak {_fmt(results['verify_audit_peak_mb'])} MB over "
+        f"{_fmt(results['audit_events'])} entries. Chaining as many entries' HMACs, nothing "
+        f"else, in this run: {_fmt(results.get('verify_audit_floor_cpu_seconds'))} s of CPU; "
+        f"ratio {_fmt(results.get('verify_audit_floor_ratio'))}.",
+        f"- `rotate_encryption_key`: {_fmt(results['rotate_seconds'])} s, "
+        f"{_fmt(results.get('rotate_cpu_seconds'))} s of CPU, peak "
         f"{_fmt(results['rotate_peak_mb'])} MB, {_fmt(results['rotated_values'])} encrypted "
-        "values (notes, sessions, counselees, bookings).",
+        "values (notes, sessions, counselees, bookings). Decrypting and encrypting as many "
+        f"values, nothing else: {_fmt(results.get('rotate_floor_cpu_seconds'))} s of CPU; "
+        f"ratio {_fmt(results.get('rotate_floor_ratio'))}.",
         "- Peak memory is GNU time's maximum resident set size: the largest single process "
         "(verify_audit checks id ranges in one worker process per core).",
         "",
+        *ladder_section(results),
         *notes(results),
     ]
     return "\n".join(lines)
@@ -140,9 +224,10 @@ def notes(results) -> list[str]:
     lines = [
         "## Reading these figures",
         "",
-        "- Other jobs may share the machine, so p95 figures carry their noise; p50 is the "
-        "steadier figure. A page and its bare twin are requested in turn, so that noise "
-        "slows both alike and their ratio stays steady.",
+        "- Other jobs may share the machine, so absolute figures carry their noise. A page "
+        "and its bare twin are requested in turn, and the rushes interleaved and repeated, "
+        "so that noise slows both alike: the ratios are the budgets that hold on any "
+        "machine.",
         "- Each confidential page asks the policy once (one index probe for the counselor on "
         "the case) and appends one entry to the access log, committed before the page "
         "answers: the chain's lock, a read of its head, an insert and a commit. With "

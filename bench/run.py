@@ -1,10 +1,12 @@
 """`make bench`: seed a dedicated PostgreSQL database, serve it with gunicorn, measure.
 
-    python -m bench.run --scale 0.05          # what `make bench` runs
-    python -m bench.run --scale 1 --reuse     # measure again without re-seeding
+    python -m bench.run --scale 0.05                      # what `make bench` runs
+    python -m bench.run --scale 1 --ladder 0.05,0.25 --reuse  # the committed run
+    python -m bench.run --scale 0.01 --rush-students 100 --runs 1 --requests 5 \
+        --output /tmp/bench-smoke                            # a quick check of the harness
 
-Writes bench/results.json and bench/RESULTS.md. Every figure is the median over
-`--runs` runs; see README, "Benchmark".
+Writes bench/results.json, bench/RESULTS.md and the charts (bench/*.svg). Every figure
+stands beside its floor, measured in the same run; see README, "Benchmark".
 """
 
 import argparse
@@ -21,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import budgets, http, report
+from bench import budgets, charts, http, report
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / "bench" / ".state"
@@ -140,7 +142,8 @@ def timed_command(env, *args) -> tuple[float, float, str]:
     """(seconds, peak resident MB, output) of a management command run in a subprocess.
 
     The peak is GNU time's maximum resident set size: the largest of the process and the
-    worker processes it waited for, not their sum.
+    worker processes it waited for, not their sum. `timed_command.cpu` keeps the CPU
+    seconds (user and system) of the process and those workers.
     """
     result = subprocess.run(
         ["/usr/bin/time", "-v", PYTHON, "manage.py", *args],
@@ -155,6 +158,10 @@ def timed_command(env, *args) -> tuple[float, float, str]:
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)[1])
     elapsed = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     hours, minutes, seconds = int(elapsed[1] or 0), int(elapsed[2]), float(elapsed[3])
+    timed_command.cpu = sum(
+        float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", result.stderr)[1])
+        for kind in ("User", "System")
+    )
     return hours * 3600 + minutes * 60 + seconds, peak_kb / 1024, result.stdout
 
 
@@ -184,24 +191,128 @@ def machine() -> dict:
     }
 
 
+def _levels(text: str) -> list[int | None]:
+    """ "all,10,20,50" -> [None, 10, 20, 50]: all at once, then so many in flight."""
+    return [None if part == "all" else int(part) for part in text.split(",") if part]
+
+
+def _ladder(text: str, scale: float) -> list[float]:
+    """The scales of the ladder, the run's own among them; by default a fifth of it too."""
+    scales = {float(part) for part in text.split(",") if part} or {round(scale / 5, 4)}
+    return sorted({*scales, scale})
+
+
+def ladder_point(args) -> int:
+    """Seed (or reuse) the database of one scale, serve it, and write each page's time and
+    query count to `args.ladder_point`: one step of the scale ladder, in its own process."""
+    state, _seconds = prepare_database(args)
+    env = environment(args.database, state["keys"], state)
+    manage(env, "migrate", "--no-input", "-v0")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from bench import measure
+
+    gunicorn, port = start_gunicorn(env, args.workers)
+    try:
+        figures = measure.page_queries(port)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+    Path(args.ladder_point).write_text(json.dumps({"sizes": measure.sizes(), "pages": figures}))
+    return 0
+
+
+def scale_ladder(args, own: dict) -> dict:
+    """{scale: {page: {p50_ms, queries}}}: the run's own scale from its measurements, the
+    others each from a database of its own (seeded once, reused afterwards)."""
+    ladder = {}
+    for scale in _ladder(args.ladder, args.scale):
+        if scale == args.scale:
+            ladder[str(scale)] = own
+            continue
+        log(f"scale ladder: {scale}")
+        out = STATE / f"ladder-{scale}.json"
+        database = f"{args.database}_s{str(scale).replace('.', '_')}"
+        subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "bench.run",
+                "--scale",
+                str(scale),
+                "--database",
+                database,
+                "--workers",
+                str(args.workers),
+                "--reuse",
+                "--ladder-point",
+                str(out),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        ladder[str(scale)] = json.loads(out.read_text())["pages"]
+    return ladder
+
+
+def constant_queries(ladder: dict) -> bool:
+    """Whether each page runs the same number of queries at every scale."""
+    pages = {page for figures in ladder.values() for page in figures}
+    return len(ladder) > 1 and all(
+        len({figures[page]["queries"] for figures in ladder.values() if page in figures}) == 1
+        for page in pages
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 0.05)))
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "amanah_bench"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=50, help="Requests per page per run.")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
-    parser.add_argument("--rush-students", type=int, default=1000)
     parser.add_argument(
-        "--rush-concurrency",
+        "--workers",
         type=int,
-        default=20,
-        help="Clients at a time in the second, bounded rush (the first sends all at once).",
+        default=os.cpu_count(),
+        help="gunicorn sync workers (default: one per core; more send more bookings down "
+        "the refused-under-lock path and lower the rush's throughput).",
     )
+    parser.add_argument(
+        "--rush-students", type=int, default=1000, help="Students in each booking rush."
+    )
+    parser.add_argument(
+        "--rush-bounded-students",
+        type=int,
+        default=400,
+        help="Students in each rush with a bounded number in flight (all at once: "
+        "--rush-students).",
+    )
+    parser.add_argument(
+        "--rush-levels",
+        default="all,10,20,50",
+        help="Clients in flight in each rush: 'all' at once, then bounded numbers.",
+    )
+    parser.add_argument(
+        "--rush-repeats",
+        type=int,
+        default=2,
+        help="Times Amanah's rush and the bare one are run, interleaved, at each level.",
+    )
+    parser.add_argument(
+        "--ladder",
+        default=os.environ.get("BENCH_LADDER", ""),
+        help="Scales for the cost-growth ladder, e.g. 0.05,0.25 (the run's own is added; "
+        "default: a fifth of it).",
+    )
+    parser.add_argument("--ladder-point", help=argparse.SUPPRESS)
     parser.add_argument("--reuse", action="store_true", help="Keep an already seeded database.")
     parser.add_argument("--seed-only", action="store_true", help="Prepare the database, stop.")
     parser.add_argument("--output", default=str(ROOT / "bench"))
     args = parser.parse_args(argv)
+    if args.ladder_point:
+        return ladder_point(args)
 
     started = time.monotonic()
     info = machine()
@@ -230,29 +341,17 @@ def main(argv=None):
                 port, runs=args.runs, requests=args.requests, workers=args.workers, log=log
             )
         )
-        results.update(measure.booking_rush(port, students=args.rush_students, log=log))
-        # The same rush with a bounded number of clients at a time, for comparison.
-        results.update(
-            measure.booking_rush(
-                port,
-                students=args.rush_students,
-                concurrency=args.rush_concurrency,
-                prefix="booking_rush_bounded",
-                log=log,
-            )
+        series = measure.rush_series(
+            port,
+            students=args.rush_students,
+            levels=_levels(args.rush_levels),
+            repeats=args.rush_repeats,
+            log=log,
+            bounded_students=args.rush_bounded_students,
         )
-        # The first rush again through a booking view with no confidentiality layer, and
-        # through a view that does nothing at all: the floors under its p95.
-        for floor in ("bare", "nothing"):
-            results.update(
-                measure.booking_rush(
-                    port,
-                    students=args.rush_students,
-                    prefix=f"booking_rush_{floor}",
-                    floor=floor,
-                    log=log,
-                )
-            )
+        # The floor of any signed-in request, once: a view that only answers.
+        nothing = measure.booking_rush(port, students=args.rush_students, floor="nothing", log=log)
+        results.update(measure.rush_results(series, nothing))
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
@@ -260,7 +359,15 @@ def main(argv=None):
 
     log("verify_audit")
     seconds, peak, _ = timed_command(env, "verify_audit", "-v0")
-    results.update(verify_audit_seconds=round(seconds, 1), verify_audit_peak_mb=round(peak))
+    verify_cpu = timed_command.cpu
+    floor = measure.hashing_floor(results["audit_events"])
+    results.update(
+        verify_audit_seconds=round(seconds, 1),
+        verify_audit_peak_mb=round(peak),
+        verify_audit_cpu_seconds=round(verify_cpu, 1),
+        verify_audit_floor_cpu_seconds=round(floor, 1),
+        verify_audit_floor_ratio=round(verify_cpu / floor, 2) if floor else None,
+    )
 
     log("rotate_encryption_key")
     new_keys = [_fernet_key(), *state["keys"]]
@@ -270,8 +377,29 @@ def main(argv=None):
     (STATE / f"{args.database}.json").write_text(json.dumps(state))
     rotate_env = {**env, "FIELD_ENCRYPTION_KEY": ",".join(new_keys)}
     seconds, peak, _ = timed_command(rotate_env, "rotate_encryption_key", "-v0")
-    results.update(rotate_seconds=round(seconds, 1), rotate_peak_mb=round(peak))
+    results.update(
+        rotate_seconds=round(seconds, 1),
+        rotate_peak_mb=round(peak),
+        rotate_cpu_seconds=round(timed_command.cpu, 1),
+    )
     results["rotated_values"] = measure.encrypted_values()
+    # Each value decrypted under the old key and encrypted under the new one, nothing else.
+    rotate_floor = (
+        results["rotated_values"]
+        * (results["fernet_decrypt_us"] + results["fernet_encrypt_us"])
+        / 1e6
+    )
+    results["rotate_floor_cpu_seconds"] = round(rotate_floor, 1)
+    results["rotate_floor_ratio"] = (
+        round(results["rotate_cpu_seconds"] / rotate_floor, 2) if rotate_floor else None
+    )
+
+    own = {
+        page: {"p50_ms": results[f"{page}_p50_ms"], "queries": results[f"{page}_queries"]}
+        for page, _label in report.PAGES
+    }
+    results["scale_ladder"] = scale_ladder(args, own)
+    results["scale_ladder_constant_queries"] = constant_queries(results["scale_ladder"])
 
     results["bench_seconds"] = round(time.monotonic() - started)
     results["date"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -279,13 +407,22 @@ def main(argv=None):
     results["medians_of_runs"] = args.runs
     results["requests_per_run"] = args.requests
     results["gunicorn_workers"] = args.workers
+    results["rush_levels"] = args.rush_levels
+    results["rush_repeats"] = args.rush_repeats
+    results["rush_bounded_students"] = args.rush_bounded_students
     output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
     (output / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    charts.write(results, output)
     (output / "RESULTS.md").write_text(report.markdown(results, budgets.BUDGETS))
     log(f"Done in {results['bench_seconds']} s: {output / 'RESULTS.md'}")
-    failed = [b.key for b in budgets.BUDGETS if not b.met(results)]
+    failed = budgets.missed(results)
     if failed:
         log("Budgets missed: " + ", ".join(failed))
+    # A page whose queries grow with the data fails the run, whatever else it met.
+    if not results["scale_ladder_constant_queries"]:
+        log("Queries grow with the data: see the scale ladder in RESULTS.md")
+        return 1
     return 0
 
 

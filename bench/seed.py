@@ -131,8 +131,23 @@ def _columns(model, names):
 
 
 def _copy(model, names, rows, progress=None, label="", total=0, every=50_000):
-    """COPY `rows` (tuples in the order of field `names`) into `model`'s table."""
+    """COPY `rows` (tuples in the order of field `names`) into `model`'s table.
+
+    COPY applies none of Django's defaults: a NOT NULL field the rows leave out (one added
+    to the model after this seed was written, say) gets its default, computed per row.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
+    defaults = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in names and f.attname not in names and not f.null and f.has_default()
+    ]
+    if defaults:
+        names = [*names, *(f.name for f in defaults)]
+        rows = (
+            (*row, *(f.get_db_prep_save(f.get_default(), connection) for f in defaults))
+            for row in rows
+        )
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
     done = 0
     with (
@@ -224,14 +239,18 @@ class District:
             for n, pk in enumerate(self.counselor_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, S.Pd."
                 yield (pk, password, f"konselor{n:04d}", f"konselor{n:04d}@bench.amanah.test",
-                       name, User.Role.COUNSELOR, True, False, False, joined)  # fmt: skip
+                       name, User.Role.COUNSELOR, True, False, False, joined,
+                       False, False, "id")  # fmt: skip
             for n, pk in enumerate(self.student_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
                 yield (pk, password, f"siswa{n:06d}", f"siswa{n:06d}@bench.amanah.test",
-                       name, User.Role.STUDENT, True, False, False, joined)  # fmt: skip
+                       name, User.Role.STUDENT, True, False, False, joined,
+                       False, False, "id")  # fmt: skip
 
+        # COPY writes no Django default: every NOT NULL column is given.
         fields = ["id", "password", "username", "email", "full_name", "role", "is_active",
-                  "is_staff", "is_superuser", "date_joined"]  # fmt: skip
+                  "is_staff", "is_superuser", "date_joined", "is_coordinator",
+                  "password_is_temporary", "language"]  # fmt: skip
         with transaction.atomic():
             self._replica()
             _copy(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("bench-bare/records/<uuid:public_id>/", bare_views.counselee_detail),
     path("bench-bare/sessions/<uuid:public_id>/", bare_views.session_detail),
     path("bench-bare/audit/", bare_views.audit_log),
+    path("bench-bare/book/<str:username>/", bare_views.slots),
     path("bench-bare/book/<str:username>/<str:slot_key>/", bare_views.book),
     path("bench-bare/nothing/", bare_views.nothing),
     *amanah_urlpatterns,

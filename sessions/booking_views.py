@@ -82,7 +82,8 @@ def _by_day(slots):
 
 
 def _own_counselee(request):
-    counselee = policy.own_counselee(request.user)
+    # A booking needs the record's id, not the guardian or background it would decrypt.
+    counselee = policy.own_counselee(request.user, decrypt=False)
     if counselee is None:
         raise Http404
     return counselee

@@ -127,7 +127,9 @@ def _book_locked(
         counselee.counseling_ended_at = None
         counselee.save(update_fields=["counseling_ended_at"])
     if rescheduled_from is None:
-        outbox.queue(booking, Kind.BOOKING_MADE, booking.counselee.user)
+        # The student booking for herself is `by`, already loaded: no query for her again.
+        student = by if counselee.user_id == getattr(by, "pk", None) else counselee.user
+        outbox.queue(booking, Kind.BOOKING_MADE, student)
         outbox.queue(booking, Kind.BOOKING_REQUESTED, counselor)
     if urgent:
         outbox.alert_urgent(booking, policy.urgent_alert_recipients(counselee))

@@ -23,9 +23,10 @@ INBOX = 1
 CASELOAD_QUERIES = 5 + INBOX
 RECORD_QUERIES = 12 + LOCK + INBOX
 SESSION_QUERIES = 11 + LOCK + INBOX
-# The NIS and actor filters look the person up first (the NIS once more for the log
-# entry); the chart, and the date filter, look up the first and last id of their period.
-AUDIT_QUERIES = {"nis": 13 + LOCK + INBOX, "actor": 12 + LOCK + INBOX, "date": 13 + LOCK + INBOX}
+# The NIS and actor filters look the person up first (the NIS by id alone, once, for the
+# filter and the log entry); the chart, and the date filter, look up the first and last id
+# of their period.
+AUDIT_QUERIES = {"nis": 12 + LOCK + INBOX, "actor": 12 + LOCK + INBOX, "date": 13 + LOCK + INBOX}
 
 
 def add_students(counselor, admin, count, start):
@@ -114,3 +115,65 @@ def test_an_old_day_of_the_access_log_is_found(client, admin, bu_rina, siti):
     login(client, admin)
     response = client.get(f"{reverse('audit-log')}?date_from={yesterday}&date_to={yesterday}")
     assert list(response.context["events"]) == []
+
+
+def test_the_nis_filter_looks_the_student_up_once_and_decrypts_nothing(client, admin, siti):
+    from django.test.utils import CaptureQueriesContext
+
+    from counseling.encryption import encrypted_field_names
+    from counseling.records.models import Counselee
+
+    login(client, admin)
+    url = f"{reverse('audit-log')}?nis={siti.counselee.nis}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    lookups = [q["sql"] for q in captured if q["sql"].startswith('SELECT "records_counselee"')]
+    assert len(lookups) == 1
+    encrypted = [f'"records_counselee"."{name}"' for name in encrypted_field_names(Counselee)]
+    assert not any(column in q["sql"] for q in captured for column in encrypted)
+
+
+# A booking POST (PostgreSQL adds the access log's lock). Before the counselor's lock:
+# the session and user, the consent gate, the bookable counselor (the policy), the free
+# slot (rules, days off, bookings, sessions), the rate limit and the student's record
+# (its id, nothing decrypted). Under the lock: the lock, the policy's check, the free
+# slot again, the student's active bookings, the insert (a savepoint), the access-log
+# entry (a savepoint, head, insert) and two notices; then the flash message in the
+# session. The student is not fetched again for her notice.
+BOOKING_POST_QUERIES = 31 + LOCK
+# Refused before the lock: the slot is already taken, so no lock, no insert, no log.
+BOOKING_REFUSED_QUERIES = 11
+
+
+def _post_booking(client, counselor, slot):
+    from django.test.utils import CaptureQueriesContext
+
+    key = timezone.localtime(slot.start).strftime("%Y-%m-%dT%H%M")
+    url = reverse("book-confirm", args=[counselor.username, key])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, {"topic": ""})
+    return response, [q["sql"] for q in captured]
+
+
+def test_a_booking_post_runs_a_fixed_number_of_queries_and_decrypts_no_record(
+    client, siti, bu_rina, rina_hours
+):
+    from counseling.encryption import encrypted_field_names
+    from counseling.records.models import Counselee
+    from tests.conftest import slot_at
+
+    login(client, siti)
+    client.get(reverse("book-slots", args=[bu_rina.username]))
+    slot = slot_at(bu_rina)
+    response, queries = _post_booking(client, bu_rina, slot)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/bookings/")
+    assert len(queries) == BOOKING_POST_QUERIES
+    encrypted = [f'"records_counselee"."{name}"' for name in encrypted_field_names(Counselee)]
+    assert not any(column in sql for sql in queries for column in encrypted)
+
+    response, queries = _post_booking(client, bu_rina, slot)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("book-slots", args=[bu_rina.username])
+    assert len(queries) == BOOKING_REFUSED_QUERIES

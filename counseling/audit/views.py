@@ -12,7 +12,6 @@ from counseling.accounts import ratelimit
 from counseling.audit import describe, log, queries, services
 from counseling.audit.forms import AuditFilterForm, EmergencyAccessForm, EmergencyReviewForm
 from counseling.policy import Role
-from counseling.records.models import Counselee
 
 
 def _filtered_events(request):
@@ -20,20 +19,20 @@ def _filtered_events(request):
 
     An invalid filter selects nothing: showing (or exporting) the whole log instead of
     the part asked for would be a surprise, and a large one.
+    The NIS filter's student is looked up once, by id alone, for the filter and for the
+    entry recording the read.
     """
     form = AuditFilterForm(request.GET or None)
     events = policy.events_for(request.user)
     if form.is_bound and not form.is_valid():
-        return form, {}, events.none()
+        return form, {}, events.none(), None
     filters = form.cleaned_data if form.is_bound else {}
-    return form, filters, queries.filter_events(events, filters)
+    counselee = queries.named_counselee(filters)
+    return form, filters, queries.filter_events(events, filters, counselee), counselee
 
 
-def _record_audit_read(request, action, filters):
+def _record_audit_read(request, action, counselee):
     # Reading the log is itself an event; a read filtered to one student is about them.
-    counselee = None
-    if filters.get("nis"):
-        counselee = Counselee.objects.filter(nis=filters["nis"].strip()).first()
     log.record(
         action,
         actor=request.user,
@@ -47,13 +46,13 @@ def _record_audit_read(request, action, filters):
 @require_GET
 @policy.role_required(Role.ADMIN)
 def audit_log(request):
-    form, filters, events = _filtered_events(request)
+    form, filters, events, counselee = _filtered_events(request)
     try:
         before = int(request.GET["before"]) if request.GET.get("before") else None
     except ValueError:
         before = None
     rows, next_before = queries.keyset_page(events, before)
-    _record_audit_read(request, log.Action.VIEW, filters)
+    _record_audit_read(request, log.Action.VIEW, counselee)
     query = request.GET.copy()
     query.pop("before", None)
     return render(
@@ -99,8 +98,8 @@ def audit_export(request):
     Times are in the school's time zone with their offset (2025-06-03T09:15:00+07:00),
     as the page shows them, so a spreadsheet and the page agree.
     """
-    _form, filters, events = _filtered_events(request)
-    _record_audit_read(request, log.Action.EXPORT, filters)
+    _form, _filters, events, counselee = _filtered_events(request)
+    _record_audit_read(request, log.Action.EXPORT, counselee)
 
     def rows():
         labels: dict[str, str] = {}

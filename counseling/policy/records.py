@@ -78,11 +78,18 @@ def counselees_for(user: Person) -> QuerySet[Counselee]:
     return records.none()
 
 
-def own_counselee(user: Person) -> Counselee | None:
-    """A student's own record, or None (for anyone else, or a student without one)."""
+def own_counselee(user: Person, *, decrypt: bool = True) -> Counselee | None:
+    """A student's own record, or None (for anyone else, or a student without one).
+
+    `decrypt=False` leaves the encrypted fields (guardian, background) unread: for a
+    caller that only needs the record's id and directory data, such as a booking.
+    """
     if not has_role(user, Role.STUDENT):
         return None
-    return Counselee.objects.filter(user=user).first()
+    records = Counselee.objects.filter(user=user)
+    if not decrypt:
+        records = records.defer(*encrypted_field_names(Counselee))
+    return records.first()
 
 
 @dataclass(frozen=True)
