@@ -31,10 +31,10 @@ from counseling.accounts.models import User
 from counseling.audit import services as audit_services
 from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
-from counseling.records import services as records_services
-from counseling.records.models import CaseAssignment, Counselee
 from counseling.messaging import services as messaging
 from counseling.messaging.models import Conversation, Message, MessageDraft
+from counseling.records import services as records_services
+from counseling.records.models import CaseAssignment, Counselee
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote

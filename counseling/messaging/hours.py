@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from counseling.accounts.models import User
 from sessions.models import AvailabilityRule, DayOff
 
 LOOK_AHEAD_DAYS = 14
@@ -19,7 +20,7 @@ class OfficeHours:
     next_start: datetime.datetime | None = None
 
 
-def office_hours(counselor, now: datetime.datetime | None = None) -> OfficeHours:
+def office_hours(counselor: User, now: datetime.datetime | None = None) -> OfficeHours:
     """Whether `counselor` is within her hours, and if not when a reply can be expected.
 
     Two queries: her rules and her days off in the window.

@@ -20,7 +20,8 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from counseling.accounts.models import User
-from counseling.messaging.models import RETRACT_WINDOW, Conversation, Message
+from counseling.messaging.models import RETRACT_WINDOW as RETRACT_WINDOW
+from counseling.messaging.models import Conversation, Message
 from counseling.policy.accounts import is_coordinator
 from counseling.policy.core import Person, Purpose, Role, deny, fetch, has_role
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from counseling.audit.models import AccessEvent
 from counseling.messaging import services
+from counseling.policy import Denied
 from counseling.messaging.models import ImmutableMessageError, Message
 from tests.conftest import login
 from tests.messaging.conftest import RINA_LINE, SITI_LINE
@@ -72,9 +73,7 @@ def test_a_sent_message_cannot_be_edited(conversation):
 
 def test_the_sender_retracts_within_a_minute(client, conversation, siti_online):
     message = Message.objects.filter(conversation=conversation, sender=siti_online).get()
-    response = login(client, siti_online).post(
-        reverse("message-retract", args=[message.public_id])
-    )
+    response = login(client, siti_online).post(reverse("message-retract", args=[message.public_id]))
     assert response.status_code == 302
     message.refresh_from_db()
     assert message.retracted_at is not None and message.body == ""
@@ -87,9 +86,7 @@ def test_retracting_after_a_minute_is_refused(client, conversation, siti_online)
     Message.objects.filter(pk=message.pk).update(
         sent_at=timezone.now() - datetime.timedelta(minutes=2)
     )
-    response = login(client, siti_online).post(
-        reverse("message-retract", args=[message.public_id])
-    )
+    response = login(client, siti_online).post(reverse("message-retract", args=[message.public_id]))
     assert response.status_code == 404
     message.refresh_from_db()
     assert message.body == SITI_LINE
@@ -110,9 +107,7 @@ def test_a_student_is_asked_for_online_consent_before_her_first_message(
     page = _open(client, siti, conversation).content.decode()
     assert "Sebelum pesan pertamamu" in page
     assert 'name="body"' not in page
-    response = client.post(
-        reverse("message-send", args=[conversation.public_id]), {"body": "halo"}
-    )
+    response = client.post(reverse("message-send", args=[conversation.public_id]), {"body": "halo"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("consent"))
     assert not Message.objects.exists()
@@ -146,7 +141,7 @@ def test_a_removed_counselor_reads_only_what_was_written_while_she_was_on_the_ca
     from tests.messaging.conftest import LAMA_LINE
 
     # Bu Lama is no longer on the case, so Siti cannot write there either.
-    with pytest.raises(Exception):
+    with pytest.raises(Denied):
         services.send(lama_conversation, by=siti_online, body="halo?")
     page = _open(client, bu_lama, lama_conversation).content.decode()
     assert LAMA_LINE in page

@@ -130,7 +130,9 @@ def test_the_next_window_brings_the_next_notice(conversation, siti_online, bu_ri
     now = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
     later = now + datetime.timedelta(minutes=16)
     first = services.window_key(conversation, siti_online, now)
-    assert first == services.window_key(conversation, siti_online, now + datetime.timedelta(minutes=1))
+    assert first == services.window_key(
+        conversation, siti_online, now + datetime.timedelta(minutes=1)
+    )
     assert first != services.window_key(conversation, siti_online, later)
 
 

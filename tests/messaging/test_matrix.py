@@ -29,7 +29,15 @@ ROLES = [
     "admin",
     # "teacher",  # when the referral branch adds the role: expected 404 everywhere
 ]
-STUDENTS_AND_COUNSELORS = {"siti", "dimas", "bu_rina", "bu_lama", "pak_konflik", "pak_eko", "pak_budi"}
+STUDENTS_AND_COUNSELORS = {
+    "siti",
+    "dimas",
+    "bu_rina",
+    "bu_lama",
+    "pak_konflik",
+    "pak_eko",
+    "pak_budi",
+}
 
 
 def _siti_message(ctx):
@@ -103,9 +111,7 @@ CASES = [(action, role) for action in ACTIONS for role in ROLES]
 @pytest.mark.django_db
 @pytest.mark.parametrize(("action", "role"), CASES, ids=[f"{a}-{r}" for a, r in CASES])
 def test_matrix(request, client, action, role, dimas, conversation, lama_conversation):
-    people = {
-        name: request.getfixturevalue(name) for name in ROLES if name != "anonymous"
-    }
+    people = {name: request.getfixturevalue(name) for name in ROLES if name != "anonymous"}
     ctx = {"conversation": conversation, "old": lama_conversation, **people}
     method, url, data, allowed, changed = ACTIONS[action]
     target = url(ctx)
