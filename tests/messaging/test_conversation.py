@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from counseling.audit.models import AccessEvent
 from counseling.messaging import services
-from counseling.policy import Denied
 from counseling.messaging.models import ImmutableMessageError, Message
+from counseling.policy import Denied
 from tests.conftest import login
 from tests.messaging.conftest import RINA_LINE, SITI_LINE
 
