@@ -230,6 +230,11 @@ def main(argv=None):
                 port, runs=args.runs, requests=args.requests, workers=args.workers, log=log
             )
         )
+        results.update(
+            measure.messaging(
+                port, runs=args.runs, requests=args.requests, workers=args.workers, log=log
+            )
+        )
         results.update(measure.booking_rush(port, students=args.rush_students, log=log))
         # The same rush with a bounded number of clients at a time, for comparison.
         results.update(

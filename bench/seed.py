@@ -39,7 +39,16 @@ from sessions.models import (
 
 PASSWORD = "amanah-bench-password"  # noqa: S105 - generated accounts only
 ADMIN_USERNAME = "bench_admin"
-FULL_SCALE = {"students": 20_000, "counselors": 200, "notes": 500_000, "events": 5_000_000}
+FULL_SCALE = {
+    "students": 20_000,
+    "counselors": 200,
+    "notes": 500_000,
+    "events": 5_000_000,
+    "messages": 1_000_000,
+}
+# The conversation the benchmark opens: the first counselor's first counselee's, this long.
+MEASURED_CONVERSATION_MESSAGES = 500
+MESSAGES_PER_CONVERSATION = 50
 NOTES_PER_SESSION = 2
 HISTORY_DAYS = 365
 _LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -81,6 +90,7 @@ class Plan:
     counselors: int
     notes: int
     events: int
+    messages: int = 0
 
     @classmethod
     def at_scale(cls, scale: float) -> "Plan":
@@ -109,6 +119,13 @@ def _encrypt_notes(job) -> list[tuple[str, str, str, str]]:
         )
         for _ in range(count)
     ]
+
+
+def _encrypt_messages(job) -> list[str]:
+    """Worker: `count` encrypted message bodies, from a seeded generator."""
+    start, count = job
+    rng = random.Random(start)
+    return [fernet.encrypt(_text(rng, rng.randint(1, 3))) for _ in range(count)]
 
 
 def _encrypt_texts(texts: list[str]) -> list[str]:
@@ -192,6 +209,7 @@ class District:
         self._caseloads_and_consent()
         self._sessions_and_notes()
         self._hours_and_bookings()
+        self._messages()
         self._access_log()
         self.write("Analysing tables")
         with connection.cursor() as cursor:
@@ -450,6 +468,106 @@ class District:
                 len(addenda),
             )
         del self.session_rows
+
+    # Online counseling
+
+    def _messages(self):
+        """Conversations of about MESSAGES_PER_CONVERSATION messages each, the first one
+        (the measured one) exactly MEASURED_CONVERSATION_MESSAGES long."""
+        from counseling.messaging.models import Conversation, Message
+
+        total = self.plan.messages
+        if total < MEASURED_CONVERSATION_MESSAGES:
+            return
+        rng = self.rng
+        rest = total - MEASURED_CONVERSATION_MESSAGES
+        n_conversations = min(
+            len(self.counselee_ids), 1 + max(1, rest // MESSAGES_PER_CONVERSATION)
+        )
+        sizes = [MEASURED_CONVERSATION_MESSAGES] + [0] * (n_conversations - 1)
+        for n in range(rest):
+            sizes[1 + n % (n_conversations - 1)] += 1
+        last = self.now - datetime.timedelta(hours=1)
+        with transaction.atomic():
+            self._replica()
+            _copy(
+                Conversation,
+                [
+                    "id",
+                    "public_id",
+                    "counselee",
+                    "counselor",
+                    "intake",
+                    "created_at",
+                    "version",
+                    "last_message_at",
+                    "unread_for_student",
+                    "unread_for_counselor",
+                ],
+                (
+                    (
+                        i + 1,
+                        _uuid(rng),
+                        self.counselee_ids[i],
+                        self.counselor_of(i),
+                        False,
+                        self.start_of_history,
+                        sizes[i],
+                        last,
+                        0,
+                        1,
+                    )
+                    for i in range(n_conversations)
+                ),
+                self.progress,
+                "conversations",
+                n_conversations,
+            )
+        _reset_sequence(Conversation)
+        batch = 2000
+        jobs = [(start, min(batch, total - start)) for start in range(0, total, batch)]
+
+        def senders():
+            for i, size in enumerate(sizes):
+                for n in range(size):
+                    yield i + 1, self.student_ids[i], self.counselor_of(i), n, size
+
+        def rows(encrypted_batches):
+            pk = 0
+            who = senders()
+            for tokens in encrypted_batches:
+                for token in tokens:
+                    conversation, student, counselor, n, size = next(who)
+                    pk += 1
+                    from_student = n % 2 == 0
+                    sent = last - datetime.timedelta(minutes=10 * (size - n))
+                    sender = student if from_student else counselor
+                    side = "student" if from_student else "counselor"
+                    yield (pk, _uuid(rng), conversation, sender, side, token, False, sent, None)
+
+        connection.close()  # the workers are forked: they must not share the socket
+        pool = multiprocessing.get_context("fork").Pool(self.workers)
+        with pool, transaction.atomic():
+            self._replica()
+            _copy(
+                Message,
+                [
+                    "id",
+                    "public_id",
+                    "conversation",
+                    "sender",
+                    "side",
+                    "body",
+                    "urgent",
+                    "sent_at",
+                    "retracted_at",
+                ],
+                rows(pool.imap(_encrypt_messages, jobs)),
+                self.progress,
+                "messages (encrypting)",
+                total,
+            )
+        _reset_sequence(Message)
 
     def _encrypt_parallel(self, texts, label):
         chunk = 3000
