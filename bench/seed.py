@@ -147,17 +147,42 @@ def _columns(model, names):
     return [model._meta.get_field(name).column for name in names]
 
 
+def _defaulted(model, names):
+    """The required columns `names` leaves out, which the model fills by itself (a default,
+    `auto_now_add`): a column added to a model later does not break the seed."""
+    named = {model._meta.get_field(name).name for name in names}
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in named
+        and not field.null
+        and not field.primary_key
+        and (field.has_default() or getattr(field, "auto_now_add", False))
+    ]
+
+
+def _default(field):
+    if field.has_default():
+        return field.get_db_prep_save(field.get_default(), connection)
+    return timezone.now()
+
+
 def _copy(model, names, rows, progress=None, label="", total=0, every=50_000):
-    """COPY `rows` (tuples in the order of field `names`) into `model`'s table."""
+    """COPY `rows` (tuples in the order of field `names`) into `model`'s table; the
+    required columns left out get the model's defaults."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
+    extra = _defaulted(model, names)
+    columns = ", ".join(
+        connection.ops.quote_name(c)
+        for c in [*_columns(model, names), *(field.column for field in extra)]
+    )
     done = 0
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *(_default(field) for field in extra)) if extra else row)
             done += 1
             if progress and done % every == 0:
                 progress(label, done, total)
@@ -242,14 +267,17 @@ class District:
             for n, pk in enumerate(self.counselor_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, S.Pd."
                 yield (pk, password, f"konselor{n:04d}", f"konselor{n:04d}@bench.amanah.test",
-                       name, User.Role.COUNSELOR, True, False, False, joined)  # fmt: skip
+                       name, User.Role.COUNSELOR, True, False, False, joined, n == 1,
+                       False, "id")  # fmt: skip
             for n, pk in enumerate(self.student_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
                 yield (pk, password, f"siswa{n:06d}", f"siswa{n:06d}@bench.amanah.test",
-                       name, User.Role.STUDENT, True, False, False, joined)  # fmt: skip
+                       name, User.Role.STUDENT, True, False, False, joined, False,
+                       False, "id")  # fmt: skip
 
         fields = ["id", "password", "username", "email", "full_name", "role", "is_active",
-                  "is_staff", "is_superuser", "date_joined"]  # fmt: skip
+                  "is_staff", "is_superuser", "date_joined", "is_coordinator",
+                  "password_is_temporary", "language"]  # fmt: skip
         with transaction.atomic():
             self._replica()
             _copy(
