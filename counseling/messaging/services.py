@@ -68,6 +68,26 @@ def open_conversation(student: User, counselor: User, *, by: User) -> Conversati
     return conversation
 
 
+@transaction.atomic
+def assign_from_intake(conversation: Conversation, counselor: User, *, by: User) -> None:
+    """The coordinator puts a counselor on the case of a student who wrote without one."""
+    from counseling.records import services as records_services
+    from counseling.records.models import CaseAssignment
+
+    conversation = _lock(conversation)
+    policy.require(
+        policy.may_assign_from_intake(by, conversation),
+        conversation,
+        counselee=conversation.counselee,
+    )
+    chosen = policy.intake_counselors_for(by, conversation).filter(pk=counselor.pk).first()
+    if chosen is None:
+        raise ValidationError(_("Pilih konselor aktif tanpa konflik kepentingan dengan siswa ini."))
+    records_services.open_assignment(
+        chosen, conversation.counselee, by=by, opened_by=CaseAssignment.OpenedBy.ADMIN
+    )
+
+
 def window_key(conversation: Conversation, recipient: User, now: datetime.datetime) -> str:
     """One notice per conversation, recipient and window: the batching of e-mails."""
     window = int(now.timestamp() // policy.message_notice_window().total_seconds())

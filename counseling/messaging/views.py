@@ -101,9 +101,32 @@ def conversation_detail(request, public_id):
             if access.student_side and access.write
             else None,
             "version": conversation.version,
+            "intake_counselors": policy.intake_counselors_for(request.user, conversation)
+            if conversation.intake and not access.student_side
+            else [],
         }
     )
     return render(request, "messaging/thread.html", context)
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def intake_assign(request, public_id):
+    """The coordinator assigns a counselor to a student who wrote without one."""
+    conversation = policy.get_conversation_for(request.user, public_id)
+    username = request.POST.get("counselor", "")
+    counselor = (
+        policy.intake_counselors_for(request.user, conversation).filter(username=username).first()
+    )
+    if counselor is None:
+        policy.deny(request.user, object_type="messaging.conversation", object_id=str(public_id))
+    try:
+        services.assign_from_intake(conversation, counselor, by=request.user)
+    except ValidationError as error:
+        flash.error(request, error.messages[0])
+    else:
+        flash.success(request, _("Guru BK ditugaskan. Siswa akan melihatnya di berandanya."))
+    return redirect("conversation", public_id)
 
 
 @require_GET

@@ -217,6 +217,32 @@ def unread_messages_for(user: Person) -> int:
     return conversations_for(user).aggregate(n=Sum(field))["n"] or 0
 
 
+def may_assign_from_intake(user: Person, conversation: Conversation) -> bool:
+    """The coordinator who received an intake assigns a counselor while none is on the
+    case (the student then answers the assignment on her dashboard, as an admin's)."""
+    if not (is_coordinator(user) and conversation.intake and conversation.counselor_id == user.pk):
+        return False
+    state = _pair_state(conversation)
+    return (
+        not state["any_assignment"]
+        and not state["conflicted"]
+        and state["counseling_ended_at"] is None
+    )
+
+
+def intake_counselors_for(user: Person, conversation: Conversation) -> QuerySet[User]:
+    """Whom the coordinator may assign from an intake: active counselors without a
+    conflict of interest with the student (none when she may not assign)."""
+    if not may_assign_from_intake(user, conversation):
+        return User.objects.none()
+    conflicted = ConflictOfInterest.objects.filter(counselee_id=conversation.counselee_id)
+    return (
+        User.objects.filter(role=Role.COUNSELOR, is_active=True)
+        .exclude(pk__in=conflicted.values("counselor_id"))
+        .order_by("full_name")
+    )
+
+
 def may_see_message_counts(user: Person) -> bool:
     """Admins see how much online counseling happens, in counts, never a line of it."""
     return has_role(user, Role.ADMIN)

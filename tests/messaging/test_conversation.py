@@ -148,6 +148,34 @@ def test_a_removed_counselor_reads_only_what_was_written_while_she_was_on_the_ca
     assert 'name="body"' not in page
 
 
+def test_the_coordinator_assigns_a_counselor_from_the_intake(
+    client, admin, siti_online, bu_rina, pak_budi
+):
+    from sessions import cases
+
+    cases.end_assignment(siti_online.counselee.assignments.get(), by=admin)
+    pak_budi.is_coordinator = True
+    pak_budi.save(update_fields=["is_coordinator"])
+    intake = services.open_conversation(siti_online, pak_budi, by=siti_online)
+    services.send(intake, by=siti_online, body="aku butuh guru BK")
+    url = reverse("intake-assign", args=[intake.public_id])
+
+    # Bu Rina is no coordinator: she may not, and nothing changes.
+    assert login(client, bu_rina).post(url, {"counselor": "bu_rina"}).status_code == 404
+    assert not siti_online.counselee.assignments.active().exists()
+
+    page = login(client, pak_budi).get(reverse("conversation", args=[intake.public_id]))
+    assert "Siswa ini belum punya guru BK" in page.content.decode()
+    assert client.post(url, {"counselor": "bu_rina"}).status_code == 302
+    assignment = siti_online.counselee.assignments.active().get()
+    assert assignment.counselor == bu_rina
+    # The student answers it on her dashboard; the intake is read-only for the coordinator.
+    assert assignment.student_answered_at is None
+    page = client.get(reverse("conversation", args=[intake.public_id])).content.decode()
+    assert "aku butuh guru BK" in page and 'name="body"' not in page
+    assert client.post(url, {"counselor": "pak_budi"}).status_code == 404
+
+
 def test_a_student_without_a_counselor_writes_to_the_coordinator(
     client, admin, siti_online, bu_rina, pak_budi
 ):
