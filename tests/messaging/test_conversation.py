@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from counseling.audit.models import AccessEvent
 from counseling.messaging import services
-from counseling.messaging.models import ImmutableMessageError, Message
+from counseling.messaging.models import ImmutableMessageError, Message, MessageDraft
 from counseling.policy import Denied
 from tests.conftest import login
 from tests.messaging.conftest import RINA_LINE, SITI_LINE
@@ -193,3 +193,17 @@ def test_a_student_without_a_counselor_writes_to_the_coordinator(
     services.send(conversation, by=siti_online, body="aku butuh guru BK")
     services.send(conversation, by=pak_budi, body="saya bantu carikan")
     assert response.status_code == 302
+
+
+def test_her_data_copy_holds_her_conversations(conversation, siti_online):
+    rows = services.export_for(siti_online.counselee)
+    assert [row["text"] for row in rows] == [SITI_LINE, RINA_LINE]
+    assert {row["from"] for row in rows} == {"student", "counselor"}
+
+
+def test_erasure_removes_every_word_and_keeps_the_rows(conversation, siti_online, bu_rina):
+    services.save_draft(conversation, by=bu_rina, body="setengah jadi")
+    assert services.erase_for(siti_online.counselee) == 2
+    assert set(Message.objects.values_list("body", flat=True)) == {""}
+    assert not MessageDraft.objects.exists()
+    assert Message.objects.filter(conversation=conversation).count() == 2
