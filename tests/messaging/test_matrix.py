@@ -135,3 +135,14 @@ def test_matrix(request, client, action, role, dimas, conversation, lama_convers
     assert not MessageDraft.objects.exists()
     assert _siti_message(ctx).retracted_at is None
     assert AccessEvent.objects.filter(action="denied").count() == denials + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "action", [name for name, (method, *_rest) in ACTIONS.items() if method == "post"]
+)
+def test_changes_refuse_a_get(client, action, siti_online, conversation, lama_conversation):
+    ctx = {"conversation": conversation, "old": lama_conversation, "siti": siti_online}
+    _method, url, _data, _allowed, _changed = ACTIONS[action]
+    response = login(client, siti_online).get(url(ctx))
+    assert response.status_code == 405
