@@ -6,3 +6,6 @@ class MessagingConfig(AppConfig):
     name = "counseling.messaging"
     label = "messaging"
     verbose_name = _("Konseling daring")
+
+    def ready(self):
+        from counseling.messaging import checks  # noqa: F401 (registers amanah.E110)

@@ -101,3 +101,11 @@ def test_a_counselor_cannot_mark_her_message_urgent(client, conversation, bu_rin
     )
     assert response.status_code == 404
     assert not Notice.objects.filter(kind=Notice.Kind.MESSAGE_URGENT).exists()
+
+
+def test_a_notice_window_under_a_minute_stops_start_up(settings):
+    from counseling.messaging.checks import check_message_notice_window
+
+    assert check_message_notice_window() == []
+    settings.AMANAH_MESSAGE_NOTICE_MINUTES = 0
+    assert [error.id for error in check_message_notice_window()] == ["amanah.E110"]
