@@ -140,3 +140,13 @@ def test_the_inbox_says_only_that_there_is_a_message(client, conversation, siti_
     page = login(client, siti_online).get(reverse("inbox")).content.decode()
     assert "Ada pesan baru dari konselormu" in page
     assert RINA_LINE not in page
+
+
+def test_the_admin_sees_counts_and_never_a_line(client, conversation, admin):
+    page = login(client, admin).get(reverse("admin-dashboard")).content.decode()
+    assert "percakapan daring" in page
+    assert SITI_LINE not in page and RINA_LINE not in page
+    assert (
+        login(client, admin).get(reverse("conversation", args=[conversation.public_id])).status_code
+        == 404
+    )
