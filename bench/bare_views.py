@@ -11,10 +11,10 @@ Served only by `bench.settings`; never part of Amanah's own URLconf.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -277,3 +277,105 @@ def book(request, username, slot_key):
         request, _("Permintaanmu terkirim. Kamu akan diberi tahu setelah guru BK mengonfirmasi.")
     )
     return redirect("booking-detail", public_id=booking.public_id)
+
+
+# Online counseling
+
+
+def _bare_access():
+    from counseling.policy.messaging import ConversationAccess
+
+    return ConversationAccess(True, True, AccessEvent.Purpose.CASELOAD)
+
+
+@require_GET
+def conversation(request, public_id):
+    """The thread page with no policy, no access-log entry and no decryption: the same
+    page of messages and the same template as `counseling.messaging.views`."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from counseling.messaging.models import Conversation, Message
+
+    talk = get_object_or_404(
+        Conversation.objects.select_related("counselor", "counselee__user").defer(
+            *encrypted_paths(Counselee, "counselee")
+        ),
+        public_id=public_id,
+    )
+    per_page = settings.AMANAH_MESSAGES_PER_PAGE
+    rows = _tokens(Message.objects.filter(conversation=talk).select_related("sender"))
+    page = [_show_tokens(m) for m in rows.order_by("-pk")[: per_page + 1]]
+    older = len(page) > per_page
+    page = page[:per_page]
+    page.reverse()
+    return render(
+        request,
+        "messaging/thread.html",
+        {
+            "conversation": talk,
+            "access": _bare_access(),
+            "page": page,
+            "older": page[0].pk if older and page else None,
+            "retract_window": 60,
+            "now": timezone.now(),
+            "user": request.user,
+            "draft": "",
+            "needs_consent": False,
+            "hours": None,
+            "version": talk.version,
+        },
+    )
+
+
+_BARE_TOKEN = None
+
+
+@require_POST
+def message_send(request, public_id):
+    """Sending without policy, consent, encryption (one token made once), access log or
+    notices: the same insert and counter update, and the same redirect."""
+    import uuid
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from counseling import fernet
+    from counseling.messaging.models import Conversation
+
+    global _BARE_TOKEN
+    if _BARE_TOKEN is None:
+        _BARE_TOKEN = fernet.encrypt("pesan kembar polos")
+    talk = get_object_or_404(Conversation.objects.only("pk"), public_id=public_id)
+    now = timezone.now()
+    with transaction.atomic():
+        Conversation.objects.select_for_update(no_key=True).filter(pk=talk.pk).first()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO messaging_message (public_id, conversation_id, sender_id, side, "
+                "body, urgent, sent_at) VALUES (%s, %s, %s, %s, %s, false, %s)",
+                [uuid.uuid4(), talk.pk, request.user.pk, "counselor", _BARE_TOKEN, now],
+            )
+        Conversation.objects.filter(pk=talk.pk).update(
+            version=F("version") + 1,
+            last_message_at=now,
+            unread_for_student=F("unread_for_student") + 1,
+        )
+    return redirect("conversation", public_id)
+
+
+@require_GET
+def conversation_poll(request, public_id):
+    """The poll's one read with no policy: the version, and 204 when nothing changed."""
+    from django.http import HttpResponse
+
+    from counseling.messaging.models import Conversation
+
+    version = (
+        Conversation.objects.filter(public_id=public_id).values_list("version", flat=True).first()
+    )
+    if version is None:
+        return HttpResponse(status=404)
+    if request.GET.get("v") == str(version):
+        return HttpResponse(status=204)
+    return HttpResponse(status=200)

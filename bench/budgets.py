@@ -68,6 +68,15 @@ BUDGETS = [
     Budget("caseload_p95_ms", "Counselor caseload page, p95", "< 50 ms", 50),
     Budget("record_p95_ms", "A counselee's record, p95", "< 50 ms", 50),
     Budget("session_notes_p95_ms", "A session with its notes, p95", "< 50 ms", 50),
+    Budget("conversation_p95_ms", "A 500-message conversation, p95", "< 50 ms", 50),
+    Budget("poll_empty_p95_ms", "A poll with nothing new, p95", "< 10 ms", 10),
+    Budget(
+        "poll_empty_queries_over_bare",
+        "A poll with nothing new: queries beyond its bare twin's one read",
+        "none",
+        0,
+        "equal",
+    ),
     Budget(
         "audit_filter_p95_ms",
         "Admin access-log page filtered by counselee, actor or date (worst p95)",

@@ -613,6 +613,149 @@ def forget_queued_tasks():
 
 def encrypted_values() -> int:
     total = 0
-    for model in (Counselee, CounselingSession, SessionNote, Booking):
+    from counseling.messaging.models import Message
+
+    for model in (Counselee, CounselingSession, SessionNote, Booking, Message):
         total += model._base_manager.count() * len(encryption.encrypted_field_names(model))
     return total
+
+
+# Online counseling
+
+
+def _messaging_targets():
+    from counseling.messaging.models import Conversation
+
+    counselor = User.objects.filter(role=User.Role.COUNSELOR).order_by("pk").first()
+    conversations = Conversation.objects.filter(counselor=counselor).order_by("pk")
+    opened = conversations.first()
+    # Sending goes to another of her conversations, so the opened one stays 500 long.
+    written = conversations.exclude(pk=opened.pk).first()
+    return counselor, opened, written
+
+
+def _post(client, path):
+    status, headers, _body, elapsed = client.post_form(path, {"body": "Baik, sampai besok."})
+    if status != 302:
+        raise SystemExit(f"POST {path} answered {status}")
+    return elapsed * 1000, int(headers[HEADER])
+
+
+def _measure_posts(client, path, bare_path, *, runs, requests, warm_up):
+    """Like `_measure_pair`, for a form that answers with a redirect."""
+    for _ in range(warm_up):
+        _post(client, path)
+        _post(client, bare_path)
+    figures = {path: ([], [], set()), bare_path: ([], [], set())}
+    for _ in range(runs):
+        times = {path: [], bare_path: []}
+        for _ in range(requests):
+            for each in (path, bare_path):
+                elapsed, queries = _post(client, each)
+                times[each].append(elapsed)
+                figures[each][2].add(queries)
+        for each, (p50s, p95s, _queries) in figures.items():
+            p50s.append(statistics.median(times[each]))
+            p95s.append(_percentile(times[each], 0.95))
+    return tuple(
+        (round(statistics.median(p50s), 1), round(statistics.median(p95s), 1), max(queries))
+        for p50s, p95s, queries in figures.values()
+    )
+
+
+def _get_any(client, path, expected):
+    status, headers, _body, elapsed = client.request("GET", path)
+    if status != expected:
+        raise SystemExit(f"GET {path} answered {status}, not {expected}")
+    return elapsed * 1000, int(headers[HEADER])
+
+
+def messaging(port, *, runs, requests, workers, log) -> dict:
+    """The 500-message conversation, sending, and a poll with nothing new, each beside
+    its bare twin (`bench.bare_views`), requested in turn."""
+    from counseling.messaging.models import Conversation, Message
+
+    counselor, opened, written = _messaging_targets()
+    if opened is None or written is None:
+        log("messaging: no conversations seeded; skipped")
+        return {}
+    client = Client(port, _session_for(counselor))
+    results = {
+        "messages": Message.objects.count(),
+        "measured_conversation_messages": Message.objects.filter(conversation=opened).count(),
+    }
+    warm_up = WARM_UP_PER_WORKER * workers
+    (p50, p95, queries, _same), (bare_p50, bare_p95, bare_queries, _bare_same) = _measure_pair(
+        [
+            (
+                client,
+                reverse("conversation", args=[opened.public_id]),
+                f"/bench-bare/messages/{opened.public_id}/",
+            )
+        ],
+        runs=runs,
+        requests=requests,
+        warm_up=warm_up,
+    )
+    results.update(
+        conversation_p50_ms=p50,
+        conversation_p95_ms=p95,
+        conversation_queries=queries,
+        conversation_bare_p50_ms=bare_p50,
+        conversation_bare_p95_ms=bare_p95,
+        conversation_bare_queries=bare_queries,
+    )
+    log(f"conversation: p50 {p50} ms, p95 {p95} ms, {queries} queries; bare p50 {bare_p50} ms")
+    (p50, p95, queries), (bare_p50, bare_p95, bare_queries) = _measure_posts(
+        client,
+        reverse("message-send", args=[written.public_id]),
+        f"/bench-bare/messages/{written.public_id}/send/",
+        runs=runs,
+        requests=requests,
+        warm_up=warm_up,
+    )
+    results.update(
+        message_send_p50_ms=p50,
+        message_send_p95_ms=p95,
+        message_send_queries=queries,
+        message_send_bare_p50_ms=bare_p50,
+        message_send_bare_p95_ms=bare_p95,
+        message_send_bare_queries=bare_queries,
+    )
+    log(f"send: p50 {p50} ms, p95 {p95} ms, {queries} queries; bare p50 {bare_p50} ms")
+    version = Conversation.objects.get(pk=opened.pk).version
+    poll = f"{reverse('conversation-poll', args=[opened.public_id])}?v={version}"
+    bare_poll = f"/bench-bare/messages/{opened.public_id}/poll/?v={version}"
+    for _ in range(warm_up):
+        _get_any(client, poll, 204)
+        _get_any(client, bare_poll, 204)
+    p50s, p95s, bare_p50s, bare_p95s, counts, bare_counts = [], [], [], [], set(), set()
+    for _ in range(runs):
+        times, bare_times = [], []
+        for _ in range(requests):
+            elapsed, n = _get_any(client, poll, 204)
+            times.append(elapsed)
+            counts.add(n)
+            elapsed, n = _get_any(client, bare_poll, 204)
+            bare_times.append(elapsed)
+            bare_counts.add(n)
+        p50s.append(statistics.median(times))
+        p95s.append(_percentile(times, 0.95))
+        bare_p50s.append(statistics.median(bare_times))
+        bare_p95s.append(_percentile(bare_times, 0.95))
+    results.update(
+        poll_empty_p50_ms=round(statistics.median(p50s), 1),
+        poll_empty_p95_ms=round(statistics.median(p95s), 1),
+        poll_empty_queries=max(counts),
+        poll_empty_bare_p50_ms=round(statistics.median(bare_p50s), 1),
+        poll_empty_bare_p95_ms=round(statistics.median(bare_p95s), 1),
+        poll_empty_bare_queries=max(bare_counts),
+    )
+    # Both sign the counselor in alike (session, user, second factor); what the poll adds
+    # over its bare twin is the policy's own cost, in queries.
+    results["poll_empty_queries_over_bare"] = max(counts) - max(bare_counts)
+    log(
+        f"empty poll: p50 {results['poll_empty_p50_ms']} ms, p95 {results['poll_empty_p95_ms']}"
+        f" ms, {max(counts)} queries; bare {max(bare_counts)} queries"
+    )
+    return results

@@ -341,6 +341,11 @@ def main(argv=None):
                 port, runs=args.runs, requests=args.requests, workers=args.workers, log=log
             )
         )
+        results.update(
+            measure.messaging(
+                port, runs=args.runs, requests=args.requests, workers=args.workers, log=log
+            )
+        )
         series = measure.rush_series(
             port,
             students=args.rush_students,

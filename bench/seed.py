@@ -39,7 +39,16 @@ from sessions.models import (
 
 PASSWORD = "amanah-bench-password"  # noqa: S105 - generated accounts only
 ADMIN_USERNAME = "bench_admin"
-FULL_SCALE = {"students": 20_000, "counselors": 200, "notes": 500_000, "events": 5_000_000}
+FULL_SCALE = {
+    "students": 20_000,
+    "counselors": 200,
+    "notes": 500_000,
+    "events": 5_000_000,
+    "messages": 1_000_000,
+}
+# The conversation the benchmark opens: the first counselor's first counselee's, this long.
+MEASURED_CONVERSATION_MESSAGES = 500
+MESSAGES_PER_CONVERSATION = 50
 NOTES_PER_SESSION = 2
 HISTORY_DAYS = 365
 _LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -81,6 +90,7 @@ class Plan:
     counselors: int
     notes: int
     events: int
+    messages: int = 0
 
     @classmethod
     def at_scale(cls, scale: float) -> "Plan":
@@ -111,6 +121,13 @@ def _encrypt_notes(job) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def _encrypt_messages(job) -> list[str]:
+    """Worker: `count` encrypted message bodies, from a seeded generator."""
+    start, count = job
+    rng = random.Random(start)
+    return [fernet.encrypt(_text(rng, rng.randint(1, 3))) for _ in range(count)]
+
+
 def _encrypt_texts(texts: list[str]) -> list[str]:
     return [fernet.encrypt(t) for t in texts]
 
@@ -130,32 +147,42 @@ def _columns(model, names):
     return [model._meta.get_field(name).column for name in names]
 
 
-def _copy(model, names, rows, progress=None, label="", total=0, every=50_000):
-    """COPY `rows` (tuples in the order of field `names`) into `model`'s table.
-
-    COPY applies none of Django's defaults: a NOT NULL field the rows leave out (one added
-    to the model after this seed was written, say) gets its default, computed per row.
-    """
-    table = connection.ops.quote_name(model._meta.db_table)
-    defaults = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in names and f.attname not in names and not f.null and f.has_default()
+def _defaulted(model, names):
+    """The required columns `names` leaves out, which the model fills by itself (a default,
+    `auto_now_add`): a column added to a model later does not break the seed."""
+    named = {model._meta.get_field(name).name for name in names}
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in named
+        and not field.null
+        and not field.primary_key
+        and (field.has_default() or getattr(field, "auto_now_add", False))
     ]
-    if defaults:
-        names = [*names, *(f.name for f in defaults)]
-        rows = (
-            (*row, *(f.get_db_prep_save(f.get_default(), connection) for f in defaults))
-            for row in rows
-        )
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
+
+
+def _default(field):
+    if field.has_default():
+        return field.get_db_prep_save(field.get_default(), connection)
+    return timezone.now()
+
+
+def _copy(model, names, rows, progress=None, label="", total=0, every=50_000):
+    """COPY `rows` (tuples in the order of field `names`) into `model`'s table; the
+    required columns left out get the model's defaults."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    extra = _defaulted(model, names)
+    columns = ", ".join(
+        connection.ops.quote_name(c)
+        for c in [*_columns(model, names), *(field.column for field in extra)]
+    )
     done = 0
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *(_default(field) for field in extra)) if extra else row)
             done += 1
             if progress and done % every == 0:
                 progress(label, done, total)
@@ -207,6 +234,7 @@ class District:
         self._caseloads_and_consent()
         self._sessions_and_notes()
         self._hours_and_bookings()
+        self._messages()
         self._access_log()
         self.write("Analysing tables")
         with connection.cursor() as cursor:
@@ -239,13 +267,13 @@ class District:
             for n, pk in enumerate(self.counselor_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, S.Pd."
                 yield (pk, password, f"konselor{n:04d}", f"konselor{n:04d}@bench.amanah.test",
-                       name, User.Role.COUNSELOR, True, False, False, joined,
-                       False, False, "id")  # fmt: skip
+                       name, User.Role.COUNSELOR, True, False, False, joined, n == 1,
+                       False, "id")  # fmt: skip
             for n, pk in enumerate(self.student_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
                 yield (pk, password, f"siswa{n:06d}", f"siswa{n:06d}@bench.amanah.test",
-                       name, User.Role.STUDENT, True, False, False, joined,
-                       False, False, "id")  # fmt: skip
+                       name, User.Role.STUDENT, True, False, False, joined, False,
+                       False, "id")  # fmt: skip
 
         # COPY writes no Django default: every NOT NULL column is given.
         fields = ["id", "password", "username", "email", "full_name", "role", "is_active",
@@ -469,6 +497,106 @@ class District:
                 len(addenda),
             )
         del self.session_rows
+
+    # Online counseling
+
+    def _messages(self):
+        """Conversations of about MESSAGES_PER_CONVERSATION messages each, the first one
+        (the measured one) exactly MEASURED_CONVERSATION_MESSAGES long."""
+        from counseling.messaging.models import Conversation, Message
+
+        total = self.plan.messages
+        if total < MEASURED_CONVERSATION_MESSAGES:
+            return
+        rng = self.rng
+        rest = total - MEASURED_CONVERSATION_MESSAGES
+        n_conversations = min(
+            len(self.counselee_ids), 1 + max(1, rest // MESSAGES_PER_CONVERSATION)
+        )
+        sizes = [MEASURED_CONVERSATION_MESSAGES] + [0] * (n_conversations - 1)
+        for n in range(rest):
+            sizes[1 + n % (n_conversations - 1)] += 1
+        last = self.now - datetime.timedelta(hours=1)
+        with transaction.atomic():
+            self._replica()
+            _copy(
+                Conversation,
+                [
+                    "id",
+                    "public_id",
+                    "counselee",
+                    "counselor",
+                    "intake",
+                    "created_at",
+                    "version",
+                    "last_message_at",
+                    "unread_for_student",
+                    "unread_for_counselor",
+                ],
+                (
+                    (
+                        i + 1,
+                        _uuid(rng),
+                        self.counselee_ids[i],
+                        self.counselor_of(i),
+                        False,
+                        self.start_of_history,
+                        sizes[i],
+                        last,
+                        0,
+                        1,
+                    )
+                    for i in range(n_conversations)
+                ),
+                self.progress,
+                "conversations",
+                n_conversations,
+            )
+        _reset_sequence(Conversation)
+        batch = 2000
+        jobs = [(start, min(batch, total - start)) for start in range(0, total, batch)]
+
+        def senders():
+            for i, size in enumerate(sizes):
+                for n in range(size):
+                    yield i + 1, self.student_ids[i], self.counselor_of(i), n, size
+
+        def rows(encrypted_batches):
+            pk = 0
+            who = senders()
+            for tokens in encrypted_batches:
+                for token in tokens:
+                    conversation, student, counselor, n, size = next(who)
+                    pk += 1
+                    from_student = n % 2 == 0
+                    sent = last - datetime.timedelta(minutes=10 * (size - n))
+                    sender = student if from_student else counselor
+                    side = "student" if from_student else "counselor"
+                    yield (pk, _uuid(rng), conversation, sender, side, token, False, sent, None)
+
+        connection.close()  # the workers are forked: they must not share the socket
+        pool = multiprocessing.get_context("fork").Pool(self.workers)
+        with pool, transaction.atomic():
+            self._replica()
+            _copy(
+                Message,
+                [
+                    "id",
+                    "public_id",
+                    "conversation",
+                    "sender",
+                    "side",
+                    "body",
+                    "urgent",
+                    "sent_at",
+                    "retracted_at",
+                ],
+                rows(pool.imap(_encrypt_messages, jobs)),
+                self.progress,
+                "messages (encrypting)",
+                total,
+            )
+        _reset_sequence(Message)
 
     def _encrypt_parallel(self, texts, label):
         chunk = 3000

@@ -11,5 +11,8 @@ urlpatterns = [
     path("bench-bare/book/<str:username>/", bare_views.slots),
     path("bench-bare/book/<str:username>/<str:slot_key>/", bare_views.book),
     path("bench-bare/nothing/", bare_views.nothing),
+    path("bench-bare/messages/<uuid:public_id>/", bare_views.conversation),
+    path("bench-bare/messages/<uuid:public_id>/send/", bare_views.message_send),
+    path("bench-bare/messages/<uuid:public_id>/poll/", bare_views.conversation_poll),
     *amanah_urlpatterns,
 ]

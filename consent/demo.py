@@ -31,6 +31,32 @@ def seed(admin, counselees, counselors, log=print):
             )
     log("Persetujuan: versi 1 terbit; siswa1-5 sudah menyetujui, siswa6 belum")
 
+    # Version 2 adds online counseling; siswa1-5 accepted it too, siswa6 still meets it.
+    online = ConsentDocument.objects.filter(version=2).first()
+    if online is None:
+        online = ConsentDocument.objects.create(
+            version=2,
+            title_id=demo_document.TITLE_ID,
+            body_id=demo_document.BODY_ID_V2,
+            title_en=demo_document.TITLE_EN,
+            body_en=demo_document.BODY_EN_V2,
+            covers_online_counseling=True,
+        )
+    if not online.is_published:
+        services.publish(online, by=admin)
+    online_hash = rendering.text_hash(online.title_id, online.body_id)
+    for username in ACKNOWLEDGED:
+        student = counselees[username].user
+        if not ConsentAcknowledgement.objects.filter(student=student, document=online).exists():
+            services.acknowledge(
+                student,
+                online,
+                language="id",
+                shown_hash=online_hash,
+                typed_name=student.full_name,
+            )
+    log("Persetujuan: versi 2 (konseling daring) terbit; siswa1-5 sudah menyetujui")
+
     if not Disclosure.objects.exists():
         services.record_disclosure(
             counselees["siswa5"],

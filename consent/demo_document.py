@@ -163,3 +163,49 @@ this explanation. If anything is unclear, ask your counselor before you agree.
 If you do not want to agree yet, that is okay. You can still look around and book a time, \
 but a counseling session can only start after you agree.
 """
+
+# Version 2 adds a section on online counseling (konseling daring), before "Persetujuanmu".
+ONLINE_ID = """\
+## Konseling daring (pesan)
+
+Kamu juga bisa menulis pesan kepada guru BK-mu di Amanah. Aturannya sama dengan konseling \
+tatap muka:
+
+- Pesanmu disimpan terenkripsi bersama catatan konselingmu, selama catatan itu disimpan. \
+Tidak ada lampiran, dan jangan mengirim foto atau data orang lain.
+- Yang membaca hanya guru BK yang menanganimu. Setiap kali ia membuka percakapan, itu \
+tercatat di "Siapa yang membuka catatanku". Admin hanya melihat jumlah pesan, tidak \
+pernah isinya.
+- Balasan tidak langsung. Guru BK membalas pada jam layanannya; di luar jam itu, Amanah \
+memberitahumu kapan balasan bisa diharapkan.
+- Dalam keadaan darurat, jangan menunggu balasan: tandai pesanmu "Mendesak" atau pesan \
+jadwal mendesak, atau hubungi orang dewasa yang kamu percaya, atau 112.
+- Kamu bisa menarik pesan dalam satu menit setelah mengirimnya. Setelah itu pesan tidak \
+bisa diubah.
+- Batas kerahasiaan di atas berlaku juga untuk pesan.
+
+"""
+
+ONLINE_EN = """\
+## Online counseling (messages)
+
+You can also write messages to your guidance counselor in Amanah. The rules are the same as \
+for face-to-face counseling:
+
+- Your messages are stored encrypted with your counseling record, for as long as the record \
+is kept. There are no attachments; do not send photos or other people's data.
+- Only the guidance counselor who works with you reads them. Each time they open the \
+conversation, it is recorded on "Who opened my notes". The admin sees only how many \
+messages there are, never what they say.
+- Replies are not instant. Your counselor replies during their office hours; outside those \
+hours, Amanah tells you when a reply can be expected.
+- In an emergency, do not wait for a reply: mark your message "Urgent" or book an urgent \
+time, or contact an adult you trust, or 112.
+- You can take a message back within one minute of sending it. After that it cannot be \
+changed.
+- The limits of confidentiality above apply to messages too.
+
+"""
+
+BODY_ID_V2 = BODY_ID.replace("## Persetujuanmu", ONLINE_ID + "## Persetujuanmu")
+BODY_EN_V2 = BODY_EN.replace("## Your agreement", ONLINE_EN + "## Your agreement")

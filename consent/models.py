@@ -25,6 +25,11 @@ class ConsentDocument(models.Model):
     body_id = models.TextField(_("isi (Indonesia, Markdown)"))
     title_en = models.CharField(_("judul (Inggris)"), max_length=200)
     body_en = models.TextField(_("isi (Inggris, Markdown)"))
+    # The text has a section on online counseling (what is kept, who reads it, replies
+    # are not instant, what to do in a crisis): acknowledging it opens messaging.
+    covers_online_counseling = models.BooleanField(
+        _("memuat bagian konseling daring"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(

@@ -52,6 +52,21 @@ def has_valid_consent(student: User) -> bool:
     return valid_acknowledgement(student) is not None
 
 
+def has_online_consent(student: User) -> bool:
+    """Whether she acknowledged a version that covers online counseling, not withdrawn
+    since: asked before her first message (one query)."""
+    withdrawn_since = ConsentWithdrawal.objects.filter(
+        student=student, withdrawn_at__gte=OuterRef("acknowledged_at")
+    )
+    return (
+        ConsentAcknowledgement.objects.filter(
+            student=student, document__covers_online_counseling=True
+        )
+        .exclude(Exists(withdrawn_since))
+        .exists()
+    )
+
+
 def latest_acknowledgement(student: User) -> ConsentAcknowledgement | None:
     """The student's last acknowledgement of any version (withdrawn or not)."""
     return (

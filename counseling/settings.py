@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "counseling.notices",
     "sessions",
     "consent",
+    "counseling.messaging",
     "counseling.ops",
 ]
 
@@ -222,6 +223,11 @@ AMANAH_BOOKING_CANCEL_CUTOFF = datetime.timedelta(hours=env.int("BOOKING_CANCEL_
 AMANAH_BOOKING_MAX_ACTIVE = 3
 # One student's urgent requests alert each counselor at most once per this many minutes.
 AMANAH_URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=30)
+# Online counseling: at most one "new message" notice (inbox and e-mail) per conversation
+# and recipient in each window of this many minutes, so a chat is not an e-mail per line.
+AMANAH_MESSAGE_NOTICE_MINUTES = env.int("MESSAGE_NOTICE_MINUTES", default=15)
+# Messages shown per page of a thread (older ones page back).
+AMANAH_MESSAGES_PER_PAGE = 50
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, log that
 # address; otherwise REMOTE_ADDR (a client could forge the header).
 AMANAH_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)

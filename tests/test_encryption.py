@@ -153,3 +153,32 @@ def test_manage_check_refuses_a_key_that_did_not_write_the_database(tmp_path):
     assert "amanah.E020" in gunicorn.stderr
 
     assert as_operator(right, "check").returncode == 0
+
+
+def test_messages_and_their_drafts_are_fernet_tokens_not_text(siti, bu_rina, admin, consent_v1):
+    from consent import services as consent_services
+    from consent.models import ConsentDocument
+    from counseling.messaging import services as messaging
+    from counseling.messaging.models import Message, MessageDraft
+    from tests.conftest import acknowledge
+
+    online = ConsentDocument.objects.create(
+        version=2,
+        title_id="t",
+        body_id="b",
+        title_en="t",
+        body_en="b",
+        covers_online_counseling=True,
+    )
+    consent_services.publish(online, by=admin)
+    acknowledge(siti, online)
+    conversation = messaging.open_conversation(siti, bu_rina, by=siti)
+    message = messaging.send(conversation, by=siti, body="Aku takut ujian besok.")
+    draft = messaging.save_draft(conversation, by=bu_rina, body="Tenang, Siti, kita")
+    for model, pk, text in [
+        (Message, message.pk, "Aku takut ujian besok."),
+        (MessageDraft, draft.pk, "Tenang, Siti, kita"),
+    ]:
+        token = stored(model, "body", pk)
+        assert token.startswith("gAAAAA") and text not in token
+        assert Fernet(current_key()).decrypt(token.encode()).decode() == text

@@ -31,6 +31,8 @@ from counseling.accounts.models import User
 from counseling.audit import services as audit_services
 from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
+from counseling.messaging import services as messaging
+from counseling.messaging.models import Conversation, Message, MessageDraft
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
 from sessions import availability, bookings, cases
@@ -64,6 +66,11 @@ RIZKY_TOPIC = "RAHASIA-TOPIK-2208: aku dipaksa bekerja sampai malam."
 RIZKY_OLD_NOTE = "RAHASIA-LAMA-7002: Rizky bercerita tentang utang keluarga."
 PUTRI_JUSTIFICATION = "RAHASIA-DARURAT-9021: Putri tidak dapat dihubungi sejak pagi."
 PUTRI_REVIEW = "RAHASIA-TINJAU-9022: alasan cukup, akses wajar."
+SITI_MESSAGE = "RAHASIA-PESAN-1201: Bu, aku takut pulang malam ini."
+RINA_REPLY = "RAHASIA-BALASAN-1202: kita bicara besok pagi, Siti."
+SITI_RETRACTED = "RAHASIA-DITARIK-1203: lupakan yang tadi."
+RINA_DRAFT = "RAHASIA-DRAF-1204: Siti, saya sudah bicara dengan"
+RIZKY_OLD_MESSAGE = "RAHASIA-PESAN-LAMA-1205: Bu, utang ayahku makin besar."
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
 GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
@@ -73,12 +80,20 @@ GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
 class Secret:
     text: str
     student: str  # the username of the student it is about
-    kind: str  # contact, record, topic, justification, review
+    kind: str  # contact, record, topic, justification, review, message, draft, retracted
     counselor: str = ""  # the counselor a booking was made with, or who broke the glass
 
 
 def may_see(viewer: str, secret: Secret) -> bool:
     """The table: DESIGN.md's confidentiality rules, for the people of the demo school."""
+    if secret.kind == "message":
+        # A conversation is the student's and its counselor's (one whose assignment
+        # ended reads what was written while she was on the case); admins see counts.
+        return viewer in (secret.student, secret.counselor)
+    if secret.kind == "draft":
+        return viewer == secret.counselor  # its author's alone
+    if secret.kind == "retracted":
+        return False  # erased when it was taken back
     if viewer == "admin":
         # Admins audit emergency access, reading why it was used and their own review.
         return secret.kind in {"justification", "review"}
@@ -164,6 +179,21 @@ def add_markers(users, counselees):
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
 
+    # Online counseling: siswa1 and konselor1 write, one line is taken back, a reply
+    # waits as a draft; siswa4 wrote to konselor1 while she held his case for a while.
+    siti = users["siswa1"]
+    conversation = messaging.open_conversation(siti, konselor1, by=siti)
+    messaging.send(conversation, by=siti, body=SITI_MESSAGE)
+    taken_back = messaging.send(conversation, by=siti, body=SITI_RETRACTED)
+    messaging.retract(taken_back, by=siti)
+    messaging.send(conversation, by=konselor1, body=RINA_REPLY)
+    messaging.save_draft(conversation, by=konselor1, body=RINA_DRAFT)
+    rizky = users["siswa4"]
+    short = records_services.assign(konselor1, counselees["siswa4"], by=admin)
+    old_conversation = messaging.open_conversation(rizky, konselor1, by=rizky)
+    messaging.send(old_conversation, by=rizky, body=RIZKY_OLD_MESSAGE, urgent=True)
+    cases.end_assignment(short, by=admin)
+
 
 def collect_secrets() -> list[Secret]:
     """Every encrypted value about a student, decrypted through the models."""
@@ -200,6 +230,14 @@ def collect_secrets() -> list[Secret]:
     for access in EmergencyAccess.objects.select_related("counselee__user", "counselor"):
         add(access.justification, access.counselee, "justification", access.counselor.username)
         add(access.review_comment, access.counselee, "review")
+    for message in Message.objects.select_related(
+        "conversation__counselee__user", "conversation__counselor"
+    ):
+        conversation = message.conversation
+        add(message.body, conversation.counselee, "message", conversation.counselor.username)
+    for draft in MessageDraft.objects.select_related("conversation__counselee__user", "author"):
+        add(draft.body, draft.conversation.counselee, "draft", draft.author.username)
+    secrets.append(Secret(SITI_RETRACTED, "siswa1", "retracted"))
     return secrets
 
 
@@ -401,6 +439,8 @@ def test_no_one_sees_a_secret_outside_their_reach(
         assert marker in texts
     for marker in (RIZKY_TOPIC, RIZKY_OLD_NOTE, PUTRI_JUSTIFICATION, PUTRI_REVIEW):
         assert marker in texts
+    for marker in (SITI_MESSAGE, RINA_REPLY, RINA_DRAFT, RIZKY_OLD_MESSAGE):
+        assert marker in texts
     any_secret = pattern_for(secrets)
     forbidden = {viewer: pattern_for(hidden_from(viewer, secrets)) for viewer in EVERYONE}
     allowed_seen = {viewer: set() for viewer in EVERYONE}
@@ -426,10 +466,12 @@ def test_no_one_sees_a_secret_outside_their_reach(
     for viewer in EVERYONE:
         clients[viewer] = login(Client(), users[viewer])
         reached[viewer] = crawl(clients[viewer], checker(viewer))
+    # A conversation's poll is fetched by script, not linked: everyone asks every one.
+    polls = [f"/messages/{c.public_id}/poll/" for c in Conversation.objects.all()]
     for viewer in EVERYONE:
         check = checker(viewer)
         others = set().union(*(urls for who, urls in reached.items() if who != viewer))
-        for url in sorted(others - reached[viewer]):
+        for url in sorted(others - reached[viewer]) + polls:
             check(fetch(clients[viewer], url))
 
     # The crawl really went somewhere: each role reached its content through links.
@@ -442,6 +484,9 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert "Ibu Suryani" in allowed_seen["siswa1"]
     assert PUTRI_JUSTIFICATION in allowed_seen["admin"]
     assert PUTRI_REVIEW in allowed_seen["admin"]
+    assert {SITI_MESSAGE, RINA_REPLY} <= allowed_seen["siswa1"] & allowed_seen["konselor1"]
+    assert RINA_DRAFT in allowed_seen["konselor1"]
+    assert RIZKY_OLD_MESSAGE in allowed_seen["konselor1"] & allowed_seen["siswa4"]
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.
     for viewer in EVERYONE:
@@ -453,6 +498,7 @@ def test_no_one_sees_a_secret_outside_their_reach(
     # Nothing secret anywhere else: logs, e-mails, Celery, the notices, the sessions.
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
     assert 'INSERT INTO "counseling_sessions_sessionnote"' in logged.replace("`", '"')
+    assert 'INSERT INTO "messaging_message"' in logged.replace("`", '"')
     mail = "".join(
         m.message().as_string() + m.subject + m.body + repr(getattr(m, "alternatives", ""))
         for m in mailoutbox

@@ -91,6 +91,10 @@ class SessionTimeoutMiddleware:
             logout(request)
             messages.info(request, _("Sesi berakhir karena lama tidak aktif. Silakan masuk lagi."))
             return redirect(f"{reverse('login')}?next={request.path}")
+        if request.headers.get("X-Amanah-Poll") and LAST_SEEN in session:
+            # A page polling for news (a conversation) is not someone at the keyboard:
+            # it must not keep an unattended session alive.
+            return self.get_response(request)
         if now - last_seen > LAST_SEEN_PRECISION or LAST_SEEN not in session:
             # Writing the session on every request would cost a query each time; the
             # idle clock need not be more precise than this.

@@ -70,6 +70,7 @@ def student_dashboard(request):
             and current is not None
             and acknowledged.document.version < current.version,
             "new_assignments": policy.unanswered_assignments_for(request.user),
+            "unread_messages": policy.unread_messages_for(request.user),
         },
     )
 
@@ -123,6 +124,7 @@ def counselor_dashboard(request):
             "draft_count": drafts.count(),
             "caseload_count": policy.caseload_for(user).count(),
             "conflict_count": policy.conflicts_for(user).count(),
+            "unread_messages": policy.unread_messages_for(user),
         },
     )
 
@@ -143,12 +145,26 @@ def admin_dashboard(request):
                 end_reason=CaseAssignment.EndReason.STUDENT_DECLINED,
                 ended_at__gte=timezone.now() - DECLINED_SHOWN_FOR,
             ).count(),
+            "message_counts": message_counts(request.user),
             "pending_links": [
                 {"link": link, "may_approve": policy.may_approve_enrolment_link(request.user, link)}
                 for link in enrolment.pending_approval()
             ],
         },
     )
+
+
+def message_counts(user) -> dict[str, int]:
+    """How much online counseling happens, for the admin: counts, never a line of text."""
+    from counseling.messaging.models import Conversation, Message
+
+    if not policy.may_see_message_counts(user):
+        return {}
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    return {
+        "conversations": Conversation.objects.count(),
+        "messages_this_week": Message.objects.filter(sent_at__gte=week_ago).count(),
+    }
 
 
 @require_POST

@@ -19,6 +19,9 @@ OBJECT_LABELS = {
     "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
     "accounts.user": gettext_lazy("akunmu"),
+    "messaging.conversation": gettext_lazy("percakapan daringmu dengan guru BK"),
+    "messaging.message": gettext_lazy("pesan dalam percakapan daringmu"),
+    "messaging.messagedraft": gettext_lazy("draf pesan daring"),
 }
 
 # Events about her account, told as what happened to it.
@@ -54,6 +57,9 @@ ADMIN_OBJECT_LABELS = {
     "consent.consentacknowledgement": gettext_lazy("persetujuan siswa"),
     "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
     "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
+    "messaging.conversation": gettext_lazy("percakapan daring"),
+    "messaging.message": gettext_lazy("pesan daring"),
+    "messaging.messagedraft": gettext_lazy("draf pesan daring"),
 }
 
 

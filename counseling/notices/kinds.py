@@ -53,6 +53,9 @@ HEADLINES = {
     Kind.SECOND_FACTOR_RESET_ASKED: _("Admin meminta penggantian verifikasi dua langkah akun Anda"),
     Kind.SECOND_FACTOR_REPLACED: _("Perangkat verifikasi dua langkah sebuah akun diganti"),
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
+    Kind.MESSAGE_TO_STUDENT: _("Ada pesan baru dari konselormu"),
+    Kind.MESSAGE_TO_COUNSELOR: _("Ada pesan baru dari konseli Anda"),
+    Kind.MESSAGE_URGENT: _("Seorang siswa menandai pesannya MENDESAK"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -69,6 +72,9 @@ EMAIL_TEMPLATES = {
     Kind.SECOND_FACTOR_RESET_ASKED: "account_notice",
     Kind.SECOND_FACTOR_REPLACED: "account_notice",
     Kind.EMAIL_CHANGED: "account_notice",
+    Kind.MESSAGE_TO_STUDENT: "message",
+    Kind.MESSAGE_TO_COUNSELOR: "message",
+    Kind.MESSAGE_URGENT: "message",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -111,6 +117,11 @@ _LINKS = {
     Kind.SECOND_FACTOR_RESET_ASKED: Link("home"),
     Kind.SECOND_FACTOR_REPLACED: Link("admin-dashboard"),
     Kind.EMAIL_CHANGED: Link("home"),
+    Kind.MESSAGE_TO_STUDENT: Link("conversation", with_about=True),
+    Kind.MESSAGE_TO_COUNSELOR: Link("conversation", with_about=True),
+    # To every counselor without a conflict: most cannot open the conversation, so the
+    # link goes to her own list of conversations and requests.
+    Kind.MESSAGE_URGENT: Link("conversations"),
 }
 
 

@@ -59,6 +59,10 @@ class Notice(models.Model):
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("perangkat verifikasi dua langkah diganti")
         EMAIL_CHANGED = "email_changed", _("alamat e-mail akun diubah admin")
+        # Online counseling (`about` names the conversation); never a line of it.
+        MESSAGE_TO_STUDENT = "message_to_student", _("pesan baru dari konselor")
+        MESSAGE_TO_COUNSELOR = "message_to_counselor", _("pesan baru dari konseli")
+        MESSAGE_URGENT = "message_urgent", _("pesan mendesak dari siswa")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

@@ -16,7 +16,8 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `disclosures`: uses of the limits of confidentiality;
 - `audit`: the access log and emergency access;
 - `accounts`: the admin site, consent documents, the second factor, passwords;
-- `notices`: each person's own inbox.
+- `notices`: each person's own inbox;
+- `messaging`: online-counseling conversations (konseling daring).
 """
 
 from counseling.policy.accounts import (
@@ -84,6 +85,25 @@ from counseling.policy.disclosures import (
     may_mark_informed,
     may_record_disclosure,
 )
+from counseling.policy.messaging import (
+    RETRACT_WINDOW,
+    ConversationAccess,
+    conversation_access,
+    conversations_for,
+    get_conversation_for,
+    get_message_partner_for,
+    intake_counselors_for,
+    may_assign_from_intake,
+    may_mark_urgent,
+    may_retract,
+    may_see_message_counts,
+    may_send,
+    message_notice_window,
+    message_partners_for,
+    polled_version,
+    unread_messages_for,
+    visible_messages,
+)
 from counseling.policy.notes import (
     get_note_for,
     get_note_for_addendum,
@@ -134,6 +154,8 @@ from counseling.policy.records import (
 )
 
 __all__ = [
+    "RETRACT_WINDOW",
+    "ConversationAccess",
     "Denied",
     "Purpose",
     "RecordAccess",
@@ -152,6 +174,8 @@ __all__ = [
     "can_write_counseling_data",
     "caseload_for",
     "conflicts_for",
+    "conversation_access",
+    "conversations_for",
     "coordinators",
     "counselees_for",
     "days_off_for",
@@ -169,11 +193,13 @@ __all__ = [
     "get_availability_rule_for",
     "get_bookable_counselor_for",
     "get_booking_for",
+    "get_conversation_for",
     "get_counselee_for",
     "get_counselee_for_writing",
     "get_day_off_for",
     "get_disclosure_for",
     "get_emergency_access_for",
+    "get_message_partner_for",
     "get_note_for",
     "get_note_for_addendum",
     "get_note_for_author",
@@ -185,6 +211,7 @@ __all__ = [
     "has_active_assignment",
     "has_conflict",
     "has_role",
+    "intake_counselors_for",
     "is_assigned",
     "is_coordinator",
     "is_own_note",
@@ -193,6 +220,7 @@ __all__ = [
     "may_answer_assignment",
     "may_approve_enrolment_link",
     "may_assign",
+    "may_assign_from_intake",
     "may_book",
     "may_cancel",
     "may_change_hours",
@@ -207,15 +235,21 @@ __all__ = [
     "may_manage_accounts",
     "may_manage_hours",
     "may_mark_informed",
+    "may_mark_urgent",
     "may_publish_consent",
     "may_read_booking",
     "may_record_disclosure",
     "may_request_emergency_access",
     "may_reschedule",
+    "may_retract",
     "may_review_emergency_access",
     "may_run_session",
+    "may_see_message_counts",
     "may_see_urgent_request",
+    "may_send",
     "may_take_urgent_request",
+    "message_notice_window",
+    "message_partners_for",
     "must_choose_password",
     "needs_second_factor",
     "note_is_readable",
@@ -226,6 +260,7 @@ __all__ = [
     "own_counselee",
     "own_drafts_for",
     "own_sessions_for",
+    "polled_version",
     "readable_counselees",
     "record_access",
     "require",
@@ -233,6 +268,8 @@ __all__ = [
     "sessions_for",
     "sessions_on_record",
     "unanswered_assignments_for",
+    "unread_messages_for",
     "urgent_alert_recipients",
     "urgent_requests_for",
+    "visible_messages",
 ]

@@ -17,8 +17,9 @@ from tests.conftest import acknowledge, make_counselee, make_user, slot_at
 
 # Session, user and second factor, then the page's own: today, the next session,
 # the requests (one aggregate), urgent requests elsewhere, drafts and their count, the
-# caseload and conflicts counts; and the inbox (the header's unread count, its card).
-QUERIES = 12
+# caseload and conflicts counts; the inbox (the header's unread count, its card); and
+# the unread online-counseling messages (one SUM).
+QUERIES = 13
 
 
 def _dashboard(client):

@@ -65,7 +65,9 @@ def test_seed_demo_publishes_consent_and_leaves_siswa6_at_the_gate(settings):
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
-    assert consent_services.current_document().version == 1
+    # Version 2 adds online counseling; siswa1-5 accepted both, siswa6 neither.
+    assert consent_services.current_document().version == 2
+    assert consent_services.current_document().covers_online_counseling
     for n in range(1, 6):
         assert consent_services.has_valid_consent(User.objects.get(username=f"siswa{n}"))
     assert not consent_services.has_valid_consent(User.objects.get(username="siswa6"))

@@ -190,6 +190,15 @@ def _pages():
                 ("POST", reverse("note-finalise", args=[draft.public_id])),
             )
         )
+    from counseling.messaging.models import Conversation
+
+    siti_talk = Conversation.objects.get(counselee=counselee, counselor=rina)
+    pages += [
+        ("siswa1", "conversations", reverse("conversations")),
+        ("siswa1", "conversation", reverse("conversation", args=[siti_talk.public_id])),
+        ("konselor1", "conversations", reverse("conversations")),
+        ("konselor1", "conversation", reverse("conversation", args=[siti_talk.public_id])),
+    ]
     assert budi and nabila
     return pages
 

@@ -334,26 +334,28 @@ def admin_audits_without_reading(page, enrolment_link):
 def admin_publishes_a_new_version(page):
     from consent.models import ConsentDocument
 
-    current = ConsentDocument.objects.get()
+    # The demo publishes two versions (the second adds online counseling): one more.
+    current = ConsentDocument.objects.filter(published_at__isnull=False).order_by("-version")[0]
+    new = current.version + 1
     ConsentDocument.objects.create(
-        version=2,
+        version=new,
         title_id=current.title_id,
         body_id=current.body_id + "\n\n## Berapa lama catatan disimpan\n\nTiga tahun.",
         title_en=current.title_en,
         body_en=current.body_en + "\n\n## How long records are kept\n\nThree years.",
     )
     page.goto("/admin/consent/consentdocument/")
-    draft = ConsentDocument.objects.get(version=2)
+    draft = ConsentDocument.objects.get(version=new)
     page.locator(f'input[name="_selected_action"][value="{draft.pk}"]').check()
     page.locator('select[name="action"]').select_option("publish")
     page.locator('.actions button[name="index"]').click()
-    expect(page.locator("h1")).to_contain_text("Pratinjau versi 2")
+    expect(page.locator("h1")).to_contain_text(f"Pratinjau versi {new}")
     expect(page.locator(".consent-preview")).to_contain_text("siswa aktif akan diminta")
     expect(
         page.locator(".diff-added").filter(has_text="Berapa lama catatan disimpan")
     ).to_have_count(1)
-    page.get_by_role("button", name="Terbitkan versi 2").click()
-    expect(page.locator(".messagelist")).to_contain_text("Versi 2 diterbitkan")
+    page.get_by_role("button", name=f"Terbitkan versi {new}").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"Versi {new} diterbitkan")
 
 
 def student_accepts_the_new_version(page):
@@ -365,7 +367,7 @@ def student_accepts_the_new_version(page):
     page.locator("nav").get_by_role("link", name="Beranda").click()
     page.get_by_role("link", name="Lihat yang berubah").click()
     changes = page.locator("section.banner")
-    expect(changes).to_contain_text("Yang berubah sejak versi 1 yang kamu setujui")
+    expect(changes).to_contain_text("Yang berubah sejak versi 2 yang kamu setujui")
     expect(changes).to_contain_text("Berapa lama catatan disimpan")
     fits_a_phone(page)
     page.locator("#id_understood").check()

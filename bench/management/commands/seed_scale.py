@@ -21,17 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("--counselors", type=int, default=full["counselors"])
         parser.add_argument("--notes", type=int, default=full["notes"])
         parser.add_argument("--events", type=int, default=full["events"])
+        parser.add_argument("--messages", type=int, default=full["messages"])
         parser.add_argument(
             "--workers", type=int, default=2, help="Processes that encrypt (default 2)."
         )
 
-    def handle(self, *args, scale, students, counselors, notes, events, workers, **options):
+    def handle(
+        self, *args, scale, students, counselors, notes, events, messages, workers, **options
+    ):
         if scale is not None:
             if not 0 < scale <= 10:
                 raise CommandError("--scale must be above 0 and at most 10.")
             plan = seed.Plan.at_scale(scale)
         else:
-            plan = seed.Plan(students, counselors, notes, events)
+            plan = seed.Plan(students, counselors, notes, events, messages)
         if min(plan.students, plan.counselors, plan.notes, plan.events) < 2:
             raise CommandError("Every count must be at least 2.")
         started = time.monotonic()
