@@ -19,6 +19,11 @@ OBJECT_LABELS = {
     "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
     "accounts.user": gettext_lazy("akunmu"),
+    "guardians.guardian": gettext_lazy("data walimu"),
+    "guardians.guardianlink": gettext_lazy("tautan persetujuan untuk walimu"),
+    "guardians.guardianacknowledgement": gettext_lazy("persetujuan walimu"),
+    "guardians.guardianwithdrawal": gettext_lazy("penarikan persetujuan walimu"),
+    "guardians.guardianexemption": gettext_lazy("pengecualian wali untukmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -54,6 +59,12 @@ ADMIN_OBJECT_LABELS = {
     "consent.consentacknowledgement": gettext_lazy("persetujuan siswa"),
     "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
     "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
+    "guardians.guardian": gettext_lazy("data wali"),
+    "guardians.guardianlink": gettext_lazy("tautan persetujuan wali"),
+    "guardians.guardianacknowledgement": gettext_lazy("persetujuan wali"),
+    "guardians.guardianwithdrawal": gettext_lazy("penarikan persetujuan wali"),
+    "guardians.guardianexemption": gettext_lazy("pengecualian wali"),
+    "guardians.guardianconsentdocument": gettext_lazy("dokumen persetujuan wali"),
 }
 
 

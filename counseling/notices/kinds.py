@@ -53,6 +53,11 @@ HEADLINES = {
     Kind.SECOND_FACTOR_RESET_ASKED: _("Admin meminta penggantian verifikasi dua langkah akun Anda"),
     Kind.SECOND_FACTOR_REPLACED: _("Perangkat verifikasi dua langkah sebuah akun diganti"),
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
+    Kind.GUARDIAN_EXEMPTION_TO_DECIDE: _("Pengecualian wali menunggu persetujuan Anda"),
+    Kind.GUARDIAN_EXEMPTION_APPROVED: _("Pengecualian wali disetujui untuk seorang siswa"),
+    Kind.GUARDIAN_EXEMPTION_REVIEW: _("Pengecualian wali perlu ditinjau"),
+    Kind.GUARDIAN_CONSENT_GIVEN: _("Wali seorang konseli Anda memberi persetujuan"),
+    Kind.GUARDIAN_WITHDRAWN: _("Wali seorang konseli Anda menarik persetujuan"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -69,6 +74,11 @@ EMAIL_TEMPLATES = {
     Kind.SECOND_FACTOR_RESET_ASKED: "account_notice",
     Kind.SECOND_FACTOR_REPLACED: "account_notice",
     Kind.EMAIL_CHANGED: "account_notice",
+    Kind.GUARDIAN_EXEMPTION_TO_DECIDE: "guardian_notice",
+    Kind.GUARDIAN_EXEMPTION_APPROVED: "guardian_notice",
+    Kind.GUARDIAN_EXEMPTION_REVIEW: "guardian_notice",
+    Kind.GUARDIAN_CONSENT_GIVEN: "guardian_notice",
+    Kind.GUARDIAN_WITHDRAWN: "guardian_notice",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -111,6 +121,11 @@ _LINKS = {
     Kind.SECOND_FACTOR_RESET_ASKED: Link("home"),
     Kind.SECOND_FACTOR_REPLACED: Link("admin-dashboard"),
     Kind.EMAIL_CHANGED: Link("home"),
+    Kind.GUARDIAN_EXEMPTION_TO_DECIDE: Link("guardian-exemption", with_about=True),
+    Kind.GUARDIAN_EXEMPTION_APPROVED: Link("guardian-exemption", with_about=True),
+    Kind.GUARDIAN_EXEMPTION_REVIEW: Link("guardian-exemption", with_about=True),
+    Kind.GUARDIAN_CONSENT_GIVEN: Link("guardians", with_about=True),
+    Kind.GUARDIAN_WITHDRAWN: Link("guardians", with_about=True),
 }
 
 

@@ -59,6 +59,18 @@ class Notice(models.Model):
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("perangkat verifikasi dua langkah diganti")
         EMAIL_CHANGED = "email_changed", _("alamat e-mail akun diubah admin")
+        # Guardians (counseling.guardians): `about` names the exemption or the guardian.
+        GUARDIAN_EXEMPTION_TO_DECIDE = (
+            "guardian_exemption_decide",
+            _("pengecualian wali menunggu persetujuan"),
+        )
+        GUARDIAN_EXEMPTION_APPROVED = "guardian_exemption_ok", _("pengecualian wali disetujui")
+        GUARDIAN_EXEMPTION_REVIEW = (
+            "guardian_exemption_review",
+            _("pengecualian wali perlu ditinjau"),
+        )
+        GUARDIAN_CONSENT_GIVEN = "guardian_consent_given", _("wali memberi persetujuan")
+        GUARDIAN_WITHDRAWN = "guardian_withdrawn", _("wali menarik persetujuan")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")
