@@ -1,5 +1,6 @@
 """Move each counselee's guardian name and phone (records.Counselee.guardian_name and
-guardian_phone, which no screen could write) into a guardian record of its own.
+guardian_phone, which no screen could write) into a guardian record of its own, and
+empty the old columns, which nothing reads any more.
 
 The values are decrypted and encrypted again by the fields themselves. Backwards, the
 first guardian of each counselee is written back, so the columns can be restored.
@@ -19,6 +20,10 @@ def forward(apps, schema_editor):
         Guardian.objects.create(
             counselee_id=counselee.pk, name=name or "-", phone=phone, relation="guardian"
         )
+        # One copy only: the old columns stay (for the merge to drop) but hold nothing.
+        counselee.guardian_name = ""
+        counselee.guardian_phone = ""
+        counselee.save(update_fields=["guardian_name", "guardian_phone"])
 
 
 def backward(apps, schema_editor):
@@ -33,6 +38,9 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guardians", "0002_immutable_triggers"), ("records", "0007_delivery_state_on_notices")]
+    dependencies = [
+        ("guardians", "0002_immutable_triggers"),
+        ("records", "0007_delivery_state_on_notices"),
+    ]
 
     operations = [migrations.RunPython(forward, backward)]
