@@ -4,9 +4,9 @@ pathway open, and tells the counselor without content."""
 import pytest
 from django.utils import timezone
 
+from counseling.audit.models import AppendOnlyError
 from counseling.guardians import gate, services
 from counseling.guardians.models import GuardianAcknowledgement, GuardianWithdrawal
-from counseling.audit.models import AppendOnlyError
 from counseling.notices.models import Notice
 from sessions import services as session_services
 
