@@ -132,7 +132,7 @@ ACTIONS = [
 def test_who_reaches_each_guardian_page_and_action(
     story, bu_lama, pak_konflik, pak_eko, pak_budi, pak_andi, dimas, request, person, action
 ):
-    name, method, url, data, allowed = action
+    _name, method, url, data, allowed = action
     client = client_of(person, request)
     response = getattr(client, method)(url(story), data)
     if person == "anonymous":
