@@ -234,7 +234,10 @@ def _claimed_link(request, token: str) -> GuardianLink | None:
 
 
 def _no_referrer(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's address: never sent to another site as a referrer.
+    # ("no-referrer" would make the browser send "Origin: null" with the form, which
+    # Django's CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

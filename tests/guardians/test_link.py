@@ -134,7 +134,7 @@ def test_an_unknown_token_is_refused_and_logged_without_the_token(db):
 
 def test_the_link_pages_keep_the_token_out_of_referrers_and_caches(link_path):
     response = Client().get(link_path)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
