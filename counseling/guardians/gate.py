@@ -4,18 +4,23 @@ The decision is the policy's (`policy.gate_state`); this module turns a closed g
 the error the counselor reads: why the session cannot start, and what to do.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from counseling import policy
 from counseling.policy.guardians import GateState
 
+if TYPE_CHECKING:
+    from sessions.models import CounselingSession
+
 
 class GuardianGateClosed(ValidationError):
     """A minor's regular session waits for her guardian's consent or an exemption."""
 
 
-def session_is_crisis(session) -> bool:
+def session_is_crisis(session: "CounselingSession") -> bool:
     """Whether `session` is a crisis session, which the gate always lets through.
 
     The crisis pathway marks its sessions; the merge wires this hook to
@@ -56,7 +61,7 @@ def what_to_do(state: GateState) -> str:
     return str(messages.get(state, ""))
 
 
-def require_guardian_basis(session, *, crisis: bool | None = None) -> None:
+def require_guardian_basis(session: "CounselingSession", *, crisis: bool | None = None) -> None:
     """Raise `GuardianGateClosed` unless the guardian gate lets `session` start.
 
     `crisis` says whether it is a crisis session; when not given, `session_is_crisis`
