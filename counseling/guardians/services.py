@@ -118,9 +118,7 @@ def send_link(guardian: Guardian, *, by: User | None) -> GuardianLink:
             )
         )
     now = timezone.now()
-    GuardianLink.objects.open().filter(guardian=guardian).update(
-        revoked_at=now, email_status=GuardianLink.EmailStatus.CANCELLED
-    )
+    _revoke(GuardianLink.objects.open().filter(guardian=guardian), now)
     link = GuardianLink.objects.create(
         guardian=guardian,
         document=document,
@@ -138,6 +136,15 @@ def send_link(guardian: Guardian, *, by: User | None) -> GuardianLink:
 
     mail.send_after_commit(link.pk)
     return link
+
+
+def _revoke(links: Any, now: datetime.datetime) -> None:
+    """Replace open links; an e-mail not sent yet is not sent at all."""
+    pending = GuardianLink.EmailStatus.PENDING
+    links.filter(email_status=pending).update(
+        email_status=GuardianLink.EmailStatus.CANCELLED, revoked_at=now
+    )
+    links.update(revoked_at=now)
 
 
 def find_link(token: str) -> GuardianLink | None:
@@ -255,9 +262,7 @@ def record_withdrawal(guardian: Guardian, *, by: User) -> GuardianWithdrawal:
     guardian = Guardian.objects.select_for_update(no_key=True).get(pk=guardian.pk)
     counselee = guardian.counselee
     policy.require(policy.may_manage_guardians(by, counselee), guardian, counselee=counselee)
-    GuardianLink.objects.open().filter(guardian__counselee=counselee).update(
-        revoked_at=timezone.now(), email_status=GuardianLink.EmailStatus.CANCELLED
-    )
+    _revoke(GuardianLink.objects.open().filter(guardian__counselee=counselee), timezone.now())
     withdrawal = GuardianWithdrawal.objects.create(
         guardian=guardian, counselee=counselee, recorded_by=by
     )

@@ -305,6 +305,10 @@ def get_exemption_for(user: Person, public_id: Any) -> GuardianExemption:
 
 def exemption_approvers(exemption: GuardianExemption) -> QuerySet[User]:
     """Who is asked to decide: the coordinators and admins, never its author."""
-    return User.objects.filter(
-        Q(role=Role.ADMIN) | Q(role=Role.COUNSELOR, is_coordinator=True), is_active=True
-    ).exclude(pk=exemption.recorded_by_id)
+    return (
+        User.objects.filter(
+            Q(role=Role.ADMIN) | Q(role=Role.COUNSELOR, is_coordinator=True), is_active=True
+        )
+        .exclude(pk=exemption.recorded_by_id)
+        .exclude(conflicts_of_interest__counselee=exemption.counselee_id)
+    )
