@@ -232,3 +232,18 @@ def test_the_student_is_told_the_basis_and_when_consent_is_hers_alone(
     set_birth(siti, years_ago(18))
     response = client_for(siti).get("/consent/")
     assert "Kamu sudah berusia 18 tahun" in response.text
+
+
+def test_the_counselor_who_tries_to_start_reads_why_and_what_to_do(
+    consent_required, client_for, siti, bu_rina, guardian_factory
+):
+    from django.urls import reverse
+
+    guardian_factory()
+    session = walk_in(siti, bu_rina)
+    response = client_for(bu_rina).post(
+        reverse("session-start", args=[session.public_id]), {"limits_explained": "on"}, follow=True
+    )
+    assert "persetujuan wali wajib" in response.text
+    session.refresh_from_db()
+    assert session.status == session.Status.SCHEDULED
