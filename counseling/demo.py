@@ -11,6 +11,7 @@ from counseling.accounts import enrolment
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
+from counseling.guardians import demo as guardians_demo
 from counseling.messaging import demo as messaging_demo
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
@@ -234,7 +235,7 @@ def seed(password: str, log=print) -> dict[str, str]:
     log(f"Akun: {admin.username}, " + ", ".join(users))
 
     counselees = {}
-    for username, name, nis, class_name, born, guardian, phone, background in STUDENTS:
+    for username, name, nis, class_name, born, _guardian, _phone, background in STUDENTS:
         student = _user(username, name, Role.STUDENT, password)
         counselees[username], _ = Counselee.objects.get_or_create(
             user=student,
@@ -242,8 +243,6 @@ def seed(password: str, log=print) -> dict[str, str]:
                 "nis": nis,
                 "class_name": class_name,
                 "date_of_birth": born,
-                "guardian_name": guardian,
-                "guardian_phone": phone,
                 "background_notes": background,
             },
         )
@@ -263,6 +262,15 @@ def seed(password: str, log=print) -> dict[str, str]:
     log("Daftar kasus: siswa1-3 pada konselor1, siswa4-6 pada konselor2")
 
     consent_demo.seed(admin, counselees, users, log=log)
+    # Before the sessions: the school's basis may require a guardian's consent first.
+    guardians_demo.seed(
+        admin,
+        users,
+        counselees,
+        STUDENTS,
+        lambda username, name, role: _user(username, name, role, password),
+        log=log,
+    )
 
     counselor_of = {
         student: users[counselor]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sessions",
     "consent",
     "counseling.messaging",
+    "counseling.guardians",
     "counseling.ops",
 ]
 
@@ -174,6 +175,11 @@ AMANAH_LOCKOUT_ADDRESS_FAILURES = env.int("LOCKOUT_ADDRESS_FAILURES", 30)
 AMANAH_LOCKOUT_DEVICE_COOKIE_AGE = datetime.timedelta(days=180)
 # A second factor is enrolled through a one-time link e-mailed to the person.
 AMANAH_ENROLMENT_LINK_LIFETIME = datetime.timedelta(hours=env.int("ENROLMENT_LINK_HOURS", 72))
+# The school's lawful basis for counseling a minor (README, "Guardians"): consent_required,
+# notice_only or public_duty; amanah.E090 refuses any other value.
+GUARDIAN_BASIS = env.str("GUARDIAN_BASIS", default="consent_required")
+# How long a guardian's one-time link to the guardian consent document stays valid.
+AMANAH_GUARDIAN_LINK_LIFETIME = datetime.timedelta(hours=env.int("GUARDIAN_LINK_HOURS", 168))
 # Per user: at most so many of each action within the period (counseling.accounts.ratelimit).
 AMANAH_RATE_LIMITS = {
     "booking": (env.int("RATE_LIMIT_BOOKINGS", 10), datetime.timedelta(hours=1)),
@@ -279,7 +285,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # mail server then stalls only e-mail, never alerts, the re-queue or the nightly check.
 # A worker started without -Q serves both, so e-mail never waits for a missing worker.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("email"))
-CELERY_TASK_ROUTES = {"counseling.notices.tasks.deliver_notice": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "counseling.notices.tasks.deliver_notice": {"queue": "email"},
+    "counseling.guardians.tasks.send_guardian_mail": {"queue": "email"},
+}
 # Each worker process reserves one message at a time: with late acknowledgement, what a
 # killed worker held is what it was running, and nothing waits behind a hung send.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -313,6 +322,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-counselors-to-inform-students": {
         "task": "consent.tasks.remind_counselors_to_inform_students",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "send-guardian-mail": {
+        "task": "counseling.guardians.tasks.send_guardian_mail",
+        "schedule": 15.0,
+    },
+    "remind-guardian-exemption-reviews": {
+        "task": "counseling.guardians.tasks.remind_exemption_reviews",
+        "schedule": crontab(hour=7, minute=15),
     },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",

@@ -23,6 +23,7 @@ from consent import services as consent_services
 from counseling import policy
 from counseling.accounts.models import User
 from counseling.audit import log
+from counseling.guardians import gate as guardian_gate
 from counseling.records.models import Counselee
 from sessions.models import (
     Booking,
@@ -53,13 +54,16 @@ class SessionStateError(ValidationError):
     """The session is not in a state that allows this action."""
 
 
-def check_session_may_proceed(session: CounselingSession) -> None:
+def check_session_may_proceed(session: CounselingSession, *, crisis: bool | None = None) -> None:
     """The one precondition for starting a session.
 
-    Raise `ValidationError` when counseling may not begin with this counselee: today, the
-    consent gate (DESIGN rule 6), so that no path around the pages can skip it.
+    Raise `ValidationError` when counseling may not begin with this counselee: the
+    consent gate (DESIGN rule 6), then the guardian gate for a minor (the school's basis,
+    `counseling.guardians.gate`), so that no path around the pages can skip them. A crisis
+    session passes the guardian gate; `crisis` None lets the gate's hook decide.
     """
     consent_services.require_consent(session.counselee)
+    guardian_gate.require_guardian_basis(session, crisis=crisis)
 
 
 def starts_today(session: CounselingSession) -> bool:

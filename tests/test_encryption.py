@@ -43,6 +43,51 @@ def test_the_database_holds_fernet_tokens_not_text(siti):
         assert Fernet(current_key()).decrypt(token.encode()).decode() == text
 
 
+def test_guardians_contact_exemptions_and_typed_names_are_fernet_tokens(siti, bu_rina, admin):
+    from consent.rendering import text_hash
+    from counseling.guardians import services as guardians
+    from counseling.guardians.models import (
+        Guardian,
+        GuardianAcknowledgement,
+        GuardianConsentDocument,
+        GuardianExemption,
+    )
+
+    document = GuardianConsentDocument.objects.create(version=1, title="Wali", body="Teks.")
+    guardians.publish_document(document, by=admin)
+    guardian = guardians.add_guardian(
+        siti.counselee,
+        by=bu_rina,
+        name="Ibu Suryani Wati",
+        relation="mother",
+        phone="0812-9999-0000",
+        email="suryani.wati@example.test",
+    )
+    exemption = guardians.record_exemption(
+        siti.counselee, by=bu_rina, reason="violence_at_home", detail="Ayah tiri mengancam."
+    )
+    link = guardians.send_link(guardian, by=bu_rina)
+    link.mint()
+    acknowledgement = guardians.acknowledge_by_link(
+        link,
+        shown_hash=text_hash("Wali", "Teks."),
+        typed_name="Suryani Wati",
+        ip_address=None,
+        user_agent="",
+    )
+    values = [
+        (Guardian, "name", guardian.pk, "Ibu Suryani Wati"),
+        (Guardian, "phone", guardian.pk, "0812-9999-0000"),
+        (Guardian, "email", guardian.pk, "suryani.wati@example.test"),
+        (GuardianExemption, "detail", exemption.pk, "Ayah tiri mengancam."),
+        (GuardianAcknowledgement, "typed_name", acknowledgement.pk, "Suryani Wati"),
+    ]
+    for model, column, pk, text in values:
+        token = stored(model, column, pk)
+        assert token.startswith("gAAAAA"), (model, column)
+        assert Fernet(current_key()).decrypt(token.encode()).decode() == text
+
+
 def test_the_canary_is_created_by_migrate_and_read_by_the_check(db):
     token = stored(EncryptionCanary, "value", keycheck.CANARY_PK)
     assert Fernet(current_key()).decrypt(token.encode()).decode() == keycheck.CANARY_TEXT

@@ -31,6 +31,8 @@ from counseling.accounts.models import User
 from counseling.audit import services as audit_services
 from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
+from counseling.guardians.demo import EXEMPTION_DETAIL
+from counseling.guardians.models import Guardian, GuardianAcknowledgement, GuardianExemption
 from counseling.messaging import services as messaging
 from counseling.messaging.models import Conversation, Message, MessageDraft
 from counseling.records import services as records_services
@@ -48,7 +50,7 @@ EVERYONE = ["admin", *COUNSELORS, *STUDENTS]
 # Who is on whose active caseload once the sweep's own story below has run: the demo's
 # caseloads, with konselor1's short assignment to siswa4 ended again.
 ACTIVE_CASELOAD = {
-    "konselor1": {"siswa1", "siswa2", "siswa3"},
+    "konselor1": {"siswa1", "siswa2", "siswa3", "siswa8", "siswa9", "siswa10"},
     "konselor2": {"siswa4", "siswa5", "siswa6"},
 }
 
@@ -80,7 +82,7 @@ GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
 class Secret:
     text: str
     student: str  # the username of the student it is about
-    kind: str  # contact, record, topic, justification, review, message, draft, retracted
+    kind: str  # contact, record, topic, justification, review, exemption, message, draft, retracted
     counselor: str = ""  # the counselor a booking was made with, or who broke the glass
 
 
@@ -95,11 +97,12 @@ def may_see(viewer: str, secret: Secret) -> bool:
     if secret.kind == "retracted":
         return False  # erased when it was taken back
     if viewer == "admin":
-        # Admins audit emergency access, reading why it was used and their own review.
-        return secret.kind in {"justification", "review"}
+        # Admins audit emergency access, reading why it was used and their own review;
+        # they keep the guardians' contact data (never an exemption's detail).
+        return secret.kind in {"justification", "review", "contact"}
     if viewer in COUNSELORS:
         on_caseload = secret.student in ACTIVE_CASELOAD[viewer]
-        if secret.kind in {"contact", "record"}:
+        if secret.kind in {"contact", "record", "exemption"}:
             return on_caseload
         if secret.kind == "topic":
             # A booking's topic is for the student and the counselor booked, no one else.
@@ -107,11 +110,11 @@ def may_see(viewer: str, secret: Secret) -> bool:
         if secret.kind == "justification":
             return secret.counselor == viewer
         return False
-    # A student: her guardian's contact and her own topics; and on "Siapa yang membuka
-    # catatanku", why someone broke the glass on her record. Never notes, never others.
+    # A student: her own topics; and on "Siapa yang membuka catatanku", why someone broke
+    # the glass on her record. Never notes, never her guardians' data, never others.
     if secret.student != viewer:
         return False
-    return secret.kind in {"contact", "topic", "justification"}
+    return secret.kind in {"topic", "justification"}
 
 
 # The sweep's own story, told through the services as the people would.
@@ -207,6 +210,13 @@ def collect_secrets() -> list[Secret]:
         add(counselee.guardian_name, counselee, "contact")
         add(counselee.guardian_phone, counselee, "contact")
         add(counselee.background_notes, counselee, "record")
+    for guardian in Guardian.objects.select_related("counselee__user"):
+        for name in ("name", "phone", "email"):
+            add(getattr(guardian, name), guardian.counselee, "contact")
+    for ack in GuardianAcknowledgement.objects.select_related("counselee__user"):
+        add(ack.typed_name, ack.counselee, "contact")
+    for exemption in GuardianExemption.objects.select_related("counselee__user"):
+        add(exemption.detail, exemption.counselee, "exemption")
     rooms = GENERIC_PLACES | set(AvailabilityRule.objects.values_list("place", flat=True))
     for session in CounselingSession.objects.select_related("counselee__user"):
         if session.place not in rooms:
@@ -481,7 +491,35 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert DIMAS_SHARED in allowed_seen["konselor1"]
     assert RIZKY_TOPIC in allowed_seen["konselor2"]
     assert RIZKY_TOPIC in allowed_seen["siswa4"]
-    assert "Ibu Suryani" in allowed_seen["siswa1"]
+    assert "Ibu Suryani" in allowed_seen["konselor1"]
+    assert "Ibu Suryani" in allowed_seen["admin"]
+    assert EXEMPTION_DETAIL in allowed_seen["konselor1"]
+    assert EXEMPTION_DETAIL in texts
+
+    # The guardian's one-time link (siswa9's, e-mailed by the demo), opened as the guardian
+    # would on her phone, signed in as nobody: its pages show nothing of any student's
+    # counseling, nor anyone's contact data, before and after she accepts.
+    guardian_mail = [m for m in mailoutbox if "/wali/" in m.body]
+    assert guardian_mail, "the demo e-mails siswa9's guardian a link"
+    link = re.search(r"https?://[^/\s]+(/wali/[^\s/]+/)", guardian_mail[-1].body)[1]
+    guardian_phone = Client()
+    pages = [fetch(guardian_phone, link)]
+    assert pages[0].status == 200, pages[0].status
+    shown_hash = re.search(r'name="shown_hash" value="([0-9a-f]+)"', pages[0].body)[1]
+    done = guardian_phone.post(
+        link, {"shown_hash": shown_hash, "typed_name": "Joko", "agree": "on"}
+    )
+    assert done.status_code == 200
+    pages.append(Fetched(link, 200, done.content.decode(), "", "", [], []))
+    pages.append(fetch(guardian_phone, link))  # used up: the "no longer valid" page
+    pages.append(fetch(Client(), link))
+    assert [page.status for page in pages] == [200, 200, 404, 404]
+    for page in pages:
+        for where in ("body", "headers", "cookies"):
+            found = any_secret.search(getattr(page, where))
+            assert found is None, f"the guardian's link shows {found[0]!r} in the {where}"
+        for title in page.titles:
+            assert any_secret.search(title) is None
     assert PUTRI_JUSTIFICATION in allowed_seen["admin"]
     assert PUTRI_REVIEW in allowed_seen["admin"]
     assert {SITI_MESSAGE, RINA_REPLY} <= allowed_seen["siswa1"] & allowed_seen["konselor1"]
@@ -499,8 +537,19 @@ def test_no_one_sees_a_secret_outside_their_reach(
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
     assert 'INSERT INTO "counseling_sessions_sessionnote"' in logged.replace("`", '"')
     assert 'INSERT INTO "messaging_message"' in logged.replace("`", '"')
+
+    def without_recipient(message, text):
+        # A guardian's e-mail address is encrypted contact data, and the To header of the
+        # e-mail sent to her holds it: that one place is where it must be.
+        for address in message.to:
+            text = text.replace(address, "")
+        return text
+
     mail = "".join(
-        m.message().as_string() + m.subject + m.body + repr(getattr(m, "alternatives", ""))
+        without_recipient(
+            m,
+            m.message().as_string() + m.subject + m.body + repr(getattr(m, "alternatives", "")),
+        )
         for m in mailoutbox
     )
     assert mailoutbox, "the demo sends booking and alert e-mails"

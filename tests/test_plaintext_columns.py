@@ -20,6 +20,11 @@ STRUCTURAL = {
     # Copied from the counselor's published hours: a room the staff chose, shown to
     # every student who books, never typed by or about a student.
     "counseling_sessions.Booking.place": "a room chosen by staff",
+    # A guardian's acknowledgement: the hash of the text shown, the number the school
+    # printed on its paper form, and the browser's own user agent string.
+    "guardians.GuardianAcknowledgement.text_hash": "a SHA-256 of the document shown",
+    "guardians.GuardianAcknowledgement.form_number": "the school's form number",
+    "guardians.GuardianAcknowledgement.user_agent": "the guardian's browser's user agent",
     # A second factor's label, set by Amanah ("Amanah"), never typed by anyone.
     "accounts.AuthenticatorDevice.name": "the device label Amanah sets",
 }

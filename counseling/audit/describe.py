@@ -22,6 +22,11 @@ OBJECT_LABELS = {
     "messaging.conversation": gettext_lazy("percakapan daringmu dengan guru BK"),
     "messaging.message": gettext_lazy("pesan dalam percakapan daringmu"),
     "messaging.messagedraft": gettext_lazy("draf pesan daring"),
+    "guardians.guardian": gettext_lazy("data walimu"),
+    "guardians.guardianlink": gettext_lazy("tautan persetujuan untuk walimu"),
+    "guardians.guardianacknowledgement": gettext_lazy("persetujuan walimu"),
+    "guardians.guardianwithdrawal": gettext_lazy("penarikan persetujuan walimu"),
+    "guardians.guardianexemption": gettext_lazy("pengecualian wali untukmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -60,6 +65,12 @@ ADMIN_OBJECT_LABELS = {
     "messaging.conversation": gettext_lazy("percakapan daring"),
     "messaging.message": gettext_lazy("pesan daring"),
     "messaging.messagedraft": gettext_lazy("draf pesan daring"),
+    "guardians.guardian": gettext_lazy("data wali"),
+    "guardians.guardianlink": gettext_lazy("tautan persetujuan wali"),
+    "guardians.guardianacknowledgement": gettext_lazy("persetujuan wali"),
+    "guardians.guardianwithdrawal": gettext_lazy("penarikan persetujuan wali"),
+    "guardians.guardianexemption": gettext_lazy("pengecualian wali"),
+    "guardians.guardianconsentdocument": gettext_lazy("dokumen persetujuan wali"),
 }
 
 

@@ -56,6 +56,11 @@ HEADLINES = {
     Kind.MESSAGE_TO_STUDENT: _("Ada pesan baru dari konselormu"),
     Kind.MESSAGE_TO_COUNSELOR: _("Ada pesan baru dari konseli Anda"),
     Kind.MESSAGE_URGENT: _("Seorang siswa menandai pesannya MENDESAK"),
+    Kind.GUARDIAN_EXEMPTION_TO_DECIDE: _("Pengecualian wali menunggu persetujuan Anda"),
+    Kind.GUARDIAN_EXEMPTION_APPROVED: _("Pengecualian wali disetujui untuk seorang siswa"),
+    Kind.GUARDIAN_EXEMPTION_REVIEW: _("Pengecualian wali perlu ditinjau"),
+    Kind.GUARDIAN_CONSENT_GIVEN: _("Wali seorang konseli Anda memberi persetujuan"),
+    Kind.GUARDIAN_WITHDRAWN: _("Wali seorang konseli Anda menarik persetujuan"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -75,6 +80,11 @@ EMAIL_TEMPLATES = {
     Kind.MESSAGE_TO_STUDENT: "message",
     Kind.MESSAGE_TO_COUNSELOR: "message",
     Kind.MESSAGE_URGENT: "message",
+    Kind.GUARDIAN_EXEMPTION_TO_DECIDE: "guardian_notice",
+    Kind.GUARDIAN_EXEMPTION_APPROVED: "guardian_notice",
+    Kind.GUARDIAN_EXEMPTION_REVIEW: "guardian_notice",
+    Kind.GUARDIAN_CONSENT_GIVEN: "guardian_notice",
+    Kind.GUARDIAN_WITHDRAWN: "guardian_notice",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -122,6 +132,11 @@ _LINKS = {
     # To every counselor without a conflict: most cannot open the conversation, so the
     # link goes to her own list of conversations and requests.
     Kind.MESSAGE_URGENT: Link("conversations"),
+    Kind.GUARDIAN_EXEMPTION_TO_DECIDE: Link("guardian-exemption", with_about=True),
+    Kind.GUARDIAN_EXEMPTION_APPROVED: Link("guardian-exemption", with_about=True),
+    Kind.GUARDIAN_EXEMPTION_REVIEW: Link("guardian-exemption", with_about=True),
+    Kind.GUARDIAN_CONSENT_GIVEN: Link("guardians", with_about=True),
+    Kind.GUARDIAN_WITHDRAWN: Link("guardians", with_about=True),
 }
 
 

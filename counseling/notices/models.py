@@ -63,6 +63,18 @@ class Notice(models.Model):
         MESSAGE_TO_STUDENT = "message_to_student", _("pesan baru dari konselor")
         MESSAGE_TO_COUNSELOR = "message_to_counselor", _("pesan baru dari konseli")
         MESSAGE_URGENT = "message_urgent", _("pesan mendesak dari siswa")
+        # Guardians (counseling.guardians): `about` names the exemption or the guardian.
+        GUARDIAN_EXEMPTION_TO_DECIDE = (
+            "guardian_exemption_decide",
+            _("pengecualian wali menunggu persetujuan"),
+        )
+        GUARDIAN_EXEMPTION_APPROVED = "guardian_exemption_ok", _("pengecualian wali disetujui")
+        GUARDIAN_EXEMPTION_REVIEW = (
+            "guardian_exemption_review",
+            _("pengecualian wali perlu ditinjau"),
+        )
+        GUARDIAN_CONSENT_GIVEN = "guardian_consent_given", _("wali memberi persetujuan")
+        GUARDIAN_WITHDRAWN = "guardian_withdrawn", _("wali menarik persetujuan")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

@@ -33,13 +33,21 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     call_command("seed_demo", password="sandi-demo-uji")
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
-    assert counts() == first == (9, 6, 6, 9, 6, 4, 1)
+    # siswa8-10 (the guardians' demo) are on konselor1's caseload too.
+    assert counts() == first == (12, 9, 9, 9, 6, 4, 1)
 
     konselor1 = User.objects.get(username="konselor1")
     caseload = Counselee.objects.filter(
         assignments__counselor=konselor1, assignments__ended_at__isnull=True
     )
-    assert sorted(c.user.username for c in caseload) == ["siswa1", "siswa2", "siswa3"]
+    assert sorted(c.user.username for c in caseload) == [
+        "siswa1",
+        "siswa10",
+        "siswa2",
+        "siswa3",
+        "siswa8",
+        "siswa9",
+    ]
     assert client.login(username="siswa6", password="sandi-demo-uji")
 
 

@@ -199,8 +199,32 @@ def _pages():
         ("konselor1", "conversations", reverse("conversations")),
         ("konselor1", "conversation", reverse("conversation", args=[siti_talk.public_id])),
     ]
+    pages += _guardian_pages()
     assert budi and nabila
     return pages
+
+
+def _guardian_pages():
+    """The guardians' pages; the link's page is opened by the first width's browser, which
+    claims it (the form at 360 px), so the second width meets its "no longer valid" page."""
+    from counseling.guardians import services as guardians
+    from counseling.guardians.models import GuardianExemption, GuardianLink
+
+    fajar = User.objects.get(username="siswa9").counselee
+    exemption = GuardianExemption.objects.get(counselee__user__username="siswa10")
+    link = guardians.send_link(fajar.guardians.get(), by=None)
+    token = GuardianLink.objects.get(pk=link.pk).mint()
+    return [
+        ("konselor1", "guardians", reverse("guardians", args=[fajar.public_id])),
+        (
+            "konselor1",
+            "guardian exemption",
+            reverse("guardian-exemption", args=[exemption.public_id]),
+        ),
+        ("admin", "guardians overview", reverse("guardian-overview")),
+        ("admin", "guardian exemptions", reverse("guardian-exemptions")),
+        (None, "guardian link", GuardianLink.path_for(token)),
+    ]
 
 
 def _blocking(results):

@@ -11,14 +11,17 @@ def test_the_assigned_counselor_reads_the_whole_record(client_for, siti, bu_rina
     response = client_for(bu_rina).get(record_url(siti))
     assert response.status_code == 200
     assert "Sering cemas menjelang ujian." in response.text
-    assert "Ibu Suryani" in response.text
+    # Her guardians' contact is on a page of its own (counseling.guardians).
+    assert reverse("guardians", args=[siti.counselee.public_id]) in response.text
 
 
-def test_the_student_sees_her_contact_details_but_not_the_counselors_notes(client_for, siti):
+def test_the_student_sees_her_record_but_not_the_counselors_notes(client_for, siti):
     response = client_for(siti).get(record_url(siti))
     assert response.status_code == 200
-    assert "Ibu Suryani" in response.text
+    assert "1001" in response.text
     assert "Sering cemas menjelang ujian." not in response.text
+    # Guardians' contact is for her counselor and the admin.
+    assert reverse("guardians", args=[siti.counselee.public_id]) not in response.text
 
 
 def test_an_ended_assignment_ends_the_counselors_access(client_for, siti, bu_rina, admin):
