@@ -59,6 +59,15 @@ class Notice(models.Model):
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("perangkat verifikasi dua langkah diganti")
         EMAIL_CHANGED = "email_changed", _("alamat e-mail akun diubah admin")
+        # The crisis pathway (`about` names the request by its public id; never its text).
+        CRISIS_REQUEST = "crisis_request", _("siswa butuh bicara sekarang")
+        CRISIS_TAKEN = "crisis_taken", _("permintaan bicara sekarang ditangani")
+        CRISIS_ESCALATED = "crisis_escalated", _("permintaan bicara sekarang belum diambil")
+        CRISIS_CONSENT_ASKED = "crisis_consent_asked", _("persetujuan diminta setelah sesi darurat")
+        CRISIS_CONSENT_OVERDUE = (
+            "crisis_consent_overdue",
+            _("persetujuan belum diberikan 24 jam setelah sesi darurat"),
+        )
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")
