@@ -429,3 +429,21 @@ def save_safety_plan(
         purpose=log.Purpose.CASELOAD,
     )
     return plan
+
+
+# The duty roster (about counselors, not students)
+
+
+@transaction.atomic
+def add_shift(*, by: User, **fields: Any) -> DutyShift:
+    policy.require(policy.may_edit_roster(by))
+    shift = DutyShift.objects.create(**fields)
+    log.record(log.Action.CREATE, actor=by, obj=shift, purpose=log.Purpose.ADMINISTRATION)
+    return shift
+
+
+@transaction.atomic
+def remove_shift(shift: DutyShift, *, by: User) -> None:
+    policy.require(policy.may_edit_roster(by), shift)
+    log.record(log.Action.UPDATE, actor=by, obj=shift, purpose=log.Purpose.ADMINISTRATION)
+    shift.delete()

@@ -53,7 +53,22 @@ HEADLINES = {
     Kind.SECOND_FACTOR_RESET_ASKED: _("Admin meminta penggantian verifikasi dua langkah akun Anda"),
     Kind.SECOND_FACTOR_REPLACED: _("Perangkat verifikasi dua langkah sebuah akun diganti"),
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
+    Kind.CRISIS_REQUEST: _("DARURAT: seorang siswa butuh bicara sekarang"),
+    Kind.CRISIS_TAKEN: _("Seorang guru BK sudah menangani permintaanmu"),
+    Kind.CRISIS_ESCALATED: _("DARURAT: permintaan bicara sekarang belum diambil siapa pun"),
+    Kind.CRISIS_CONSENT_ASKED: _("Baca dan setujui dokumen persetujuan dalam 24 jam"),
+    Kind.CRISIS_CONSENT_OVERDUE: _("Persetujuan siswa setelah sesi darurat belum masuk"),
 }
+
+CRISIS_KINDS = frozenset(
+    {
+        Kind.CRISIS_REQUEST,
+        Kind.CRISIS_TAKEN,
+        Kind.CRISIS_ESCALATED,
+        Kind.CRISIS_CONSENT_ASKED,
+        Kind.CRISIS_CONSENT_OVERDUE,
+    }
+)
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
 EMAIL_TEMPLATES = {
@@ -69,6 +84,7 @@ EMAIL_TEMPLATES = {
     Kind.SECOND_FACTOR_RESET_ASKED: "account_notice",
     Kind.SECOND_FACTOR_REPLACED: "account_notice",
     Kind.EMAIL_CHANGED: "account_notice",
+    **dict.fromkeys(CRISIS_KINDS, "crisis"),
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -111,6 +127,11 @@ _LINKS = {
     Kind.SECOND_FACTOR_RESET_ASKED: Link("home"),
     Kind.SECOND_FACTOR_REPLACED: Link("admin-dashboard"),
     Kind.EMAIL_CHANGED: Link("home"),
+    Kind.CRISIS_REQUEST: Link("crisis-request", with_about=True),
+    Kind.CRISIS_TAKEN: Link("crisis-status", with_about=True),
+    Kind.CRISIS_ESCALATED: Link("crisis-queue"),
+    Kind.CRISIS_CONSENT_ASKED: Link("consent"),
+    Kind.CRISIS_CONSENT_OVERDUE: Link("crisis-request", with_about=True),
 }
 
 
