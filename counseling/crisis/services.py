@@ -128,11 +128,12 @@ def ask_for_help(student: User, *, text: str = "", via: str = "button") -> Crisi
 
 
 def _lock(request: CrisisRequest) -> CrisisRequest:
-    return (
-        CrisisRequest.objects.select_for_update(of=("self",))
-        .select_related("counselee__user", "taken_by", "assignment")
-        .get(pk=request.pk)
-    )
+    # No joins in the locking query: a second claimer waits here, and PostgreSQL then
+    # re-reads the locked row alone; a joined row (who took it) would come back empty
+    # from that re-check, as measured, and the claim would look unclaimed.
+    locked = CrisisRequest.objects.select_for_update().get(pk=request.pk)
+    locked.counselee = Counselee.objects.select_related("user").get(pk=locked.counselee_id)
+    return locked
 
 
 def _open_crisis_case(locked: CrisisRequest, *, by: User) -> None:
