@@ -231,7 +231,9 @@ AMANAH_CRISIS_SCHOOL_HOURS = tuple(
     datetime.time.fromisoformat(part)
     for part in env.str("CRISIS_SCHOOL_HOURS", default="07:00-15:00").split("-")
 )
-AMANAH_CRISIS_SCHOOL_DAYS = tuple(env.list("CRISIS_SCHOOL_DAYS", cast=int, default=[0, 1, 2, 3, 4, 5]))
+AMANAH_CRISIS_SCHOOL_DAYS = tuple(
+    env.list("CRISIS_SCHOOL_DAYS", cast=int, default=[0, 1, 2, 3, 4, 5])
+)
 # A crisis assignment lapses after this many days unless the student confirms the counselor;
 # a consent asked for after a crisis session is due within this many hours.
 AMANAH_CRISIS_ASSIGNMENT_DAYS = 7

@@ -98,7 +98,7 @@ def ask_for_help(student: User, *, text: str = "", via: str = "button") -> Crisi
     waiting = CrisisRequest.objects.filter(counselee=counselee, status=Status.WAITING).first()
     if waiting is not None:
         if text:
-            waiting.text = f"{waiting.text}\n{text}".strip()
+            waiting.text = f"{waiting.text}\n{text}".strip()  # type: ignore[assignment]
             waiting.save(update_fields=["text", "updated_at"])
             log.record(
                 log.Action.UPDATE,
@@ -180,14 +180,10 @@ def take(request: CrisisRequest, *, by: User) -> CrisisRequest:
     which names who took it).
     """
     locked = _lock(request)
-    policy.require(
-        policy.may_see_crisis_request(by, locked), locked, counselee=locked.counselee
-    )
+    policy.require(policy.may_see_crisis_request(by, locked), locked, counselee=locked.counselee)
     if locked.status == Status.TAKEN and locked.taken_by is not None:
         raise AlreadyTaken(locked.taken_by)
-    policy.require(
-        policy.may_take_crisis_request(by, locked), locked, counselee=locked.counselee
-    )
+    policy.require(policy.may_take_crisis_request(by, locked), locked, counselee=locked.counselee)
     _open_crisis_case(locked, by=by)
     locked.save(
         update_fields=["session", "status", "taken_by", "taken_at", "assignment", "updated_at"]
@@ -230,10 +226,9 @@ def start_crisis_session(
     document within `AMANAH_CRISIS_CONSENT_HOURS`.
     """
     locked = _lock(request)
-    session = CounselingSession.objects.select_for_update().get(pk=locked.session_id)
+    session = CounselingSession.objects.select_for_update().get(pk=locked.session_id or 0)
     policy.require(
-        policy.may_start_crisis_session(by, locked)
-        and policy.may_run_session(by, session),
+        policy.may_start_crisis_session(by, locked) and policy.may_run_session(by, session),
         locked,
         counselee=locked.counselee,
     )
@@ -253,9 +248,7 @@ def start_crisis_session(
     session.save(update_fields=["status", "started_at", "limits_explained_at"])
     consented = consent_services.has_valid_consent(locked.counselee.user)
     if not consented:
-        locked.consent_due_at = now + datetime.timedelta(
-            hours=settings.AMANAH_CRISIS_CONSENT_HOURS
-        )
+        locked.consent_due_at = now + datetime.timedelta(hours=settings.AMANAH_CRISIS_CONSENT_HOURS)
         locked.save(update_fields=["consent_due_at", "updated_at"])
     log.record(
         log.Action.UPDATE if consented else log.Action.CRISIS_BEFORE_CONSENT,
@@ -278,9 +271,7 @@ def start_crisis_session(
 def open_walk_in(counselee: Counselee, *, by: User, text: str = "") -> CrisisRequest:
     """The counselor on duty opens a crisis session for a student who walked in."""
     locked_counselee = Counselee.objects.select_for_update(no_key=True).get(pk=counselee.pk)
-    policy.require(
-        policy.may_open_crisis_walk_in(by, locked_counselee), counselee=locked_counselee
-    )
+    policy.require(policy.may_open_crisis_walk_in(by, locked_counselee), counselee=locked_counselee)
     request = CrisisRequest(
         counselee=locked_counselee,
         via=CrisisRequest.Via.WALK_IN,
@@ -391,12 +382,10 @@ def tick() -> dict[str, int]:
 
 def consent_pending_for(student: User) -> CrisisRequest | None:
     """Her crisis request whose consent is still awaited, for her dashboard."""
-    request = (
-        CrisisRequest.objects.filter(counselee__user=student, consent_due_at__isnull=False)
-        .defer("text")
-        .order_by("-consent_due_at")
-        .first()
-    )
+    requests: QuerySet[CrisisRequest] = CrisisRequest.objects.filter(
+        counselee__user=student, consent_due_at__isnull=False
+    ).defer("text")
+    request = requests.order_by("-consent_due_at").first()
     if request is None or consent_services.has_valid_consent(student):
         return None
     return request
@@ -413,7 +402,7 @@ def save_safety_plan(
     locked = Counselee.objects.select_for_update(no_key=True).get(pk=counselee.pk)
     if plan is not None:
         plan = SafetyPlan.objects.select_for_update().get(pk=plan.pk)
-        policy.require(plan.counselor_id == by.pk, plan, counselee=locked)
+        policy.require(policy.may_edit_safety_plan(by, plan), plan, counselee=locked)
     policy.require(policy.may_write_safety_plan(by, locked), plan, counselee=locked)
     if plan is None:
         plan = SafetyPlan(counselee=locked, counselor=by)

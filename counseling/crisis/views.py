@@ -96,7 +96,9 @@ def _student_state(crisis: CrisisRequest) -> dict:
     return {
         "status": crisis.status,
         "text": _("Ditangani oleh %(name)s. Dia akan menemuimu.") % {"name": taker},
-        "where": (_("Datang ke %(place)s.") % {"place": place}) if place else _("Datang ke ruang BK."),
+        "where": (_("Datang ke %(place)s.") % {"place": place})
+        if place
+        else _("Datang ke ruang BK."),
     }
 
 
@@ -301,4 +303,3 @@ def safety_plan_edit(request, counselee: Counselee, _access):
 def my_safety_plan(request):
     plans = list(policy.safety_plans_for(request.user).select_related("counselor"))
     return render(request, "crisis/my_safety_plan.html", {"plans": plans})
-

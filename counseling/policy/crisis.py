@@ -165,13 +165,13 @@ def find_students_for_walk_in(user: Person, query: str) -> QuerySet[Counselee]:
     if not has_role(user, Role.COUNSELOR) or not query.strip():
         return Counselee.objects.none()
     query = query.strip()
-    return (
+    found: QuerySet[Counselee] = (
         Counselee.objects.select_related("user")
         .defer(*encrypted_field_names(Counselee))
         .filter(Q(nis=query) | Q(user__full_name__icontains=query))
         .filter(user__is_active=True)
-        .order_by("user__full_name")[:20]
     )
+    return found.order_by("user__full_name")[:20]
 
 
 def get_walk_in_student_for(user: Person, public_id: Any) -> Counselee:
@@ -204,6 +204,11 @@ def is_crisis_session(session: CounselingSession) -> bool:
 def may_write_safety_plan(user: Person, counselee: Counselee) -> bool:
     """The counselor on the case (a crisis assignment included) writes the safety plan."""
     return has_role(user, Role.COUNSELOR) and record_access(user, counselee).write_counseling_data
+
+
+def may_edit_safety_plan(user: Person, plan: SafetyPlan) -> bool:
+    """A plan is revised by the counselor who wrote it, while she is on the case."""
+    return plan.counselor_id == user.pk and may_write_safety_plan(user, plan.counselee)
 
 
 def safety_plans_for(user: Person) -> QuerySet[SafetyPlan]:

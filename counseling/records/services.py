@@ -39,9 +39,9 @@ def end_lapsed(assignments: Any = None) -> int:
     Their reach ended at `expires_at` already (`CaseAssignment.objects.active()`); this
     writes the end into the history, and frees the pair for a new assignment.
     """
-    lapsed = (
-        assignments if assignments is not None else CaseAssignment.objects.all()
-    ).filter(ended_at__isnull=True, expires_at__lte=timezone.now())
+    lapsed = (assignments if assignments is not None else CaseAssignment.objects.all()).filter(
+        ended_at__isnull=True, expires_at__lte=timezone.now()
+    )
     count = 0
     for assignment in lapsed.select_related("counselee"):
         closed = CaseAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(

@@ -10,9 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from counseling.crisis import tasks
+from counseling.crisis import services, tasks
 from counseling.crisis.models import CrisisRequest
-from counseling.crisis import services
 from counseling.notices.models import Notice
 from tests.crisis.conftest import CRISIS_TEXT
 from tests.ops.celery_support import celery_app, own_redis  # noqa: F401

@@ -91,9 +91,7 @@ def test_the_text_is_read_only_by_whoever_took_it(siti, bu_wati, pak_budi, bu_ri
             services.read_text(crisis, by=other)
 
 
-def test_taking_it_opens_a_time_boxed_crisis_assignment_for_a_counselor_off_the_case(
-    siti, bu_wati
-):
+def test_taking_it_opens_a_time_boxed_crisis_assignment_for_a_counselor_off_the_case(siti, bu_wati):
     crisis = services.take(services.ask_for_help(siti), by=bu_wati)
     assignment = crisis.assignment
     assert assignment.opened_by == CaseAssignment.OpenedBy.CRISIS
@@ -109,9 +107,7 @@ def test_her_own_counselor_takes_it_without_a_new_assignment(siti, bu_rina):
     assert CaseAssignment.objects.filter(counselee=siti.counselee).count() == 1
 
 
-def test_the_crisis_session_begins_before_consent_and_is_logged_as_the_exception(
-    nabila, bu_wati
-):
+def test_the_crisis_session_begins_before_consent_and_is_logged_as_the_exception(nabila, bu_wati):
     crisis = services.take(services.ask_for_help(nabila), by=bu_wati)
     # A regular start would be refused: she has not acknowledged the document.
     with pytest.raises(ValidationError):

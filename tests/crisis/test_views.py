@@ -39,9 +39,7 @@ def decryptions(monkeypatch):
     return calls
 
 
-def test_every_student_page_carries_the_button_and_one_tap_sends_the_request(
-    client, siti, bu_rina
-):
+def test_every_student_page_carries_the_button_and_one_tap_sends_the_request(client, siti, bu_rina):
     login(client, siti)
     for name in ("student-dashboard", "my-bookings", "my-access-log"):
         page = client.get(reverse(name)).content.decode()
