@@ -11,6 +11,7 @@ from counseling.accounts import enrolment
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
+from counseling.crisis import demo as crisis_demo
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
 from sessions import demo as booking_demo
@@ -277,6 +278,7 @@ def seed(password: str, log=print) -> dict[str, str]:
     log("Sesi dan catatan: siswa1-5")
 
     booking_demo.seed(users, counselees, log=log)
+    crisis_demo.seed(users, counselees, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

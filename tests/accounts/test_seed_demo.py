@@ -33,7 +33,8 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     call_command("seed_demo", password="sandi-demo-uji")
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
-    assert counts() == first == (9, 6, 6, 9, 6, 4, 1)
+    # Ten sessions: nine booked or walked in, and siswa6's crisis session with konselor2.
+    assert counts() == first == (9, 6, 6, 10, 6, 4, 1)
 
     konselor1 = User.objects.get(username="konselor1")
     caseload = Counselee.objects.filter(
@@ -78,7 +79,8 @@ def test_seed_demo_gives_siswa1_to_5_a_dated_history(settings):
     call_command("seed_demo", password="sandi-demo-uji")
 
     # The history is the walk-in sessions; sessions from confirmed bookings are still to come.
-    history = CounselingSession.objects.filter(booking__isnull=True)
+    # The dated history: sessions neither booked nor opened by the crisis pathway.
+    history = CounselingSession.objects.filter(booking__isnull=True, crisis_request__isnull=True)
     with_sessions = history.values_list("counselee__user__username", flat=True)
     assert sorted(set(with_sessions)) == ["siswa1", "siswa2", "siswa3", "siswa4", "siswa5"]
     for session in CounselingSession.objects.select_related("counselee__user", "counselor"):
