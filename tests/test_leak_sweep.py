@@ -30,6 +30,8 @@ from counseling import demo
 from counseling.accounts.models import User
 from counseling.audit import services as audit_services
 from counseling.audit.models import EmergencyAccess
+from counseling.crisis import services as crisis_services
+from counseling.crisis.models import CrisisRequest, SafetyPlan
 from counseling.encryption import encrypted_field_names
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
@@ -64,6 +66,11 @@ RIZKY_TOPIC = "RAHASIA-TOPIK-2208: aku dipaksa bekerja sampai malam."
 RIZKY_OLD_NOTE = "RAHASIA-LAMA-7002: Rizky bercerita tentang utang keluarga."
 PUTRI_JUSTIFICATION = "RAHASIA-DARURAT-9021: Putri tidak dapat dihubungi sejak pagi."
 PUTRI_REVIEW = "RAHASIA-TINJAU-9022: alasan cukup, akses wajar."
+# The crisis pathway: siswa1's request still waits (no counselor reads it yet); siswa3's
+# was taken by her own counselor, who wrote a safety plan and shared it with her.
+SITI_CRISIS = "RAHASIA-KRISIS-1101: aku tidak mau pulang hari ini."
+AYU_CRISIS = "RAHASIA-KRISIS-3303: aku takut sekali."
+AYU_PLAN = "RAHASIA-RENCANA-3304: telepon kakak sepupu."
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
 GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
@@ -91,12 +98,17 @@ def may_see(viewer: str, secret: Secret) -> bool:
             return secret.counselor == viewer
         if secret.kind == "justification":
             return secret.counselor == viewer
+        if secret.kind == "crisis":
+            # A request's text is for whoever took it; while it waits, for nobody.
+            return secret.counselor == viewer
+        if secret.kind == "plan":
+            return secret.counselor == viewer and on_caseload
         return False
     # A student: her guardian's contact and her own topics; and on "Siapa yang membuka
     # catatanku", why someone broke the glass on her record. Never notes, never others.
     if secret.student != viewer:
         return False
-    return secret.kind in {"contact", "topic", "justification"}
+    return secret.kind in {"contact", "topic", "justification", "crisis", "plan"}
 
 
 # The sweep's own story, told through the services as the people would.
@@ -164,6 +176,16 @@ def add_markers(users, counselees):
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
 
+    # "Aku butuh bicara sekarang": one request waiting, one taken, with a safety plan.
+    crisis_services.ask_for_help(users["siswa1"], text=SITI_CRISIS)
+    taken = crisis_services.take(
+        crisis_services.ask_for_help(users["siswa3"], text=AYU_CRISIS), by=konselor1
+    )
+    crisis_services.start_crisis_session(taken, by=konselor1, limits_explained=True)
+    crisis_services.save_safety_plan(
+        counselees["siswa3"], by=konselor1, what_helps=AYU_PLAN, shared_with_student=True
+    )
+
 
 def collect_secrets() -> list[Secret]:
     """Every encrypted value about a student, decrypted through the models."""
@@ -200,6 +222,12 @@ def collect_secrets() -> list[Secret]:
     for access in EmergencyAccess.objects.select_related("counselee__user", "counselor"):
         add(access.justification, access.counselee, "justification", access.counselor.username)
         add(access.review_comment, access.counselee, "review")
+    for crisis in CrisisRequest.objects.select_related("counselee__user", "taken_by"):
+        taker = crisis.taken_by.username if crisis.taken_by else ""
+        add(crisis.text, crisis.counselee, "crisis", taker)
+    for plan in SafetyPlan.objects.select_related("counselee__user", "counselor"):
+        for name in crisis_services.SAFETY_PLAN_FIELDS:
+            add(getattr(plan, name), plan.counselee, "plan", plan.counselor.username)
     return secrets
 
 
@@ -442,6 +470,8 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert "Ibu Suryani" in allowed_seen["siswa1"]
     assert PUTRI_JUSTIFICATION in allowed_seen["admin"]
     assert PUTRI_REVIEW in allowed_seen["admin"]
+    assert AYU_CRISIS in allowed_seen["konselor1"]
+    assert AYU_PLAN in allowed_seen["siswa3"]
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.
     for viewer in EVERYONE:

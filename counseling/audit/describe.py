@@ -19,6 +19,8 @@ OBJECT_LABELS = {
     "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
     "accounts.user": gettext_lazy("akunmu"),
+    "crisis.crisisrequest": gettext_lazy("permintaanmu untuk bicara sekarang"),
+    "crisis.safetyplan": gettext_lazy("rencana keselamatanmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -54,6 +56,9 @@ ADMIN_OBJECT_LABELS = {
     "consent.consentacknowledgement": gettext_lazy("persetujuan siswa"),
     "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
     "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
+    "crisis.crisisrequest": gettext_lazy("permintaan bicara sekarang"),
+    "crisis.safetyplan": gettext_lazy("rencana keselamatan"),
+    "crisis.dutyshift": gettext_lazy("jadwal piket BK"),
 }
 
 
