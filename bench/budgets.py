@@ -41,6 +41,13 @@ BUDGETS = [
     ),
     Budget("booking_rush_double_bookings", "Booking rush: double bookings", "none", 0, "equal"),
     Budget("booking_rush_p95_ms", "Booking rush: p95 of a booking request", "< 300 ms", 300),
+    Budget("crisis_poll_p95_ms", "Crisis banner poll with nothing new, p95", "< 10 ms", 10),
+    Budget(
+        "crisis_poll_own_queries",
+        "Crisis banner poll: queries of its own (beyond signing in), no decryption",
+        "at most 2",
+        3,
+    ),
     Budget("verify_audit_seconds", "verify_audit over the whole access log", "< 60 s", 60),
     Budget(
         "verify_audit_peak_mb",

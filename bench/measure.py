@@ -214,6 +214,32 @@ def pages(port, *, runs, requests, workers, log) -> dict:
             }
         )
         ratios[name] = p50 / bare_p50
+    # The crisis banner's poll with nothing new, beside its floor (the same signed-in JSON
+    # answer without its query): not a confidential page, so not in the overhead ratio.
+    (p50, p95, queries), (bare_p50, bare_p95, bare_queries) = _measure_pair(
+        counselor,
+        reverse("crisis-poll") + "?seen=0",
+        "/bench-bare/crisis-poll/",
+        runs=runs,
+        requests=requests,
+        warm_up=WARM_UP_PER_WORKER * workers,
+    )
+    log(
+        f"crisis_poll: p50 {p50} ms, p95 {p95} ms, {queries} queries; "
+        f"bare p50 {bare_p50} ms, {bare_queries} queries"
+    )
+    results.update(
+        {
+            "crisis_poll_p50_ms": p50,
+            "crisis_poll_p95_ms": p95,
+            "crisis_poll_queries": queries,
+            "crisis_poll_own_queries": queries - bare_queries,
+            "crisis_poll_bare_p50_ms": bare_p50,
+            "crisis_poll_bare_p95_ms": bare_p95,
+            "crisis_poll_bare_queries": bare_queries,
+            "crisis_poll_ratio_p95": round(p95 / bare_p95, 2) if bare_p95 else None,
+        }
+    )
     audit_pages = ("audit_by_counselee", "audit_by_actor", "audit_by_date")
     results["audit_filter_p95_ms"] = max(results[f"{p}_p95_ms"] for p in audit_pages)
     results["confidentiality_overhead_by_page"] = {k: round(v, 2) for k, v in ratios.items()}

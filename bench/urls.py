@@ -10,5 +10,6 @@ urlpatterns = [
     path("bench-bare/audit/", bare_views.audit_log),
     path("bench-bare/book/<str:username>/<str:slot_key>/", bare_views.book),
     path("bench-bare/nothing/", bare_views.nothing),
+    path("bench-bare/crisis-poll/", bare_views.crisis_poll),
     *amanah_urlpatterns,
 ]
