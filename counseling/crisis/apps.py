@@ -7,3 +7,6 @@ class CrisisConfig(AppConfig):
     label = "crisis"
     verbose_name = _("Darurat")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from counseling.crisis import checks  # noqa: F401  (registers the checks)

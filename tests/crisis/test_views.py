@@ -229,3 +229,18 @@ def test_the_text_is_stored_encrypted(siti):
         cursor.execute("SELECT text FROM crisis_crisisrequest WHERE id = %s", [crisis.pk])
         (raw,) = cursor.fetchone()
     assert CRISIS_TEXT not in raw
+
+
+def test_placeholder_numbers_warn_in_production_and_bad_hours_stop_the_start(settings, db):
+    from counseling.crisis import checks
+
+    EmergencyContact.objects.create(
+        name="Contoh", number="000", scope="school", is_placeholder=True
+    )
+    settings.DEBUG = True
+    assert checks.check_emergency_numbers() == []
+    settings.DEBUG = False
+    assert [w.id for w in checks.check_emergency_numbers()] == ["amanah.W070"]
+    assert checks.check_school_hours() == []
+    settings.AMANAH_CRISIS_SCHOOL_HOURS = (datetime.time(15), datetime.time(7))
+    assert [e.id for e in checks.check_school_hours()] == ["amanah.E070"]
