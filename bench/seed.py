@@ -224,14 +224,18 @@ class District:
             for n, pk in enumerate(self.counselor_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, S.Pd."
                 yield (pk, password, f"konselor{n:04d}", f"konselor{n:04d}@bench.amanah.test",
-                       name, User.Role.COUNSELOR, True, False, False, joined)  # fmt: skip
+                       name, User.Role.COUNSELOR, True, False, False, joined,
+                       False, False, "id")  # fmt: skip
             for n, pk in enumerate(self.student_ids, start=1):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
                 yield (pk, password, f"siswa{n:06d}", f"siswa{n:06d}@bench.amanah.test",
-                       name, User.Role.STUDENT, True, False, False, joined)  # fmt: skip
+                       name, User.Role.STUDENT, True, False, False, joined,
+                       False, False, "id")  # fmt: skip
 
+        # COPY fills no defaults: every NOT NULL column is named.
         fields = ["id", "password", "username", "email", "full_name", "role", "is_active",
-                  "is_staff", "is_superuser", "date_joined"]  # fmt: skip
+                  "is_staff", "is_superuser", "date_joined", "is_coordinator",
+                  "password_is_temporary", "language"]  # fmt: skip
         with transaction.atomic():
             self._replica()
             _copy(
@@ -301,9 +305,17 @@ class District:
             self._replica()
             _copy(
                 CaseAssignment,
-                ["counselor", "counselee", "started_at", "end_reason"],
+                [
+                    "public_id",
+                    "counselor",
+                    "counselee",
+                    "opened_by",
+                    "started_at",
+                    "student_answered_at",
+                    "end_reason",
+                ],
                 (
-                    (self.counselor_of(i), pk, started, "")
+                    (uuid.uuid4(), self.counselor_of(i), pk, "admin", started, started, "")
                     for i, pk in enumerate(self.counselee_ids)
                 ),
                 self.progress,
