@@ -1,5 +1,5 @@
 """The crisis pathway in the demo school: the roster, placeholder numbers, one request
-waiting (siswa2) and one taken by her own counselor (siswa6, konselor2)."""
+waiting (siswa2) and one taken by her own counselor (siswa1, konselor1)."""
 
 import datetime
 
@@ -49,6 +49,6 @@ def seed(users, counselees, log=print) -> None:
             )
     if not CrisisRequest.objects.exists():
         services.ask_for_help(counselees["siswa2"].user, text=WAITING_TEXT)
-        taken = services.ask_for_help(counselees["siswa6"].user, text="Aku butuh bicara.")
-        services.take(taken, by=users["konselor2"])
+        taken = services.ask_for_help(counselees["siswa1"].user, text="Aku butuh bicara.")
+        services.take(taken, by=users["konselor1"])
     log("Darurat: jadwal piket, nomor darurat contoh, satu permintaan menunggu (siswa2)")

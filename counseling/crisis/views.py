@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,14 +106,9 @@ def _student_state(crisis: CrisisRequest) -> dict:
 @policy.role_required(Role.STUDENT)
 def request_state(request, public_id):
     """Her request's state as JSON, for the page's poll."""
-    crisis = (
-        CrisisRequest.objects.select_related("taken_by")
-        .defer("text")
-        .filter(public_id=public_id, counselee__user=request.user)
-        .first()
-    )
+    crisis = policy.own_crisis_requests_for(request.user).filter(public_id=public_id).first()
     if crisis is None:
-        raise Http404
+        policy.deny(request.user, object_type="crisis.crisisrequest", object_id=str(public_id))
     return JsonResponse(_student_state(crisis))
 
 

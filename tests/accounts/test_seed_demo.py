@@ -33,7 +33,7 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     call_command("seed_demo", password="sandi-demo-uji")
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
-    # Ten sessions: nine booked or walked in, and siswa6's crisis session with konselor2.
+    # Ten sessions: nine booked or walked in, and siswa1's crisis session with konselor1.
     assert counts() == first == (9, 6, 6, 10, 6, 4, 1)
 
     konselor1 = User.objects.get(username="konselor1")

@@ -208,10 +208,14 @@ def _pages():
         ),
         ("konselor1", "crisis queue", reverse("crisis-queue")),
         ("konselor1", "crisis request", reverse("crisis-request", args=[waiting.public_id])),
-        ("konselor2", "crisis taken", reverse("crisis-request", args=[taken.public_id])),
+        (
+            taken.taken_by.username,
+            "crisis taken",
+            reverse("crisis-request", args=[taken.public_id]),
+        ),
         ("konselor1", "crisis walk-in", reverse("crisis-walk-in") + "?q=Siti"),
         (
-            "konselor2",
+            taken.taken_by.username,
             "safety plan",
             reverse("safety-plan-edit", args=[taken.counselee.public_id]),
         ),
