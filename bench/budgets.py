@@ -124,6 +124,14 @@ BUDGETS = [
         f"< {VERIFY_FLOOR}",
         VERIFY_FLOOR,
     ),
+    Budget("crisis_poll_p95_ms", "Crisis banner poll with nothing new, p95", "< 10 ms", 10),
+    Budget(
+        "crisis_poll_own_queries",
+        "Crisis banner poll: queries of its own (beyond signing in), no decryption",
+        "at most 2",
+        2,
+        "at_most",
+    ),
     Budget(
         "verify_audit_peak_mb",
         "verify_audit peak memory",

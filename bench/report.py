@@ -197,6 +197,7 @@ def markdown(results, budgets) -> str:
         f"{results.get('fernet_encrypt_us', '-')} µs; one access-log HMAC step (canonical "
         f"JSON and HMAC-SHA256) {results['hmac_step_us']} µs.",
         "",
+        *_crisis_poll(results),
         *rush_section(results),
         "## Commands, beside their raw crypto",
         "",
@@ -256,6 +257,26 @@ def messaging_rows(results) -> list[str]:
         "it decrypts nothing and writes nothing.",
     ]
     return lines
+
+
+def _crisis_poll(results) -> list[str]:
+    """The crisis banner's poll with nothing new, beside its floor (signed in, no query)."""
+    if "crisis_poll_p95_ms" not in results:
+        return []
+    return [
+        "## Crisis banner poll",
+        "",
+        "| | p50 ms | p95 ms | queries |",
+        "| --- | --- | --- | --- |",
+        f"| poll, nothing new | {_fmt(results['crisis_poll_p50_ms'])} | "
+        f"{_fmt(results['crisis_poll_p95_ms'])} | {results['crisis_poll_queries']} |",
+        f"| bare twin (signed in, no query) | {_fmt(results['crisis_poll_bare_p50_ms'])} | "
+        f"{_fmt(results['crisis_poll_bare_p95_ms'])} | {results['crisis_poll_bare_queries']} |",
+        "",
+        f"Queries of its own: {results['crisis_poll_own_queries']}; p95 ratio to the twin: "
+        f"{results['crisis_poll_ratio_p95']}.",
+        "",
+    ]
 
 
 def notes(results) -> list[str]:

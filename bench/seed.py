@@ -348,9 +348,17 @@ class District:
             self._replica()
             _copy(
                 CaseAssignment,
-                ["counselor", "counselee", "started_at", "end_reason"],
+                [
+                    "public_id",
+                    "counselor",
+                    "counselee",
+                    "opened_by",
+                    "started_at",
+                    "student_answered_at",
+                    "end_reason",
+                ],
                 (
-                    (self.counselor_of(i), pk, started, "")
+                    (uuid.uuid4(), self.counselor_of(i), pk, "admin", started, started, "")
                     for i, pk in enumerate(self.counselee_ids)
                 ),
                 self.progress,

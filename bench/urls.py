@@ -14,5 +14,6 @@ urlpatterns = [
     path("bench-bare/messages/<uuid:public_id>/", bare_views.conversation),
     path("bench-bare/messages/<uuid:public_id>/send/", bare_views.message_send),
     path("bench-bare/messages/<uuid:public_id>/poll/", bare_views.conversation_poll),
+    path("bench-bare/crisis-poll/", bare_views.crisis_poll),
     *amanah_urlpatterns,
 ]

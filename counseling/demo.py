@@ -11,6 +11,7 @@ from counseling.accounts import enrolment
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
+from counseling.crisis import demo as crisis_demo
 from counseling.guardians import demo as guardians_demo
 from counseling.messaging import demo as messaging_demo
 from counseling.records import services
@@ -287,6 +288,7 @@ def seed(password: str, log=print) -> dict[str, str]:
 
     booking_demo.seed(users, counselees, log=log)
     messaging_demo.seed(users, counselees, log=log)
+    crisis_demo.seed(users, counselees, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "consent",
     "counseling.messaging",
     "counseling.guardians",
+    "counseling.crisis",
     "counseling.ops",
 ]
 
@@ -234,6 +235,21 @@ AMANAH_URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=30)
 AMANAH_MESSAGE_NOTICE_MINUTES = env.int("MESSAGE_NOTICE_MINUTES", default=15)
 # Messages shown per page of a thread (older ones page back).
 AMANAH_MESSAGES_PER_PAGE = 50
+# The crisis pathway: a request nobody took within this many minutes of school hours is
+# escalated to the coordinator and the admins; outside these hours (local, weekdays
+# Monday=0) the student is told at once that no counselor is in.
+AMANAH_CRISIS_ESCALATION_MINUTES = env.int("CRISIS_ESCALATION_MINUTES", default=10)
+AMANAH_CRISIS_SCHOOL_HOURS = tuple(
+    datetime.time.fromisoformat(part)
+    for part in env.str("CRISIS_SCHOOL_HOURS", default="07:00-15:00").split("-")
+)
+AMANAH_CRISIS_SCHOOL_DAYS = tuple(
+    env.list("CRISIS_SCHOOL_DAYS", cast=int, default=[0, 1, 2, 3, 4, 5])
+)
+# A crisis assignment lapses after this many days unless the student confirms the counselor;
+# a consent asked for after a crisis session is due within this many hours.
+AMANAH_CRISIS_ASSIGNMENT_DAYS = 7
+AMANAH_CRISIS_CONSENT_HOURS = 24
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, log that
 # address; otherwise REMOTE_ADDR (a client could forge the header).
 AMANAH_TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
@@ -330,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-guardian-exemption-reviews": {
         "task": "counseling.guardians.tasks.remind_exemption_reviews",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "crisis-tick": {
+        "task": "counseling.crisis.tasks.crisis_tick",
+        "schedule": 60.0,
     },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",

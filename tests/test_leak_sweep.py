@@ -30,6 +30,8 @@ from counseling import demo
 from counseling.accounts.models import User
 from counseling.audit import services as audit_services
 from counseling.audit.models import EmergencyAccess
+from counseling.crisis import services as crisis_services
+from counseling.crisis.models import CrisisRequest, SafetyPlan
 from counseling.encryption import encrypted_field_names
 from counseling.guardians.demo import EXEMPTION_DETAIL
 from counseling.guardians.models import Guardian, GuardianAcknowledgement, GuardianExemption
@@ -73,6 +75,11 @@ RINA_REPLY = "RAHASIA-BALASAN-1202: kita bicara besok pagi, Siti."
 SITI_RETRACTED = "RAHASIA-DITARIK-1203: lupakan yang tadi."
 RINA_DRAFT = "RAHASIA-DRAF-1204: Siti, saya sudah bicara dengan"
 RIZKY_OLD_MESSAGE = "RAHASIA-PESAN-LAMA-1205: Bu, utang ayahku makin besar."
+# The crisis pathway: siswa1's request still waits (no counselor reads it yet); siswa3's
+# was taken by her own counselor, who wrote a safety plan and shared it with her.
+SITI_CRISIS = "RAHASIA-KRISIS-1101: aku tidak mau pulang hari ini."
+AYU_CRISIS = "RAHASIA-KRISIS-3303: aku takut sekali."
+AYU_PLAN = "RAHASIA-RENCANA-3304: telepon kakak sepupu."
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
 GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
@@ -109,12 +116,17 @@ def may_see(viewer: str, secret: Secret) -> bool:
             return secret.counselor == viewer
         if secret.kind == "justification":
             return secret.counselor == viewer
+        if secret.kind == "crisis":
+            # A request's text is for whoever took it; while it waits, for nobody.
+            return secret.counselor == viewer
+        if secret.kind == "plan":
+            return secret.counselor == viewer and on_caseload
         return False
     # A student: her own topics; and on "Siapa yang membuka catatanku", why someone broke
     # the glass on her record. Never notes, never her guardians' data, never others.
     if secret.student != viewer:
         return False
-    return secret.kind in {"topic", "justification"}
+    return secret.kind in {"topic", "justification", "crisis", "plan"}
 
 
 # The sweep's own story, told through the services as the people would.
@@ -196,6 +208,15 @@ def add_markers(users, counselees):
     old_conversation = messaging.open_conversation(rizky, konselor1, by=rizky)
     messaging.send(old_conversation, by=rizky, body=RIZKY_OLD_MESSAGE, urgent=True)
     cases.end_assignment(short, by=admin)
+    # "Aku butuh bicara sekarang": one request waiting, one taken, with a safety plan.
+    crisis_services.ask_for_help(users["siswa1"], text=SITI_CRISIS)
+    taken = crisis_services.take(
+        crisis_services.ask_for_help(users["siswa3"], text=AYU_CRISIS), by=konselor1
+    )
+    crisis_services.start_crisis_session(taken, by=konselor1, limits_explained=True)
+    crisis_services.save_safety_plan(
+        counselees["siswa3"], by=konselor1, what_helps=AYU_PLAN, shared_with_student=True
+    )
 
 
 def collect_secrets() -> list[Secret]:
@@ -248,6 +269,12 @@ def collect_secrets() -> list[Secret]:
     for draft in MessageDraft.objects.select_related("conversation__counselee__user", "author"):
         add(draft.body, draft.conversation.counselee, "draft", draft.author.username)
     secrets.append(Secret(SITI_RETRACTED, "siswa1", "retracted"))
+    for crisis in CrisisRequest.objects.select_related("counselee__user", "taken_by"):
+        taker = crisis.taken_by.username if crisis.taken_by else ""
+        add(crisis.text, crisis.counselee, "crisis", taker)
+    for plan in SafetyPlan.objects.select_related("counselee__user", "counselor"):
+        for name in crisis_services.SAFETY_PLAN_FIELDS:
+            add(getattr(plan, name), plan.counselee, "plan", plan.counselor.username)
     return secrets
 
 
@@ -525,6 +552,8 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert {SITI_MESSAGE, RINA_REPLY} <= allowed_seen["siswa1"] & allowed_seen["konselor1"]
     assert RINA_DRAFT in allowed_seen["konselor1"]
     assert RIZKY_OLD_MESSAGE in allowed_seen["konselor1"] & allowed_seen["siswa4"]
+    assert AYU_CRISIS in allowed_seen["konselor1"]
+    assert AYU_PLAN in allowed_seen["siswa3"]
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.
     for viewer in EVERYONE:

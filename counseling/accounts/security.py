@@ -1,5 +1,6 @@
 """Middleware that guards every request: headers, session lifetimes, the second factor."""
 
+import re
 import time
 
 from django.conf import settings
@@ -64,6 +65,15 @@ def idle_timeout(user):
     return settings.AMANAH_IDLE_TIMEOUT.get(user.role, min(settings.AMANAH_IDLE_TIMEOUT.values()))
 
 
+# Polls that pages send on their own: they never count as activity for the idle logout.
+PASSIVE_PATHS = frozenset({"/crisis/poll/"})
+PASSIVE_PATTERN = re.compile(r"^/crisis/mine/[0-9a-f-]{36}/state/$")
+
+
+def is_passive(path: str) -> bool:
+    return path in PASSIVE_PATHS or bool(PASSIVE_PATTERN.match(path))
+
+
 class SessionTimeoutMiddleware:
     """Log out after the role's idle time and after the absolute session lifetime.
 
@@ -91,9 +101,11 @@ class SessionTimeoutMiddleware:
             logout(request)
             messages.info(request, _("Sesi berakhir karena lama tidak aktif. Silakan masuk lagi."))
             return redirect(f"{reverse('login')}?next={request.path}")
-        if request.headers.get("X-Amanah-Poll") and LAST_SEEN in session:
-            # A page polling for news (a conversation) is not someone at the keyboard:
-            # it must not keep an unattended session alive.
+        if (
+            is_passive(request.path) or request.headers.get("X-Amanah-Poll")
+        ) and LAST_SEEN in session:
+            # A page polling for news (the crisis banner, a conversation) is not someone at
+            # the keyboard: it must not keep an unattended session alive.
             return self.get_response(request)
         if now - last_seen > LAST_SEEN_PRECISION or LAST_SEEN not in session:
             # Writing the session on every request would cost a query each time; the

@@ -71,6 +71,10 @@ def student_dashboard(request):
             and acknowledged.document.version < current.version,
             "new_assignments": policy.unanswered_assignments_for(request.user),
             "unread_messages": policy.unread_messages_for(request.user),
+            # Her latest "I need to talk now", to follow it again; and the consent asked
+            # for after a crisis session that began without it.
+            "crisis": policy.own_crisis_requests_for(request.user).first(),
+            "has_safety_plan": policy.safety_plans_for(request.user).exists(),
         },
     )
 

@@ -27,6 +27,8 @@ OBJECT_LABELS = {
     "guardians.guardianacknowledgement": gettext_lazy("persetujuan walimu"),
     "guardians.guardianwithdrawal": gettext_lazy("penarikan persetujuan walimu"),
     "guardians.guardianexemption": gettext_lazy("pengecualian wali untukmu"),
+    "crisis.crisisrequest": gettext_lazy("permintaanmu untuk bicara sekarang"),
+    "crisis.safetyplan": gettext_lazy("rencana keselamatanmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -71,6 +73,9 @@ ADMIN_OBJECT_LABELS = {
     "guardians.guardianwithdrawal": gettext_lazy("penarikan persetujuan wali"),
     "guardians.guardianexemption": gettext_lazy("pengecualian wali"),
     "guardians.guardianconsentdocument": gettext_lazy("dokumen persetujuan wali"),
+    "crisis.crisisrequest": gettext_lazy("permintaan bicara sekarang"),
+    "crisis.safetyplan": gettext_lazy("rencana keselamatan"),
+    "crisis.dutyshift": gettext_lazy("jadwal piket BK"),
 }
 
 

@@ -65,6 +65,13 @@ class AccessEvent(models.Model):
             _("menyetujui tautan pengganti verifikasi dua langkah"),
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("mengganti perangkat verifikasi dua langkah")
+        CRISIS_ASKED = "crisis_asked", _("meminta bicara sekarang")
+        CRISIS_TAKEN = "crisis_taken", _("mengambil permintaan bicara sekarang")
+        # The one exception to "consent before the first session" (DESIGN rule 6).
+        CRISIS_BEFORE_CONSENT = (
+            "crisis_before_consent",
+            _("memulai sesi darurat sebelum persetujuan"),
+        )
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")

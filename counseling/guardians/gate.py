@@ -21,12 +21,9 @@ class GuardianGateClosed(ValidationError):
 
 
 def session_is_crisis(session: "CounselingSession") -> bool:
-    """Whether `session` is a crisis session, which the gate always lets through.
-
-    The crisis pathway marks its sessions; the merge wires this hook to
-    `crisis.is_crisis_session(session)`. Until then no session is a crisis session.
-    """
-    return False
+    """Whether `session` was opened by the crisis pathway, which the gate always lets
+    through (seed 004 (e): serve anyone in an emergency)."""
+    return policy.is_crisis_session(session)
 
 
 def what_to_do(state: GateState) -> str:

@@ -18,6 +18,8 @@ from consent import services as consent_services
 from counseling import notices, policy
 from counseling.accounts.models import User
 from counseling.audit import log
+from counseling.crisis import services as crisis_services
+from counseling.crisis.models import CrisisRequest
 from counseling.messaging.models import Conversation, Message, MessageDraft
 from counseling.notices.models import Notice
 from counseling.records.models import Counselee
@@ -119,6 +121,10 @@ def send(conversation: Conversation, *, by: User, body: str, urgent: bool = Fals
         version=F("version") + 1, last_message_at=now, **{unread: F(unread) + 1}
     )
     MessageDraft.objects.filter(conversation=conversation, author=by).delete()
+    if urgent:
+        # Before this message's log entry: the crisis request locks her row, and every row
+        # lock comes before the access log's lock.
+        raise_urgent(by, conversation)
     log.record(
         log.Action.CREATE,
         actor=by,
@@ -133,28 +139,18 @@ def send(conversation: Conversation, *, by: User, body: str, urgent: bool = Fals
     notices.notify(
         recipient, kind, about=conversation, dedupe_key=window_key(conversation, recipient, now)
     )
-    if urgent:
-        raise_urgent(by, conversation, message=message)
     return message
 
 
-def raise_urgent(
-    student: User, conversation: Conversation, *, message: Message | None = None
-) -> int:
+def raise_urgent(student: User, conversation: Conversation) -> CrisisRequest:
     """The crisis pathway for a message the student marked urgent: the ONE place it starts.
 
-    For now every counselor who could take an urgent request is alerted, content-free,
-    through notices (the same people as for an urgent booking). When the crisis pathway
-    exists this becomes `counseling.crisis.services.ask_for_help(student, via="message")`.
-    Returns how many were alerted.
+    It is her "Aku butuh bicara sekarang" (`crisis.services.ask_for_help`, via "message"):
+    every counselor without a conflict is alerted, content-free, and the first to take it
+    works with her. The request carries no line of the message, which stays in the
+    conversation for those who may read it.
     """
-    recipients = policy.urgent_alert_recipients(conversation.counselee)
-    key = f"message-urgent:{message.pk if message else conversation.pk}"
-    return len(
-        notices.notify_all(
-            recipients, Notice.Kind.MESSAGE_URGENT, about=conversation, dedupe_key=key
-        )
-    )
+    return crisis_services.ask_for_help(student, via=CrisisRequest.Via.MESSAGE)
 
 
 @transaction.atomic

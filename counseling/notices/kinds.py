@@ -55,13 +55,27 @@ HEADLINES = {
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
     Kind.MESSAGE_TO_STUDENT: _("Ada pesan baru dari konselormu"),
     Kind.MESSAGE_TO_COUNSELOR: _("Ada pesan baru dari konseli Anda"),
-    Kind.MESSAGE_URGENT: _("Seorang siswa menandai pesannya MENDESAK"),
     Kind.GUARDIAN_EXEMPTION_TO_DECIDE: _("Pengecualian wali menunggu persetujuan Anda"),
     Kind.GUARDIAN_EXEMPTION_APPROVED: _("Pengecualian wali disetujui untuk seorang siswa"),
     Kind.GUARDIAN_EXEMPTION_REVIEW: _("Pengecualian wali perlu ditinjau"),
     Kind.GUARDIAN_CONSENT_GIVEN: _("Wali seorang konseli Anda memberi persetujuan"),
     Kind.GUARDIAN_WITHDRAWN: _("Wali seorang konseli Anda menarik persetujuan"),
+    Kind.CRISIS_REQUEST: _("DARURAT: seorang siswa butuh bicara sekarang"),
+    Kind.CRISIS_TAKEN: _("Seorang guru BK sudah menangani permintaanmu"),
+    Kind.CRISIS_ESCALATED: _("DARURAT: permintaan bicara sekarang belum diambil siapa pun"),
+    Kind.CRISIS_CONSENT_ASKED: _("Baca dan setujui dokumen persetujuan dalam 24 jam"),
+    Kind.CRISIS_CONSENT_OVERDUE: _("Persetujuan siswa setelah sesi darurat belum masuk"),
 }
+
+CRISIS_KINDS = frozenset(
+    {
+        Kind.CRISIS_REQUEST,
+        Kind.CRISIS_TAKEN,
+        Kind.CRISIS_ESCALATED,
+        Kind.CRISIS_CONSENT_ASKED,
+        Kind.CRISIS_CONSENT_OVERDUE,
+    }
+)
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
 EMAIL_TEMPLATES = {
@@ -79,12 +93,12 @@ EMAIL_TEMPLATES = {
     Kind.EMAIL_CHANGED: "account_notice",
     Kind.MESSAGE_TO_STUDENT: "message",
     Kind.MESSAGE_TO_COUNSELOR: "message",
-    Kind.MESSAGE_URGENT: "message",
     Kind.GUARDIAN_EXEMPTION_TO_DECIDE: "guardian_notice",
     Kind.GUARDIAN_EXEMPTION_APPROVED: "guardian_notice",
     Kind.GUARDIAN_EXEMPTION_REVIEW: "guardian_notice",
     Kind.GUARDIAN_CONSENT_GIVEN: "guardian_notice",
     Kind.GUARDIAN_WITHDRAWN: "guardian_notice",
+    **dict.fromkeys(CRISIS_KINDS, "crisis"),
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -129,14 +143,16 @@ _LINKS = {
     Kind.EMAIL_CHANGED: Link("home"),
     Kind.MESSAGE_TO_STUDENT: Link("conversation", with_about=True),
     Kind.MESSAGE_TO_COUNSELOR: Link("conversation", with_about=True),
-    # To every counselor without a conflict: most cannot open the conversation, so the
-    # link goes to her own list of conversations and requests.
-    Kind.MESSAGE_URGENT: Link("conversations"),
     Kind.GUARDIAN_EXEMPTION_TO_DECIDE: Link("guardian-exemption", with_about=True),
     Kind.GUARDIAN_EXEMPTION_APPROVED: Link("guardian-exemption", with_about=True),
     Kind.GUARDIAN_EXEMPTION_REVIEW: Link("guardian-exemption", with_about=True),
     Kind.GUARDIAN_CONSENT_GIVEN: Link("guardians", with_about=True),
     Kind.GUARDIAN_WITHDRAWN: Link("guardians", with_about=True),
+    Kind.CRISIS_REQUEST: Link("crisis-request", with_about=True),
+    Kind.CRISIS_TAKEN: Link("crisis-status", with_about=True),
+    Kind.CRISIS_ESCALATED: Link("crisis-queue"),
+    Kind.CRISIS_CONSENT_ASKED: Link("consent"),
+    Kind.CRISIS_CONSENT_OVERDUE: Link("crisis-request", with_about=True),
 }
 
 

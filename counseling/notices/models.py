@@ -62,7 +62,6 @@ class Notice(models.Model):
         # Online counseling (`about` names the conversation); never a line of it.
         MESSAGE_TO_STUDENT = "message_to_student", _("pesan baru dari konselor")
         MESSAGE_TO_COUNSELOR = "message_to_counselor", _("pesan baru dari konseli")
-        MESSAGE_URGENT = "message_urgent", _("pesan mendesak dari siswa")
         # Guardians (counseling.guardians): `about` names the exemption or the guardian.
         GUARDIAN_EXEMPTION_TO_DECIDE = (
             "guardian_exemption_decide",
@@ -75,6 +74,15 @@ class Notice(models.Model):
         )
         GUARDIAN_CONSENT_GIVEN = "guardian_consent_given", _("wali memberi persetujuan")
         GUARDIAN_WITHDRAWN = "guardian_withdrawn", _("wali menarik persetujuan")
+        # The crisis pathway (`about` names the request by its public id; never its text).
+        CRISIS_REQUEST = "crisis_request", _("siswa butuh bicara sekarang")
+        CRISIS_TAKEN = "crisis_taken", _("permintaan bicara sekarang ditangani")
+        CRISIS_ESCALATED = "crisis_escalated", _("permintaan bicara sekarang belum diambil")
+        CRISIS_CONSENT_ASKED = "crisis_consent_asked", _("persetujuan diminta setelah sesi darurat")
+        CRISIS_CONSENT_OVERDUE = (
+            "crisis_consent_overdue",
+            _("persetujuan belum diberikan 24 jam setelah sesi darurat"),
+        )
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

@@ -54,7 +54,14 @@ class Counselee(models.Model):
 
 class CaseAssignmentQuerySet(models.QuerySet["CaseAssignment"]):
     def active(self) -> "CaseAssignmentQuerySet":
-        return self.filter(ended_at__isnull=True)
+        """Assignments that give need-to-know now: not ended, and not lapsed.
+
+        A crisis assignment (`OpenedBy.CRISIS`) carries `expires_at`: past it, the
+        counselor's reach ends at once, before the task that closes it formally runs.
+        """
+        return self.filter(ended_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
 
 
 class CaseAssignment(models.Model):
@@ -68,6 +75,7 @@ class CaseAssignment(models.Model):
         ADMIN = "admin", _("Ditugaskan admin")
         STUDENT_BOOKING = "student_booking", _("Permintaan siswa sendiri")
         URGENT_REQUEST = "urgent_request", _("Permintaan mendesak yang diambil konselor")
+        CRISIS = "crisis", _("Darurat: diambil dari permintaan bicara sekarang")
 
     class EndReason(models.TextChoices):
         ADMINISTRATION = "administration", _("Diakhiri admin")
@@ -75,6 +83,7 @@ class CaseAssignment(models.Model):
         COUNSELOR_CLOSED = "counselor_closed", _("Ditutup konselor: tidak lagi bermanfaat")
         CONFLICT = "conflict", _("Konflik kepentingan")
         STUDENT_DECLINED = "student_declined", _("Siswa tidak meminta penugasan ini")
+        CRISIS_LAPSED = "crisis_lapsed", _("Penugasan darurat berakhir tanpa konfirmasi siswa")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     counselor = models.ForeignKey(
@@ -98,6 +107,9 @@ class CaseAssignment(models.Model):
     # not ask for this", which ends it).
     student_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    # A crisis assignment is time-boxed ("darurat"): it lapses here unless the student
+    # confirms the counselor, which clears it. Every other assignment has none.
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
     end_reason = models.CharField(
         _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True
     )

@@ -33,16 +33,51 @@ def assign(counselor: Any, counselee: Counselee, *, by: Any) -> CaseAssignment:
     return open_assignment(counselor, counselee, by=by, opened_by=OpenedBy.ADMIN)
 
 
+def end_lapsed(assignments: Any = None) -> int:
+    """Close the time-boxed assignments whose time has passed, each logged by the system.
+
+    Their reach ended at `expires_at` already (`CaseAssignment.objects.active()`); this
+    writes the end into the history, and frees the pair for a new assignment.
+    """
+    lapsed = (assignments if assignments is not None else CaseAssignment.objects.all()).filter(
+        ended_at__isnull=True, expires_at__lte=timezone.now()
+    )
+    count = 0
+    for assignment in lapsed.select_related("counselee"):
+        closed = CaseAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
+            ended_at=assignment.expires_at, end_reason=CaseAssignment.EndReason.CRISIS_LAPSED
+        )
+        if closed:
+            count += 1
+            log.record(
+                log.Action.ASSIGNMENT_CHANGED,
+                obj=assignment,
+                counselee=assignment.counselee,
+                purpose=log.Purpose.SYSTEM,
+            )
+    return count
+
+
 def open_assignment(
-    counselor: Any, counselee: Counselee, *, by: Any, opened_by: str
+    counselor: Any,
+    counselee: Counselee,
+    *,
+    by: Any,
+    opened_by: str,
+    expires_at: Any = None,
 ) -> CaseAssignment:
-    """Write the assignment. The caller has decided that `by` may open this case."""
+    """Write the assignment. The caller has decided that `by` may open this case.
+
+    `expires_at` makes it time-boxed (a crisis assignment): it lapses then.
+    """
     check_assignable(counselor, counselee)
+    end_lapsed(CaseAssignment.objects.filter(counselor=counselor, counselee=counselee))
     now = timezone.now()
     assignment = CaseAssignment.objects.create(
         counselor=counselor,
         counselee=counselee,
         opened_by=opened_by,
+        expires_at=expires_at,
         started_at=now,
         # She asked for this one herself: nothing to answer on her dashboard.
         student_answered_at=None if opened_by == OpenedBy.ADMIN else now,

@@ -200,6 +200,39 @@ def _pages():
         ("konselor1", "conversation", reverse("conversation", args=[siti_talk.public_id])),
     ]
     pages += _guardian_pages()
+    from counseling.crisis.models import CrisisRequest
+
+    waiting = CrisisRequest.objects.filter(status=CrisisRequest.Status.WAITING).first()
+    taken = CrisisRequest.objects.filter(status=CrisisRequest.Status.TAKEN).first()
+    pages += [
+        (None, "crisis help", reverse("crisis-help")),
+        (
+            waiting.counselee.user.username,
+            "crisis waiting",
+            reverse("crisis-status", args=[waiting.public_id]),
+        ),
+        (
+            taken.counselee.user.username,
+            "crisis taken",
+            reverse("crisis-status", args=[taken.public_id]),
+        ),
+        ("konselor1", "crisis queue", reverse("crisis-queue")),
+        ("konselor1", "crisis request", reverse("crisis-request", args=[waiting.public_id])),
+        (
+            taken.taken_by.username,
+            "crisis taken",
+            reverse("crisis-request", args=[taken.public_id]),
+        ),
+        ("konselor1", "crisis walk-in", reverse("crisis-walk-in") + "?q=Siti"),
+        (
+            taken.taken_by.username,
+            "safety plan",
+            reverse("safety-plan-edit", args=[taken.counselee.public_id]),
+        ),
+        ("siswa1", "my safety plan", reverse("my-safety-plan")),
+        ("admin", "crisis roster", reverse("crisis-roster")),
+        ("admin", "crisis queue", reverse("crisis-queue")),
+    ]
     assert budi and nabila
     return pages
 

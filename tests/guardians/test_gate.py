@@ -159,15 +159,18 @@ def test_it_refuses_a_minors_regular_session_without_guardian_consent(
     assert session.status == session.Status.SCHEDULED
 
 
-def test_a_crisis_session_starts_without_guardian_consent(
-    consent_required, siti, bu_rina, monkeypatch
-):
-    # The crisis pathway wires this hook; a session it marks passes the gate.
-    monkeypatch.setattr(gate, "session_is_crisis", lambda session: True)
-    session = walk_in(siti, bu_rina)
-    session_services.start_session(session, by=bu_rina, limits_explained=True)
-    session.refresh_from_db()
-    assert session.status == session.Status.IN_PROGRESS
+def test_a_crisis_session_passes_the_gate_without_guardian_consent(consent_required, siti, bu_rina):
+    from counseling.crisis import services as crisis_services
+
+    regular = walk_in(siti, bu_rina)
+    with pytest.raises(gate.GuardianGateClosed):
+        session_services.check_session_may_proceed(regular)
+    request = crisis_services.take(crisis_services.ask_for_help(siti), by=bu_rina)
+    assert gate.session_is_crisis(request.session)
+    session_services.check_session_may_proceed(request.session)
+    crisis_services.start_crisis_session(request, by=bu_rina, limits_explained=True)
+    request.session.refresh_from_db()
+    assert request.session.status == request.session.Status.IN_PROGRESS
 
 
 def test_the_crisis_argument_passes_the_gate_too(consent_required, siti, bu_rina):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from counseling.crisis.models import CrisisRequest
 from counseling.messaging import hours, services
 from counseling.notices.models import Notice
 from sessions.models import AvailabilityRule, DayOff
@@ -70,28 +71,37 @@ def test_inside_hours_there_is_no_banner(client, conversation, siti_online, bu_r
     assert "Di luar jam layanan" not in page.content.decode()
 
 
-def test_an_urgent_message_alerts_every_counselor_without_a_conflict(
+def test_an_urgent_message_raises_the_crisis_pathway(
     client, conversation, siti_online, bu_rina, pak_budi, pak_konflik
 ):
     login(client, siti_online).post(
         reverse("message-send", args=[conversation.public_id]),
         {"body": "aku tidak aman di rumah", "urgent": "on"},
     )
+    request = CrisisRequest.objects.get(counselee=conversation.counselee)
+    assert request.via == CrisisRequest.Via.MESSAGE
+    assert request.status == CrisisRequest.Status.WAITING
+    # The request carries no line of the message: that stays in the conversation.
+    assert request.text == ""
     alerted = set(
-        Notice.objects.filter(kind=Notice.Kind.MESSAGE_URGENT).values_list(
+        Notice.objects.filter(kind=Notice.Kind.CRISIS_REQUEST).values_list(
             "recipient__username", flat=True
         )
     )
     assert alerted == {"bu_rina", "pak_budi"}
     assert all(
-        n.about == str(conversation.public_id)
-        for n in Notice.objects.filter(kind=Notice.Kind.MESSAGE_URGENT)
+        n.about == str(request.public_id)
+        for n in Notice.objects.filter(kind=Notice.Kind.CRISIS_REQUEST)
     )
 
 
 def test_raise_urgent_is_the_one_entry_point(conversation, siti_online, bu_rina):
-    assert services.raise_urgent(siti_online, conversation) == 1
-    assert services.raise_urgent(siti_online, conversation) == 0  # held back by its key
+    first = services.raise_urgent(siti_online, conversation)
+    alerted = Notice.objects.filter(kind=Notice.Kind.CRISIS_REQUEST).count()
+    assert alerted >= 1
+    # A second urgent line while the request waits is the same request: nobody twice.
+    assert services.raise_urgent(siti_online, conversation) == first
+    assert Notice.objects.filter(kind=Notice.Kind.CRISIS_REQUEST).count() == alerted
 
 
 def test_a_counselor_cannot_mark_her_message_urgent(client, conversation, bu_rina):
@@ -100,7 +110,7 @@ def test_a_counselor_cannot_mark_her_message_urgent(client, conversation, bu_rin
         {"body": "balasan", "urgent": "on"},
     )
     assert response.status_code == 404
-    assert not Notice.objects.filter(kind=Notice.Kind.MESSAGE_URGENT).exists()
+    assert not CrisisRequest.objects.exists()
 
 
 def test_a_notice_window_under_a_minute_stops_start_up(settings):

@@ -20,6 +20,8 @@ from consent import rendering
 from consent import services as consent_services
 from consent.models import ConsentAcknowledgement, ConsentWithdrawal, Disclosure
 from counseling.audit.models import AccessEvent, EmergencyAccess
+from counseling.crisis import services as crisis_services
+from counseling.crisis.models import CrisisRequest, DutyShift, SafetyPlan
 from counseling.records.models import CaseAssignment, ConflictOfInterest
 from sessions import bookings, hours
 from sessions import services as session_services
@@ -82,6 +84,16 @@ EXPECTED = {
     "remove hours": ({"bu_rina"}, set()),
     "add day off": (COUNSELORS, set()),
     "remove day off": ({"bu_rina"}, set()),
+    # The crisis pathway: any student asks for herself; every counselor without a
+    # conflict takes; the taker starts the crisis session; the student keeps her (Dimas,
+    # whose request Bu Lama took); the counselor on duty (Pak Budi) opens a walk-in.
+    "ask for help now": (STUDENTS, set()),
+    "take crisis request": (COUNSELORS - {"pak_konflik"}, set()),
+    "start crisis session": ({"bu_rina"}, set()),
+    "keep crisis counselor": ({"dimas"}, set()),
+    "open crisis walk-in": ({"pak_budi"}, set()),
+    "save safety plan": ({"bu_rina"}, set()),
+    "edit duty roster": ({"admin"}, set()),
 }
 
 
@@ -115,6 +127,15 @@ def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, r
         student_informed=False,
         not_informed_reason="Menunggu waktu yang aman.",
     )
+    crisis_taken = crisis_services.take(crisis_services.ask_for_help(siti), by=bu_rina)
+    crisis_waiting = crisis_services.ask_for_help(siti)
+    crisis_dimas = crisis_services.take(crisis_services.ask_for_help(dimas), by=bu_lama)
+    DutyShift.objects.create(
+        counselor=pak_budi,
+        weekday=timezone.localtime().weekday(),
+        start_time=datetime.time(0),
+        end_time=datetime.time(23, 59, 59),
+    )
     rule = AvailabilityRule.objects.filter(counselor=bu_rina).first()
     day_off = hours.add_day_off(timezone.localdate() + datetime.timedelta(days=20), by=bu_rina)
     return {
@@ -135,10 +156,15 @@ def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, r
         "draft": draft,
         "final": final,
         "disclosure": disclosure,
-        "assignment": CaseAssignment.objects.active().get(counselee=siti.counselee),
+        "assignment": CaseAssignment.objects.active().get(
+            counselee=siti.counselee, opened_by=CaseAssignment.OpenedBy.ADMIN
+        ),
         "grant": EmergencyAccess.objects.get(counselor=pak_eko),
         "rule": rule,
         "day_off": day_off,
+        "crisis_taken": crisis_taken,
+        "crisis_waiting": crisis_waiting,
+        "crisis_dimas": crisis_dimas,
     }
 
 
@@ -240,6 +266,31 @@ def request_for(action, case, actor):
         return reverse("day-off-add"), {"off-date": day.isoformat()}
     if action == "remove day off":
         return reverse("day-off-delete", args=[case["day_off"].pk]), {}
+    if action == "ask for help now":
+        return reverse("crisis-ask"), {"text": "Aku butuh bicara."}
+    if action == "take crisis request":
+        return reverse("crisis-take", args=[case["crisis_waiting"].public_id]), {}
+    if action == "start crisis session":
+        return reverse("crisis-start", args=[case["crisis_taken"].public_id]), {
+            "limits_explained": "on"
+        }
+    if action == "keep crisis counselor":
+        return reverse("crisis-keep", args=[case["crisis_dimas"].public_id]), {}
+    if action == "open crisis walk-in":
+        return reverse("crisis-walk-in-open", args=[siti.counselee.public_id]), {}
+    if action == "save safety plan":
+        return reverse("safety-plan-edit", args=[siti.counselee.public_id]), {
+            "warning_signs": "Tidak bisa tidur.",
+            "shared_with_student": "on",
+        }
+    if action == "edit duty roster":
+        return reverse("crisis-roster"), {
+            "counselor": case["people"]["bu_rina"].pk,
+            "weekday": "1",
+            "start_time": "07:00",
+            "end_time": "09:00",
+            "place": "Ruang BK 1",
+        }
     raise AssertionError(action)
 
 
@@ -252,8 +303,15 @@ def state():
         "addenda": NoteAddendum.objects.count(),
         "disclosures": sorted(Disclosure.objects.values_list("pk", "student_informed")),
         "assignments": sorted(
-            CaseAssignment.objects.values_list("pk", "ended_at", "student_answered_at")
+            CaseAssignment.objects.values_list(
+                "pk", "ended_at", "student_answered_at", "expires_at"
+            )
         ),
+        "crisis": sorted(
+            CrisisRequest.objects.values_list("pk", "status", "taken_by_id", "updated_at")
+        ),
+        "safety_plans": SafetyPlan.objects.count(),
+        "duty_shifts": DutyShift.objects.count(),
         "conflicts": ConflictOfInterest.objects.count(),
         "grants": sorted(EmergencyAccess.objects.values_list("pk", "reviewed_at", "revoked_at")),
         "rules": AvailabilityRule.objects.count(),

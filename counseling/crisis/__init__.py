@@ -1,0 +1,1 @@
+"""The crisis pathway ("Aku butuh bicara sekarang"): see `counseling.crisis.services`."""
