@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "counseling.notices",
     "sessions",
     "consent",
+    "counseling.referrals",
     "counseling.ops",
 ]
 

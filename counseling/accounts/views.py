@@ -70,6 +70,7 @@ def student_dashboard(request):
             and current is not None
             and acknowledged.document.version < current.version,
             "new_assignments": policy.unanswered_assignments_for(request.user),
+            "referrals_to_answer": policy.referrals_awaiting_student(request.user),
         },
     )
 

@@ -19,6 +19,7 @@ OBJECT_LABELS = {
     "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
     "accounts.user": gettext_lazy("akunmu"),
+    "referrals.referral": gettext_lazy("alih tangan kasusmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -32,6 +33,14 @@ ACCOUNT_EVENTS = {
     ),
     Action.PASSWORD_CHANGED: gettext_lazy("mengganti kata sandi akunmu"),
     Action.UNLOCKED: gettext_lazy("membuka kunci masuk akunmu"),
+}
+
+# Steps of a referral (alih tangan kasus), told as what the actor did.
+REFERRAL_EVENTS = {
+    Action.REFERRAL_PROPOSED: gettext_lazy("mengusulkan alih tangan kasusmu ke konselor lain"),
+    Action.REFERRAL_ACCEPTED: gettext_lazy("menyetujui alih tangan kasusmu"),
+    Action.REFERRAL_DECLINED: gettext_lazy("menolak alih tangan kasusmu"),
+    Action.REFERRAL_WITHDRAWN: gettext_lazy("menarik kembali usulan alih tangan kasusmu"),
 }
 
 
@@ -54,6 +63,7 @@ ADMIN_OBJECT_LABELS = {
     "consent.consentacknowledgement": gettext_lazy("persetujuan siswa"),
     "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
     "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
+    "referrals.referral": gettext_lazy("alih tangan kasus"),
 }
 
 
@@ -90,6 +100,8 @@ def _who(event, viewer) -> str:
 def _what(event) -> str:
     if event.action in ACCOUNT_EVENTS:
         return str(ACCOUNT_EVENTS[event.action])
+    if event.action in REFERRAL_EVENTS:
+        return str(REFERRAL_EVENTS[event.action])
     thing = OBJECT_LABELS.get(event.object_type, _("catatanmu"))
     if event.action == Action.VIEW:
         return _("membuka %(thing)s") % {"thing": thing}
@@ -105,6 +117,8 @@ def _why(event) -> str:
         return _("akses darurat: %(reason)s") % {"reason": event.emergency_access.justification}
     if event.purpose == Purpose.CASELOAD:
         return _("guru BK-mu")
+    if event.purpose == Purpose.REFERRAL:
+        return _("alih tangan kasus yang kamu putuskan")
     if event.action == Action.DENIED:
         return _("tidak berhak")
     if event.action == Action.LOGIN_TEMPORARY_PASSWORD:

@@ -65,6 +65,10 @@ class AccessEvent(models.Model):
             _("menyetujui tautan pengganti verifikasi dua langkah"),
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("mengganti perangkat verifikasi dua langkah")
+        REFERRAL_PROPOSED = "referral_proposed", _("mengusulkan alih tangan kasus")
+        REFERRAL_ACCEPTED = "referral_accepted", _("menyetujui alih tangan kasus")
+        REFERRAL_DECLINED = "referral_declined", _("menolak alih tangan kasus")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("menarik kembali alih tangan kasus")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")
@@ -72,6 +76,7 @@ class AccessEvent(models.Model):
         CASELOAD = "caseload", _("konselor yang menangani")
         BOOKING = "booking", _("konselor yang dipesan")
         EMERGENCY = "emergency", _("akses darurat")
+        REFERRAL = "referral", _("alih tangan kasus")
         AUDIT = "audit", _("audit")
         ADMINISTRATION = "administration", _("administrasi")
         SYSTEM = "system", _("sistem")

@@ -53,6 +53,8 @@ HEADLINES = {
     Kind.SECOND_FACTOR_RESET_ASKED: _("Admin meminta penggantian verifikasi dua langkah akun Anda"),
     Kind.SECOND_FACTOR_REPLACED: _("Perangkat verifikasi dua langkah sebuah akun diganti"),
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
+    Kind.REFERRAL_TO_STUDENT: _("Ada kabar tentang usulan ganti guru BK-mu"),
+    Kind.REFERRAL_TO_STAFF: _("Ada kabar tentang alih tangan kasus"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -69,6 +71,8 @@ EMAIL_TEMPLATES = {
     Kind.SECOND_FACTOR_RESET_ASKED: "account_notice",
     Kind.SECOND_FACTOR_REPLACED: "account_notice",
     Kind.EMAIL_CHANGED: "account_notice",
+    Kind.REFERRAL_TO_STUDENT: "referral",
+    Kind.REFERRAL_TO_STAFF: "referral",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -111,6 +115,8 @@ _LINKS = {
     Kind.SECOND_FACTOR_RESET_ASKED: Link("home"),
     Kind.SECOND_FACTOR_REPLACED: Link("admin-dashboard"),
     Kind.EMAIL_CHANGED: Link("home"),
+    Kind.REFERRAL_TO_STUDENT: Link("referral-detail", with_about=True),
+    Kind.REFERRAL_TO_STAFF: Link("referral-detail", with_about=True),
 }
 
 

@@ -59,6 +59,9 @@ class Notice(models.Model):
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("perangkat verifikasi dua langkah diganti")
         EMAIL_CHANGED = "email_changed", _("alamat e-mail akun diubah admin")
+        # Alih tangan kasus: to the student (her answer is asked), and to the counselors.
+        REFERRAL_TO_STUDENT = "referral_to_student", _("alih tangan kasus menunggu siswa")
+        REFERRAL_TO_STAFF = "referral_to_staff", _("kabar alih tangan kasus")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

@@ -14,6 +14,8 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `notes`: sessions and their notes (history follows the student's consent);
 - `bookings`: bookings, urgent requests, a counselor's hours;
 - `disclosures`: uses of the limits of confidentiality;
+- `referrals`: alih tangan kasus, who proposes, answers and reads a referral;
+- `shares`: what an accepted referral shares, and the referring counselor's read-only days;
 - `audit`: the access log and emergency access;
 - `accounts`: the admin site, consent documents, the second factor, passwords;
 - `notices`: each person's own inbox.
@@ -107,6 +109,7 @@ from counseling.policy.notices import alerted_admins, get_notice_for, notices_fo
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
+    assigned_counselees,
     assignment_refusal,
     can_read_counseling_data,
     can_write_counseling_data,
@@ -132,14 +135,32 @@ from counseling.policy.records import (
     record_access,
     unanswered_assignments_for,
 )
+from counseling.policy.referrals import (
+    get_referral_for,
+    may_answer_as_receiver,
+    may_answer_as_student,
+    may_read_referral,
+    may_refer,
+    may_refer_to,
+    may_withdraw_referral,
+    receivers_for,
+    referrals_awaiting_student,
+    referrals_for,
+    shareable_disclosures,
+    shareable_notes,
+)
+from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
 
 __all__ = [
+    "READ_ONLY",
+    "READ_ONLY_DAYS",
     "Denied",
     "Purpose",
     "RecordAccess",
     "Role",
     "active_emergency_accesses",
     "alerted_admins",
+    "assigned_counselees",
     "assignment_refusal",
     "availability_rules_for",
     "bookable_counselors_for",
@@ -178,6 +199,7 @@ __all__ = [
     "get_note_for_addendum",
     "get_note_for_author",
     "get_notice_for",
+    "get_referral_for",
     "get_session_for",
     "get_session_for_running",
     "get_unanswered_assignment_for",
@@ -190,6 +212,8 @@ __all__ = [
     "is_own_note",
     "may_act_on_own_consent",
     "may_add_addendum",
+    "may_answer_as_receiver",
+    "may_answer_as_student",
     "may_answer_assignment",
     "may_approve_enrolment_link",
     "may_assign",
@@ -209,13 +233,17 @@ __all__ = [
     "may_mark_informed",
     "may_publish_consent",
     "may_read_booking",
+    "may_read_referral",
     "may_record_disclosure",
+    "may_refer",
+    "may_refer_to",
     "may_request_emergency_access",
     "may_reschedule",
     "may_review_emergency_access",
     "may_run_session",
     "may_see_urgent_request",
     "may_take_urgent_request",
+    "may_withdraw_referral",
     "must_choose_password",
     "needs_second_factor",
     "note_is_readable",
@@ -227,11 +255,16 @@ __all__ = [
     "own_drafts_for",
     "own_sessions_for",
     "readable_counselees",
+    "receivers_for",
     "record_access",
+    "referrals_awaiting_student",
+    "referrals_for",
     "require",
     "role_required",
     "sessions_for",
     "sessions_on_record",
+    "shareable_disclosures",
+    "shareable_notes",
     "unanswered_assignments_for",
     "urgent_alert_recipients",
     "urgent_requests_for",

@@ -68,6 +68,7 @@ class CaseAssignment(models.Model):
         ADMIN = "admin", _("Ditugaskan admin")
         STUDENT_BOOKING = "student_booking", _("Permintaan siswa sendiri")
         URGENT_REQUEST = "urgent_request", _("Permintaan mendesak yang diambil konselor")
+        REFERRAL = "referral", _("Alih tangan kasus yang disetujui siswa")
 
     class EndReason(models.TextChoices):
         ADMINISTRATION = "administration", _("Diakhiri admin")
@@ -75,6 +76,7 @@ class CaseAssignment(models.Model):
         COUNSELOR_CLOSED = "counselor_closed", _("Ditutup konselor: tidak lagi bermanfaat")
         CONFLICT = "conflict", _("Konflik kepentingan")
         STUDENT_DECLINED = "student_declined", _("Siswa tidak meminta penugasan ini")
+        REFERRED = "referred", _("Dialihtangankan ke konselor lain")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     counselor = models.ForeignKey(

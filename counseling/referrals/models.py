@@ -1,0 +1,114 @@
+"""Alih tangan kasus: a counselor hands a student's case to another counselor.
+
+Nothing moves until the student accepts (asas kesukarelaan), and then only what she
+accepted: the hand-over summary, and the final notes and disclosures she left in. The
+receiver then accepts or declines. What a referral shares is read through
+`counseling.policy.notes` and `counseling.policy.disclosures`; the referring counselor's
+14 days of read-only reach through `counseling.policy.records`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Disclosure
+from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.records.models import Counselee
+from sessions.models import SessionNote
+
+
+class ReferralQuerySet(EncryptedFieldsQuerySet["Referral"]):
+    def open(self) -> "ReferralQuerySet":
+        """Waiting for the student or for the receiver."""
+        return self.filter(status__in=Referral.OPEN)
+
+
+class Referral(models.Model):
+    """One hand-over of a case from one counselor to another, with what it shares."""
+
+    class Reason(models.TextChoices):
+        BEYOND_COMPETENCE = "beyond_competence", _("Di luar kompetensi saya")
+        CONFLICT = "conflict", _("Ditemukan konflik kepentingan")
+        STUDENT_ASKED = "student_asked", _("Siswa memintanya")
+        WORKLOAD = "workload", _("Beban kerja")
+        SPECIALIST = "specialist", _("Bidang khusus konselor lain")
+        OTHER = "other", _("Lainnya")
+
+    class Scope(models.TextChoices):
+        SUMMARY = "summary", _("Hanya ringkasan serah terima")
+        CHOSEN = "chosen", _("Ringkasan dan sesi yang dipilih")
+        ALL = "all", _("Ringkasan dan semua catatan final")
+
+    class Status(models.TextChoices):
+        WAITING_STUDENT = "waiting_student", _("Menunggu jawaban siswa")
+        STUDENT_DECLINED = "student_declined", _("Ditolak siswa")
+        WAITING_RECEIVER = "waiting_receiver", _("Menunggu jawaban konselor penerima")
+        RECEIVER_DECLINED = "receiver_declined", _("Ditolak konselor penerima")
+        ACCEPTED = "accepted", _("Diterima: kasus berpindah")
+        WITHDRAWN = "withdrawn", _("Ditarik kembali")
+
+    OPEN = (Status.WAITING_STUDENT, Status.WAITING_RECEIVER)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    counselee = models.ForeignKey(
+        Counselee, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("konseli")
+    )
+    from_counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        verbose_name=_("konselor perujuk"),
+    )
+    to_counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("konselor penerima"),
+    )
+    reason = models.CharField(_("alasan"), max_length=20, choices=Reason.choices)
+    reason_text = EncryptedTextField(_("penjelasan alasan"), blank=True)
+    summary = EncryptedTextField(_("ringkasan serah terima"))
+    scope = models.CharField(_("yang dibagikan"), max_length=10, choices=Scope.choices)
+    # What the counselor offered, narrowed by the student before she accepts: final notes
+    # and disclosures only (drafts never travel).
+    shared_notes = models.ManyToManyField(SessionNote, blank=True, related_name="+")
+    shared_disclosures = models.ManyToManyField(Disclosure, blank=True, related_name="+")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.WAITING_STUDENT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    student_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    receiver_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set on acceptance: until then the referring counselor reads her own notes, read-only.
+    read_only_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alih tangan kasus")
+        verbose_name_plural = _("alih tangan kasus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counselee"],
+                condition=models.Q(status__in=["waiting_student", "waiting_receiver"]),
+                name="one_open_referral_per_counselee",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["from_counselor", "counselee", "read_only_until"]),
+            models.Index(fields=["to_counselor", "status"]),
+        ]
+
+    def __str__(self):
+        # Django copies __str__ into its admin log: ids only.
+        return f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
