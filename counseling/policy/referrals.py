@@ -18,7 +18,7 @@ from counseling.accounts.models import User
 from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.disclosures import disclosures_for
 from counseling.policy.notes import notes_for
-from counseling.policy.records import has_conflict, is_assigned, record_access
+from counseling.policy.records import has_conflict, record_access
 from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
 from counseling.records.models import ConflictOfInterest, Counselee
 from counseling.referrals.models import Referral
@@ -141,14 +141,14 @@ def may_answer_as_student(user: Person, referral: Referral) -> bool:
 
 
 def may_answer_as_receiver(user: Person, referral: Referral) -> bool:
-    """The receiver, once the student accepted, with no conflict and not on the case yet,
-    and while the referring counselor still holds the case."""
+    """The receiver, once the student accepted, with no conflict, while the student is in
+    counseling. She may be on the case already (she took the student's urgent request
+    meanwhile: a referral in progress stops neither)."""
     return (
         has_role(user, Role.COUNSELOR)
         and referral.to_counselor_id == user.pk
         and referral.status == Status.WAITING_RECEIVER
         and not has_conflict(user, referral.counselee)
-        and not is_assigned(user, referral.counselee)
         and referral.counselee.counseling_ended_at is None
     )
 

@@ -181,9 +181,10 @@ def answer_as_receiver(referral: Referral, *, by: User, accept: bool) -> Referra
         _tell_staff(referral, referral.from_counselor)
         notices.notify(referral.counselee.user, Notice.Kind.REFERRAL_TO_STUDENT, about=referral)
         return referral
-    records_services.open_assignment(
-        by, referral.counselee, by=by, opened_by=CaseAssignment.OpenedBy.REFERRAL
-    )
+    if not policy.is_assigned(by, referral.counselee):
+        records_services.open_assignment(
+            by, referral.counselee, by=by, opened_by=CaseAssignment.OpenedBy.REFERRAL
+        )
     cases.hand_over(assignment, held, by=by)
     referral.status = Status.ACCEPTED
     referral.read_only_until = now + policy.READ_ONLY
