@@ -9,6 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from counseling.referrals import services as referral_services
+from counseling.referrals.models import Referral
 from tests.conftest import login, slot_at
 
 ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin"]
@@ -39,6 +41,11 @@ PAGES = {
     "siti-booking-reschedule": {"siti"},
     "booking-queue": {"bu_rina", "pak_budi"},
     "availability": {"bu_rina", "pak_budi"},
+    # Alih tangan kasus: Bu Rina proposed handing Siti to Pak Budi; Siti has not answered,
+    # so Pak Budi does not know of it yet.
+    "referral-list": {"siti", "dimas", "bu_rina", "pak_budi"},
+    "siti-referral": {"siti", "bu_rina"},
+    "siti-referral-create": {"bu_rina"},
 }
 
 
@@ -67,6 +74,10 @@ def url_of(page, people):
             "book-confirm",
             args=[people["bu_rina"].username, slot_at(people["bu_rina"], hour=11).key],
         )
+    if page == "siti-referral":
+        return reverse("referral-detail", args=[people["referral"].public_id])
+    if page == "siti-referral-create":
+        return reverse("referral-create", args=[people["siti"].counselee.public_id])
     if page in BOOKING_PAGES:
         return reverse(BOOKING_PAGES[page], args=[people["booking"].public_id])
     return reverse(page)
@@ -81,6 +92,15 @@ def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking):
         "pak_budi": pak_budi,
         "admin": admin,
         "booking": siti_booking,
+        "referral": referral_services.propose(
+            siti.counselee,
+            by=bu_rina,
+            to=pak_budi,
+            reason=Referral.Reason.SPECIALIST,
+            reason_text="",
+            summary="Ringkasan.",
+            scope=Referral.Scope.SUMMARY,
+        ),
     }
 
 
@@ -118,7 +138,8 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
 
 
 @pytest.mark.parametrize(
-    "page", ["siti-record", "caseload", "my-bookings", "siti-booking", "booking-queue"]
+    "page",
+    ["siti-record", "caseload", "my-bookings", "siti-booking", "booking-queue", "siti-referral"],
 )
 def test_read_only_pages_reject_post(client, people, page):
     login(client, people["siti" if page == "my-bookings" else "bu_rina"])

@@ -21,6 +21,8 @@ from consent import services as consent_services
 from consent.models import ConsentAcknowledgement, ConsentWithdrawal, Disclosure
 from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.records.models import CaseAssignment, ConflictOfInterest
+from counseling.referrals import services as referral_services
+from counseling.referrals.models import Referral
 from sessions import bookings, hours
 from sessions import services as session_services
 from sessions.models import (
@@ -82,6 +84,12 @@ EXPECTED = {
     "remove hours": ({"bu_rina"}, set()),
     "add day off": (COUNSELORS, set()),
     "remove day off": ({"bu_rina"}, set()),
+    # Alih tangan kasus of Siti's case from Bu Rina to Pak Budi (a receiver cannot be one
+    # with a declared conflict; the student answers first, then the receiver).
+    "propose referral": ({"bu_rina"}, set()),
+    "answer referral as student": ({"siti"}, set()),
+    "answer referral as receiver": ({"pak_budi"}, set()),
+    "withdraw referral": ({"bu_rina"}, set()),
 }
 
 
@@ -240,6 +248,31 @@ def request_for(action, case, actor):
         return reverse("day-off-add"), {"off-date": day.isoformat()}
     if action == "remove day off":
         return reverse("day-off-delete", args=[case["day_off"].pk]), {}
+    if action == "propose referral":
+        return reverse("referral-create", args=[siti.counselee.public_id]), {
+            "to_counselor": case["people"]["pak_budi"].pk,
+            "reason": Referral.Reason.WORKLOAD,
+            "summary": "Ringkasan.",
+            "scope": Referral.Scope.ALL,
+        }
+    if action.endswith("referral") or action.startswith("answer referral"):
+        referral = referral_services.propose(
+            siti.counselee,
+            by=case["people"]["bu_rina"],
+            to=case["people"]["pak_budi"],
+            reason=Referral.Reason.WORKLOAD,
+            reason_text="",
+            summary="Ringkasan.",
+            scope=Referral.Scope.ALL,
+        )
+        if action == "answer referral as student":
+            return reverse("referral-student-answer", args=[referral.public_id]), {
+                "answer": "accept"
+            }
+        if action == "withdraw referral":
+            return reverse("referral-withdraw", args=[referral.public_id]), {}
+        referral_services.answer_as_student(referral, by=siti, accept=True)
+        return reverse("referral-receiver-answer", args=[referral.public_id]), {"answer": "accept"}
     raise AssertionError(action)
 
 
@@ -260,6 +293,7 @@ def state():
         "days_off": DayOff.objects.count(),
         "acknowledgements": ConsentAcknowledgement.objects.count(),
         "withdrawals": ConsentWithdrawal.objects.count(),
+        "referrals": sorted(Referral.objects.values_list("pk", "status")),
     }
 
 
