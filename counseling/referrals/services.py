@@ -92,7 +92,18 @@ def propose(
         ) from error
 
 
-def _propose(counselee, *, by, to, reason, reason_text, summary, scope, sessions, disclosures):
+def _propose(
+    counselee: Counselee,
+    *,
+    by: User,
+    to: User,
+    reason: str,
+    reason_text: str,
+    summary: str,
+    scope: str,
+    sessions: list[Any],
+    disclosures: list[Any],
+) -> Referral:
     # Her assignment is what lets her refer: lock it before asking.
     list(
         CaseAssignment.objects.active()
