@@ -32,6 +32,7 @@ DASHBOARDS = {
     Role.STUDENT: "student-dashboard",
     Role.COUNSELOR: "counselor-dashboard",
     Role.ADMIN: "admin-dashboard",
+    Role.TEACHER: "teacher-dashboard",
 }
 
 
@@ -71,6 +72,7 @@ def student_dashboard(request):
             and acknowledged.document.version < current.version,
             "new_assignments": policy.unanswered_assignments_for(request.user),
             "referrals_to_answer": policy.referrals_awaiting_student(request.user),
+            "bk_invitations": policy.bk_invitations_for(request.user),
         },
     )
 

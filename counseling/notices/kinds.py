@@ -55,6 +55,8 @@ HEADLINES = {
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
     Kind.REFERRAL_TO_STUDENT: _("Ada kabar tentang usulan ganti guru BK-mu"),
     Kind.REFERRAL_TO_STAFF: _("Ada kabar tentang alih tangan kasus"),
+    Kind.BK_REFERRAL: _("Seorang guru merujuk siswa ke BK"),
+    Kind.BK_INVITATION: _("Guru BK mengundangmu untuk berbincang"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -73,6 +75,8 @@ EMAIL_TEMPLATES = {
     Kind.EMAIL_CHANGED: "account_notice",
     Kind.REFERRAL_TO_STUDENT: "referral",
     Kind.REFERRAL_TO_STAFF: "referral",
+    Kind.BK_REFERRAL: "bk_referral",
+    Kind.BK_INVITATION: "bk_referral",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -117,6 +121,8 @@ _LINKS = {
     Kind.EMAIL_CHANGED: Link("home"),
     Kind.REFERRAL_TO_STUDENT: Link("referral-detail", with_about=True),
     Kind.REFERRAL_TO_STAFF: Link("referral-detail", with_about=True),
+    Kind.BK_REFERRAL: Link("bk-referral-detail", with_about=True),
+    Kind.BK_INVITATION: Link("bk-invitation", with_about=True),
 }
 
 

@@ -16,6 +16,7 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `disclosures`: uses of the limits of confidentiality;
 - `referrals`: alih tangan kasus, who proposes, answers and reads a referral;
 - `shares`: what an accepted referral shares, and the referring counselor's read-only days;
+- `teachers`: teachers, the students of their classes, and their referrals into BK;
 - `audit`: the access log and emergency access;
 - `accounts`: the admin site, consent documents, the second factor, passwords;
 - `notices`: each person's own inbox.
@@ -150,6 +151,22 @@ from counseling.policy.referrals import (
     shareable_notes,
 )
 from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
+from counseling.policy.teachers import (
+    bk_invitations_for,
+    bk_referral_recipients,
+    bk_referrals_for,
+    classes_taught,
+    get_bk_invitation_for,
+    get_bk_referral_for,
+    get_student_for_teacher,
+    may_answer_bk_invitation,
+    may_follow_up_bk_referral,
+    may_invite_student,
+    may_read_bk_referral,
+    may_receive_bk_referral,
+    may_refer_into_bk,
+    students_for,
+)
 
 __all__ = [
     "READ_ONLY",
@@ -163,6 +180,9 @@ __all__ = [
     "assigned_counselees",
     "assignment_refusal",
     "availability_rules_for",
+    "bk_invitations_for",
+    "bk_referral_recipients",
+    "bk_referrals_for",
     "bookable_counselors_for",
     "booking_requests_for",
     "bookings_for",
@@ -172,6 +192,7 @@ __all__ = [
     "can_use_admin_site",
     "can_write_counseling_data",
     "caseload_for",
+    "classes_taught",
     "conflicts_for",
     "coordinators",
     "counselees_for",
@@ -188,6 +209,8 @@ __all__ = [
     "fetch",
     "find_student_by_nis",
     "get_availability_rule_for",
+    "get_bk_invitation_for",
+    "get_bk_referral_for",
     "get_bookable_counselor_for",
     "get_booking_for",
     "get_counselee_for",
@@ -202,6 +225,7 @@ __all__ = [
     "get_referral_for",
     "get_session_for",
     "get_session_for_running",
+    "get_student_for_teacher",
     "get_unanswered_assignment_for",
     "get_urgent_request_for",
     "has_active_assignment",
@@ -215,6 +239,7 @@ __all__ = [
     "may_answer_as_receiver",
     "may_answer_as_student",
     "may_answer_assignment",
+    "may_answer_bk_invitation",
     "may_approve_enrolment_link",
     "may_assign",
     "may_book",
@@ -228,14 +253,19 @@ __all__ = [
     "may_edit_note",
     "may_end_assignment",
     "may_end_counseling",
+    "may_follow_up_bk_referral",
+    "may_invite_student",
     "may_manage_accounts",
     "may_manage_hours",
     "may_mark_informed",
     "may_publish_consent",
+    "may_read_bk_referral",
     "may_read_booking",
     "may_read_referral",
+    "may_receive_bk_referral",
     "may_record_disclosure",
     "may_refer",
+    "may_refer_into_bk",
     "may_refer_to",
     "may_request_emergency_access",
     "may_reschedule",
@@ -265,6 +295,7 @@ __all__ = [
     "sessions_on_record",
     "shareable_disclosures",
     "shareable_notes",
+    "students_for",
     "unanswered_assignments_for",
     "urgent_alert_recipients",
     "urgent_requests_for",

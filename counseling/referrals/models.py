@@ -112,3 +112,95 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class TeachingAssignment(models.Model):
+    """A class a teacher teaches (wali kelas or subject teacher): she refers its students.
+
+    Directory data, kept by the admin: the class code is the one on `Counselee.class_name`.
+    """
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="classes_taught",
+        limit_choices_to={"role": "teacher"},
+        verbose_name=_("guru"),
+    )
+    class_name = models.CharField(_("kelas"), max_length=20)
+    is_homeroom = models.BooleanField(_("wali kelas"), default=False)
+
+    class Meta:
+        verbose_name = _("kelas yang diajar")
+        verbose_name_plural = _("kelas yang diajar")
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "class_name"], name="one_class_per_teacher")
+        ]
+
+    def __str__(self):
+        return f"{self.class_name}"
+
+
+class BkReferralQuerySet(EncryptedFieldsQuerySet["BkReferral"]):
+    pass
+
+
+class BkReferral(models.Model):
+    """A teacher refers a student of her class to BK with a short reason.
+
+    The teacher learns two things afterwards, and only these: that BK received it, and
+    that BK has followed it up. Whether the student came, declined the invitation, or is in
+    counseling at all stays with BK: the invitation and its answer are BK's columns, never
+    shown to the teacher.
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Terkirim")
+        RECEIVED = "received", _("Diterima BK")
+        FOLLOWED_UP = "followed_up", _("Selesai ditindaklanjuti")
+
+    class StudentAnswer(models.TextChoices):
+        NONE = "", _("Belum menjawab")
+        ACCEPTED = "accepted", _("Bersedia")
+        DECLINED = "declined", _("Tidak bersedia")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    counselee = models.ForeignKey(
+        Counselee, on_delete=models.PROTECT, related_name="bk_referrals", verbose_name=_("siswa")
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bk_referrals_made",
+        verbose_name=_("guru"),
+    )
+    reason = EncryptedTextField(_("alasan"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SENT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("diterima oleh"),
+    )
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    followed_up_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # BK's side: the invitation to the student and her answer (never the teacher's to see).
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    student_answer = models.CharField(
+        max_length=10, choices=StudentAnswer.choices, blank=True, default=StudentAnswer.NONE
+    )
+
+    objects = BkReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rujukan ke BK")
+        verbose_name_plural = _("rujukan ke BK")
+        indexes = [models.Index(fields=["teacher", "created_at"])]
+
+    def __str__(self):
+        return f"#{self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counseling.referrals import views
+from counseling.referrals import bk_views, views
 
 urlpatterns = [
     path("referrals/", views.referral_list, name="referral-list"),
@@ -24,5 +24,34 @@ urlpatterns = [
         "referrals/<uuid:public_id>/withdraw/",
         views.referral_withdraw,
         name="referral-withdraw",
+    ),
+    path("teacher/", bk_views.teacher_dashboard, name="teacher-dashboard"),
+    path(
+        "teacher/students/<uuid:public_id>/refer/",
+        bk_views.teacher_refer,
+        name="teacher-refer",
+    ),
+    path("bk-referrals/", bk_views.bk_referral_list, name="bk-referral-list"),
+    path("bk-referrals/<uuid:public_id>/", bk_views.bk_referral_detail, name="bk-referral-detail"),
+    path(
+        "bk-referrals/<uuid:public_id>/receive/",
+        bk_views.bk_referral_receive,
+        name="bk-referral-receive",
+    ),
+    path(
+        "bk-referrals/<uuid:public_id>/invite/",
+        bk_views.bk_referral_invite,
+        name="bk-referral-invite",
+    ),
+    path(
+        "bk-referrals/<uuid:public_id>/follow-up/",
+        bk_views.bk_referral_follow_up,
+        name="bk-referral-follow-up",
+    ),
+    path("invitations/<uuid:public_id>/", bk_views.bk_invitation, name="bk-invitation"),
+    path(
+        "invitations/<uuid:public_id>/answer/",
+        bk_views.bk_invitation_answer,
+        name="bk-invitation-answer",
     ),
 ]
