@@ -13,6 +13,7 @@ from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
+from counseling.referrals import demo as referrals_demo
 from sessions import demo as booking_demo
 from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
@@ -277,6 +278,14 @@ def seed(password: str, log=print) -> dict[str, str]:
     log("Sesi dan catatan: siswa1-5")
 
     booking_demo.seed(users, counselees, log=log)
+
+    referrals_demo.seed(
+        users,
+        counselees,
+        lambda username, name, role: _user(username, name, role, password),
+        admin,
+        log=log,
+    )
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

@@ -9,11 +9,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from counseling.referrals import bk
 from counseling.referrals import services as referral_services
 from counseling.referrals.models import Referral
 from tests.conftest import login, slot_at
 
-ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin"]
+ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin", "bu_wati"]
 
 # page name -> the roles that get 200; everyone else signed in gets 404.
 PAGES = {
@@ -46,6 +47,12 @@ PAGES = {
     "referral-list": {"siti", "dimas", "bu_rina", "pak_budi"},
     "siti-referral": {"siti", "bu_rina"},
     "siti-referral-create": {"bu_rina"},
+    # Referral into BK: Bu Wati teaches Siti's class, not Dimas's.
+    "teacher-dashboard": {"bu_wati"},
+    "teacher-refer-siti": {"bu_wati"},
+    "teacher-refer-dimas": set(),
+    "bk-referral-list": {"bu_rina", "pak_budi"},
+    "siti-bk-referral": {"bu_rina", "pak_budi"},
 }
 
 
@@ -76,6 +83,12 @@ def url_of(page, people):
         )
     if page == "siti-referral":
         return reverse("referral-detail", args=[people["referral"].public_id])
+    if page == "teacher-refer-siti":
+        return reverse("teacher-refer", args=[people["siti"].counselee.public_id])
+    if page == "teacher-refer-dimas":
+        return reverse("teacher-refer", args=[people["dimas"].counselee.public_id])
+    if page == "siti-bk-referral":
+        return reverse("bk-referral-detail", args=[people["bk_referral"].public_id])
     if page == "siti-referral-create":
         return reverse("referral-create", args=[people["siti"].counselee.public_id])
     if page in BOOKING_PAGES:
@@ -84,8 +97,10 @@ def url_of(page, people):
 
 
 @pytest.fixture
-def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking):
+def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking, bu_wati):
     return {
+        "bu_wati": bu_wati,
+        "bk_referral": bk.refer(siti.counselee, by=bu_wati, reason="Alasan."),
         "siti": siti,
         "dimas": dimas,
         "bu_rina": bu_rina,
@@ -131,6 +146,7 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
         "bu_rina": "counselor-dashboard",
         "pak_budi": "counselor-dashboard",
         "admin": "admin-dashboard",
+        "bu_wati": "teacher-dashboard",
     }[role]
     response = client.get("/")
     assert response.status_code == 302

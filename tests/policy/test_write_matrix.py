@@ -21,8 +21,9 @@ from consent import services as consent_services
 from consent.models import ConsentAcknowledgement, ConsentWithdrawal, Disclosure
 from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.records.models import CaseAssignment, ConflictOfInterest
+from counseling.referrals import bk
 from counseling.referrals import services as referral_services
-from counseling.referrals.models import Referral
+from counseling.referrals.models import BkReferral, Referral
 from sessions import bookings, hours
 from sessions import services as session_services
 from sessions.models import (
@@ -45,6 +46,7 @@ ROLES = [
     "pak_eko",
     "pak_budi",
     "admin",
+    "bu_wati",
 ]
 STUDENTS = {"siti", "dimas"}
 COUNSELORS = {"bu_rina", "bu_lama", "pak_konflik", "pak_eko", "pak_budi"}
@@ -90,11 +92,17 @@ EXPECTED = {
     "answer referral as student": ({"siti"}, set()),
     "answer referral as receiver": ({"pak_budi"}, set()),
     "withdraw referral": ({"bu_rina"}, set()),
+    # Referral into BK: Bu Wati teaches Siti's class; BK's steps are for its counselors.
+    "refer into BK": ({"bu_wati"}, set()),
+    "receive BK referral": (COUNSELORS - {"pak_konflik"}, set()),
+    "invite referred student": (COUNSELORS - {"pak_konflik"}, set()),
+    "follow up BK referral": (COUNSELORS - {"pak_konflik"}, set()),
+    "answer BK invitation": ({"siti"}, set()),
 }
 
 
 @pytest.fixture
-def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, rina_hours):
+def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, rina_hours, bu_wati):
     """Siti's case with something of every kind to act on."""
     requested = bookings.book(
         siti.counselee, bu_rina, slot_at(bu_rina, days=2, hour=9).start, by=siti, topic="Topik."
@@ -135,6 +143,7 @@ def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, r
             "pak_eko": pak_eko,
             "pak_budi": pak_budi,
             "admin": admin,
+            "bu_wati": bu_wati,
         },
         "requested": requested,
         "urgent": urgent,
@@ -248,6 +257,20 @@ def request_for(action, case, actor):
         return reverse("day-off-add"), {"off-date": day.isoformat()}
     if action == "remove day off":
         return reverse("day-off-delete", args=[case["day_off"].pk]), {}
+    if action == "refer into BK":
+        return reverse("teacher-refer", args=[siti.counselee.public_id]), {"reason": "Murung."}
+    if "BK" in action or action == "invite referred student":
+        teacher = case["people"]["bu_wati"]
+        referral = bk.refer(siti.counselee, by=teacher, reason="Murung.")
+        if action == "receive BK referral":
+            return reverse("bk-referral-receive", args=[referral.public_id]), {}
+        bk.receive(referral, by=case["people"]["bu_rina"])
+        if action == "invite referred student":
+            return reverse("bk-referral-invite", args=[referral.public_id]), {}
+        if action == "follow up BK referral":
+            return reverse("bk-referral-follow-up", args=[referral.public_id]), {}
+        bk.invite(referral, by=case["people"]["bu_rina"])
+        return reverse("bk-invitation-answer", args=[referral.public_id]), {"answer": "no"}
     if action == "propose referral":
         return reverse("referral-create", args=[siti.counselee.public_id]), {
             "to_counselor": case["people"]["pak_budi"].pk,
@@ -294,6 +317,9 @@ def state():
         "acknowledgements": ConsentAcknowledgement.objects.count(),
         "withdrawals": ConsentWithdrawal.objects.count(),
         "referrals": sorted(Referral.objects.values_list("pk", "status")),
+        "bk_referrals": sorted(
+            BkReferral.objects.values_list("pk", "status", "invited_at", "student_answer")
+        ),
     }
 
 
