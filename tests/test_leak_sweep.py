@@ -45,6 +45,7 @@ PAGES_PER_USER = 300
 STUDENTS = [f"siswa{n}" for n in range(1, 8)]
 COUNSELORS = ["konselor1", "konselor2"]
 TEACHERS = ["guru1"]
+COORDINATORS = {"konselor1"}
 EVERYONE = ["admin", *COUNSELORS, *STUDENTS, *TEACHERS]
 
 # Who is on whose active caseload once the sweep's own story below has run: the demo's
@@ -108,8 +109,8 @@ def may_see(viewer: str, secret: Secret) -> bool:
             return viewer in {secret.counselor, secret.receiver}
         return secret.kind == "referral_summary" and secret.student == viewer
     if secret.kind == "bk_reason":
-        # The demo names no coordinator: every counselor receives a teacher's referral.
-        return viewer in COUNSELORS
+        # A teacher's referral reaches the coordinator and the student's own counselor.
+        return viewer in COORDINATORS or secret.student in ACTIVE_CASELOAD.get(viewer, ())
     if viewer in COUNSELORS:
         on_caseload = secret.student in ACTIVE_CASELOAD[viewer]
         if secret.kind == "record" and secret.student in READ_ONLY.get(viewer, ()):
@@ -498,7 +499,7 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert PUTRI_REVIEW in allowed_seen["admin"]
     assert AYU_REFERRAL_SUMMARY in allowed_seen["siswa3"]
     assert AYU_REFERRAL_REASON in allowed_seen["konselor1"]
-    assert AYU_TEACHER_REASON in allowed_seen["konselor2"]
+    assert AYU_TEACHER_REASON in allowed_seen["konselor1"]
     assert len(reached["guru1"]) > 3
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.

@@ -73,6 +73,7 @@ def student_dashboard(request):
             "new_assignments": policy.unanswered_assignments_for(request.user),
             "referrals_to_answer": policy.referrals_awaiting_student(request.user),
             "bk_invitations": policy.bk_invitations_for(request.user),
+            "changeable_assignments": policy.changeable_assignments_for(request.user),
         },
     )
 

@@ -15,12 +15,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from consent.models import Disclosure
 from counseling.accounts.models import User
+from counseling.policy.accounts import is_coordinator
 from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.disclosures import disclosures_for
 from counseling.policy.notes import notes_for
 from counseling.policy.records import has_conflict, record_access
 from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
-from counseling.records.models import ConflictOfInterest, Counselee
+from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from counseling.referrals.models import Referral
 from sessions.models import SessionNote
 
@@ -46,6 +47,8 @@ def referrals_for(user: Person) -> QuerySet[Referral]:
     if has_role(user, Role.COUNSELOR):
         made = Q(from_counselor=user)
         received = Q(to_counselor=user, status__in=_RECEIVER_KNOWS)
+        if is_coordinator(user):
+            received |= Q(requested_by_student=True)
         return _referrals().filter(made | received).exclude(_conflicted(user))
     return Referral.objects.none()
 
@@ -65,12 +68,15 @@ def referrals_awaiting_student(user: Person) -> QuerySet[Referral]:
 
 def may_read_referral(user: Person, referral: Referral) -> bool:
     """The student concerned; the referring counselor; the receiver once the student
-    accepted. Never anyone with a declared conflict."""
+    accepted; a coordinator, for a change the student asked for. Never anyone with a
+    declared conflict."""
     if has_role(user, Role.STUDENT):
         return referral.counselee.user_id == user.pk
     if not has_role(user, Role.COUNSELOR) or has_conflict(user, referral.counselee):
         return False
     if referral.from_counselor_id == user.pk:
+        return True
+    if referral.requested_by_student and is_coordinator(user):
         return True
     return referral.to_counselor_id == user.pk and referral.status in _RECEIVER_KNOWS
 
@@ -154,9 +160,65 @@ def may_answer_as_receiver(user: Person, referral: Referral) -> bool:
 
 
 def may_withdraw_referral(user: Person, referral: Referral) -> bool:
-    """The referring counselor, while nobody has finished answering."""
+    """The referring counselor, while nobody has finished answering; never a change the
+    student asked for (only she ends that, by declining)."""
     return (
         has_role(user, Role.COUNSELOR)
         and referral.from_counselor_id == user.pk
         and referral.is_open
+        and not referral.requested_by_student
     )
+
+
+# "Aku ingin ganti konselor": the student starts it, a coordinator chooses the receiver.
+
+
+def changeable_assignments_for(user: Person) -> QuerySet[CaseAssignment]:
+    """The student's active assignments she may ask to change (none while a referral of
+    hers is open)."""
+    if not has_role(user, Role.STUDENT):
+        return CaseAssignment.objects.none()
+    if Referral.objects.open().filter(counselee__user=user).exists():
+        return CaseAssignment.objects.none()
+    return (
+        CaseAssignment.objects.active()
+        .filter(counselee__user=user)
+        .select_related("counselor")
+        .order_by("pk")
+    )
+
+
+def get_changeable_assignment_for(user: Person, public_id: Any) -> CaseAssignment:
+    return fetch(
+        user,
+        changeable_assignments_for(user),
+        public_id,
+        may=lambda assignment: True,
+        counselee_of=lambda assignment: assignment.counselee,
+    )
+
+
+def may_ask_to_change(user: Person, assignment: CaseAssignment) -> bool:
+    """The student herself, about an active assignment, with no referral of hers open."""
+    return (
+        has_role(user, Role.STUDENT)
+        and assignment.counselee.user_id == user.pk
+        and assignment.is_active
+        and not Referral.objects.open().filter(counselee=assignment.counselee).exists()
+    )
+
+
+def may_choose_receiver(user: Person, referral: Referral) -> bool:
+    """A coordinator other than the counselor the student wants to leave, without a
+    conflict, while the request waits for her."""
+    return (
+        referral.status == Status.WAITING_COORDINATOR
+        and is_coordinator(user)
+        and referral.from_counselor_id != user.pk
+        and not has_conflict(user, referral.counselee)
+    )
+
+
+def change_receivers_for(referral: Referral) -> QuerySet[User]:
+    """Whom a coordinator may choose: any counselor the current one could refer to."""
+    return receivers_for(referral.from_counselor, referral.counselee)

@@ -3,8 +3,8 @@
 siswa7 (Maya) was on konselor1's caseload; konselor1 handed her to konselor2 after three
 attempts that ended otherwise (Maya declined; konselor2 declined; konselor1 withdrew),
 and konselor1 still reads her own notes, read-only, for 14 days. Maya has since asked to
-go back, and konselor2's proposal waits for her answer. siswa6's referral to konselor1
-waits for konselor1. guru1, wali kelas X-2, referred Maya to BK.
+change again, and konselor1, the coordinator, is to choose who takes over. siswa6 has a
+proposal to answer; siswa5's waits for konselor1. guru1, wali kelas X-2, referred Maya.
 """
 
 import datetime
@@ -42,6 +42,8 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
     if Referral.objects.exists():
         return
     konselor1, konselor2 = users["konselor1"], users["konselor2"]
+    konselor1.is_coordinator = True
+    konselor1.save(update_fields=["is_coordinator"])
     username, name, nis, class_name, born, guardian, phone, background = STUDENT
     student = make_user(username, name, User.Role.STUDENT)
     maya, _ = Counselee.objects.get_or_create(
@@ -80,7 +82,7 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
             to=to,
             reason=reason,
             reason_text="",
-            summary=SUMMARY if counselee == maya else "Persiapan studi lanjut.",
+            summary=SUMMARY if counselee == maya else "Pendampingan persiapan studi lanjut.",
             scope=scope,
         )
 
@@ -94,12 +96,18 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
     accepted = propose(konselor1, konselor2, Reason.SPECIALIST)
     referrals.answer_as_student(accepted, by=student, accept=True)
     referrals.answer_as_receiver(accepted, by=konselor2, accept=True)
-    propose(konselor2, konselor1, Reason.STUDENT_ASKED, Scope.SUMMARY)
+    # Maya now asks to change again ("Aku ingin ganti konselor"): konselor1, the
+    # coordinator, is to choose who takes over.
+    referrals.ask_to_change(maya.assignments.active().get(), by=student)
 
-    nabila = counselees["siswa6"]
-    waiting = propose(konselor2, konselor1, Reason.SPECIALIST, Scope.SUMMARY, counselee=nabila)
-    referrals.answer_as_student(waiting, by=nabila.user, accept=True)
-    log("Alih tangan kasus: siswa7 (setiap status), siswa6 menunggu konselor1")
+    propose(konselor2, konselor1, Reason.SPECIALIST, Scope.SUMMARY, counselee=counselees["siswa6"])
+    putri = counselees["siswa5"]
+    waiting = propose(konselor2, konselor1, Reason.WORKLOAD, Scope.SUMMARY, counselee=putri)
+    referrals.answer_as_student(waiting, by=putri.user, accept=True)
+    log(
+        "Alih tangan kasus: siswa7 (setiap status, kini minta ganti konselor), siswa6 "
+        "menunggu jawabannya, siswa5 menunggu konselor1 (koordinator BK)"
+    )
 
     teacher = make_user(*TEACHER)
     TeachingAssignment.objects.get_or_create(

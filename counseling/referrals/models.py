@@ -42,6 +42,9 @@ class Referral(models.Model):
         ALL = "all", _("Ringkasan dan semua catatan final")
 
     class Status(models.TextChoices):
+        # The student asked to change counselor ("Aku ingin ganti konselor"): the
+        # coordinator chooses who takes over.
+        WAITING_COORDINATOR = "waiting_coordinator", _("Menunggu koordinator BK")
         WAITING_STUDENT = "waiting_student", _("Menunggu jawaban siswa")
         STUDENT_DECLINED = "student_declined", _("Ditolak siswa")
         WAITING_RECEIVER = "waiting_receiver", _("Menunggu jawaban konselor penerima")
@@ -49,7 +52,7 @@ class Referral(models.Model):
         ACCEPTED = "accepted", _("Diterima: kasus berpindah")
         WITHDRAWN = "withdrawn", _("Ditarik kembali")
 
-    OPEN = (Status.WAITING_STUDENT, Status.WAITING_RECEIVER)
+    OPEN = (Status.WAITING_COORDINATOR, Status.WAITING_STUDENT, Status.WAITING_RECEIVER)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     counselee = models.ForeignKey(
@@ -61,15 +64,19 @@ class Referral(models.Model):
         related_name="referrals_made",
         verbose_name=_("konselor perujuk"),
     )
+    # Empty while a change the student asked for waits for the coordinator's choice.
     to_counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="referrals_received",
         verbose_name=_("konselor penerima"),
     )
+    requested_by_student = models.BooleanField(_("diminta siswa"), default=False)
     reason = models.CharField(_("alasan"), max_length=20, choices=Reason.choices)
     reason_text = EncryptedTextField(_("penjelasan alasan"), blank=True)
-    summary = EncryptedTextField(_("ringkasan serah terima"))
+    summary = EncryptedTextField(_("ringkasan serah terima"), blank=True)
     scope = models.CharField(_("yang dibagikan"), max_length=10, choices=Scope.choices)
     # What the counselor offered, narrowed by the student before she accepts: final notes
     # and disclosures only (drafts never travel).
@@ -96,7 +103,9 @@ class Referral(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["counselee"],
-                condition=models.Q(status__in=["waiting_student", "waiting_receiver"]),
+                condition=models.Q(
+                    status__in=["waiting_coordinator", "waiting_student", "waiting_receiver"]
+                ),
                 name="one_open_referral_per_counselee",
             )
         ]

@@ -221,3 +221,59 @@ def withdraw(referral: Referral, *, by: User) -> Referral:
     if receiver_knew:
         _tell_staff(referral, referral.to_counselor)
     return referral
+
+
+@transaction.atomic
+def ask_to_change(assignment: CaseAssignment, *, by: User) -> Referral:
+    """ "Aku ingin ganti konselor": the student asks; the coordinators are told."""
+    assignment = (
+        CaseAssignment.objects.select_for_update()
+        .select_related("counselee__user", "counselor")
+        .get(pk=assignment.pk)
+    )
+    policy.require(
+        policy.may_ask_to_change(by, assignment), assignment, counselee=assignment.counselee
+    )
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                counselee=assignment.counselee,
+                from_counselor=assignment.counselor,
+                reason=Referral.Reason.STUDENT_ASKED,
+                scope=Scope.ALL,
+                requested_by_student=True,
+                status=Status.WAITING_COORDINATOR,
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("Permintaanmu sudah tercatat.")) from error
+    _log(log.Action.REFERRAL_PROPOSED, referral, by=by)
+    coordinators = policy.coordinators().exclude(pk=assignment.counselor_id)
+    notices.notify_all(coordinators, Notice.Kind.REFERRAL_TO_STAFF, about=referral)
+    return referral
+
+
+@transaction.atomic
+def choose_receiver(referral: Referral, *, by: User, to: User) -> Referral:
+    """The coordinator chooses who takes over; every final note the current counselor
+    reads is offered, and the student narrows or declines as in any referral."""
+    referral = _lock(referral)
+    policy.require(policy.may_choose_receiver(by, referral), referral, counselee=referral.counselee)
+    policy.require(
+        policy.change_receivers_for(referral).filter(pk=to.pk).exists(),
+        referral,
+        counselee=referral.counselee,
+    )
+    referral.to_counselor = to
+    referral.status = Status.WAITING_STUDENT
+    referral.save(update_fields=["to_counselor", "status"])
+    current = referral.from_counselor
+    referral.shared_notes.set(
+        list(policy.shareable_notes(current, referral.counselee).values_list("pk", flat=True))
+    )
+    referral.shared_disclosures.set(
+        list(policy.shareable_disclosures(current, referral.counselee).values_list("pk", flat=True))
+    )
+    _log(log.Action.REFERRAL_PROPOSED, referral, by=by)
+    notices.notify(referral.counselee.user, Notice.Kind.REFERRAL_TO_STUDENT, about=referral)
+    _tell_staff(referral, current)
+    return referral

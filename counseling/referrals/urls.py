@@ -25,6 +25,16 @@ urlpatterns = [
         views.referral_withdraw,
         name="referral-withdraw",
     ),
+    path(
+        "referrals/<uuid:public_id>/choose-receiver/",
+        views.choose_receiver,
+        name="referral-choose-receiver",
+    ),
+    path(
+        "student/assignments/<uuid:public_id>/change/",
+        views.ask_to_change,
+        name="ask-change-counselor",
+    ),
     path("teacher/", bk_views.teacher_dashboard, name="teacher-dashboard"),
     path(
         "teacher/students/<uuid:public_id>/refer/",

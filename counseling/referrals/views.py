@@ -115,6 +115,9 @@ def referral_detail(request: HttpRequest, referral: Referral, access: RecordAcce
             "student_answers": policy.may_answer_as_student(user, referral),
             "receiver_answers": policy.may_answer_as_receiver(user, referral),
             "may_withdraw": policy.may_withdraw_referral(user, referral),
+            "receiver_choices": policy.change_receivers_for(referral)
+            if policy.may_choose_receiver(user, referral)
+            else None,
             "read_only_days": policy.READ_ONLY_DAYS,
         },
     )
@@ -164,4 +167,36 @@ def referral_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     referral = policy.get_referral_for(request.user, public_id)
     services.withdraw(referral, by=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Alih tangan kasus ditarik kembali."))
+    return redirect("referral-detail", public_id=referral.public_id)
+
+
+@require_POST
+@policy.role_required(Role.STUDENT)
+def ask_to_change(request: HttpRequest, public_id: str) -> HttpResponse:
+    """ "Aku ingin ganti konselor": the coordinator will choose who takes over."""
+    assignment = policy.get_changeable_assignment_for(request.user, public_id)
+    referral = services.ask_to_change(assignment, by=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _(
+            "Permintaanmu terkirim ke koordinator BK. Ia akan memilih guru BK baru; kamu "
+            "tetap memutuskan apa yang boleh dibacanya."
+        ),
+    )
+    return redirect("referral-detail", public_id=referral.public_id)
+
+
+@require_POST
+@policy.role_required(Role.COUNSELOR)
+def choose_receiver(request: HttpRequest, public_id: str) -> HttpResponse:
+    referral = policy.get_referral_for(request.user, public_id)
+    receiver = policy.change_receivers_for(referral).filter(
+        pk=request.POST.get("to_counselor") or 0
+    )
+    chosen = receiver.first()
+    if chosen is None:
+        messages.error(request, _("Pilih konselor penerima dari daftar."))
+        return redirect("referral-detail", public_id=referral.public_id)
+    services.choose_receiver(referral, by=request.user, to=chosen)  # type: ignore[arg-type]
+    messages.success(request, _("Siswa diminta memutuskan."))
     return redirect("referral-detail", public_id=referral.public_id)
