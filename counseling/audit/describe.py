@@ -20,6 +20,8 @@ OBJECT_LABELS = {
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
     "accounts.user": gettext_lazy("akunmu"),
     "referrals.referral": gettext_lazy("alih tangan kasusmu"),
+    "referrals.bkreferral": gettext_lazy("rujukan guru ke BK tentangmu"),
+    "referrals.externalreferral": gettext_lazy("rujukanmu ke luar sekolah"),
 }
 
 # Events about her account, told as what happened to it.
@@ -64,6 +66,8 @@ ADMIN_OBJECT_LABELS = {
     "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
     "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
     "referrals.referral": gettext_lazy("alih tangan kasus"),
+    "referrals.bkreferral": gettext_lazy("rujukan guru ke BK"),
+    "referrals.externalreferral": gettext_lazy("rujukan ke luar sekolah"),
 }
 
 

@@ -16,6 +16,7 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `disclosures`: uses of the limits of confidentiality;
 - `referrals`: alih tangan kasus, who proposes, answers and reads a referral;
 - `shares`: what an accepted referral shares, and the referring counselor's read-only days;
+- `external`: referrals to professionals outside the school, and their letters;
 - `teachers`: teachers, the students of their classes, and their referrals into BK;
 - `audit`: the access log and emergency access;
 - `accounts`: the admin site, consent documents, the second factor, passwords;
@@ -86,6 +87,16 @@ from counseling.policy.disclosures import (
     get_disclosure_for,
     may_mark_informed,
     may_record_disclosure,
+)
+from counseling.policy.external import (
+    external_referral_counts,
+    external_referrals_for,
+    get_external_referral_for,
+    may_consent_to_external_referral,
+    may_download_letter,
+    may_make_external_referral,
+    may_move_external_referral,
+    may_read_external_referral,
 )
 from counseling.policy.notes import (
     get_note_for,
@@ -213,6 +224,8 @@ __all__ = [
     "enrolment_approvers_for",
     "enrols_second_factor",
     "events_for",
+    "external_referral_counts",
+    "external_referrals_for",
     "fetch",
     "find_student_by_nis",
     "get_availability_rule_for",
@@ -226,6 +239,7 @@ __all__ = [
     "get_day_off_for",
     "get_disclosure_for",
     "get_emergency_access_for",
+    "get_external_referral_for",
     "get_note_for",
     "get_note_for_addendum",
     "get_note_for_author",
@@ -257,20 +271,25 @@ __all__ = [
     "may_choose_receiver",
     "may_close_case",
     "may_confirm",
+    "may_consent_to_external_referral",
     "may_create_walk_in",
     "may_declare_conflict",
     "may_decline",
+    "may_download_letter",
     "may_edit_note",
     "may_end_assignment",
     "may_end_counseling",
     "may_follow_up_bk_referral",
     "may_invite_student",
+    "may_make_external_referral",
     "may_manage_accounts",
     "may_manage_hours",
     "may_mark_informed",
+    "may_move_external_referral",
     "may_publish_consent",
     "may_read_bk_referral",
     "may_read_booking",
+    "may_read_external_referral",
     "may_read_referral",
     "may_receive_bk_referral",
     "may_record_disclosure",

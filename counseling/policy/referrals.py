@@ -214,6 +214,7 @@ def may_choose_receiver(user: Person, referral: Referral) -> bool:
     return (
         referral.status == Status.WAITING_COORDINATOR
         and is_coordinator(user)
+        and has_role(user, Role.COUNSELOR)
         and referral.from_counselor_id != user.pk
         and not has_conflict(user, referral.counselee)
     )

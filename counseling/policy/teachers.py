@@ -62,7 +62,7 @@ def may_refer_into_bk(user: Person, counselee: Counselee) -> bool:
     followed up (one open referral per teacher and student)."""
     return (
         students_for(user).filter(pk=counselee.pk).exists()
-        and not BkReferral.objects.filter(teacher=user, counselee=counselee)
+        and not BkReferral.objects.filter(teacher_id=user.pk, counselee=counselee)
         .exclude(status=Status.FOLLOWED_UP)
         .exists()
     )
@@ -71,12 +71,14 @@ def may_refer_into_bk(user: Person, counselee: Counselee) -> bool:
 def _bk_readers(user: Person) -> Q:
     """A filter on BK referrals: those `user` reads on BK's side."""
     conflicted = Exists(
-        ConflictOfInterest.objects.filter(counselor=user, counselee=OuterRef("counselee_id"))
+        ConflictOfInterest.objects.filter(counselor_id=user.pk, counselee=OuterRef("counselee_id"))
     )
     if is_coordinator(user) or not coordinators().exists():
         return ~Q(conflicted)
     assigned = Exists(
-        CaseAssignment.objects.active().filter(counselor=user, counselee=OuterRef("counselee_id"))
+        CaseAssignment.objects.active().filter(
+            counselor_id=user.pk, counselee=OuterRef("counselee_id")
+        )
     )
     return Q(assigned) & ~Q(conflicted)
 
@@ -135,15 +137,12 @@ def bk_invitations_for(user: Person) -> QuerySet[BkReferral]:
     teacher nor the reason: BK invites her, in its own words."""
     if not has_role(user, Role.STUDENT):
         return BkReferral.objects.none()
-    return (
-        BkReferral.objects.filter(
-            counselee__user=user,
-            invited_at__isnull=False,
-            student_answer=BkReferral.StudentAnswer.NONE,
-        )
-        .defer("reason")
-        .order_by("invited_at")
+    invitations: QuerySet[BkReferral] = BkReferral.objects.filter(
+        counselee__user=user,
+        invited_at__isnull=False,
+        student_answer=BkReferral.StudentAnswer.NONE,
     )
+    return invitations.defer("reason").order_by("invited_at")
 
 
 def get_bk_invitation_for(user: Person, public_id: Any) -> BkReferral:

@@ -213,3 +213,78 @@ class BkReferral(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+class ExternalReferral(models.Model):
+    """A referral to a professional outside the school, with its letter.
+
+    Sent only with the student's consent, or under a limit of confidentiality, in which
+    case the disclosure it is (rule 7) is recorded with it. The letter holds the minimum
+    the counselor chose: the student's name always, her class and date of birth only if
+    ticked, and the counselor's own text. Admins see the status and the counts only.
+    """
+
+    class RecipientKind(models.TextChoices):
+        PSYCHOLOGIST = "psychologist", _("Psikolog")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        HOSPITAL = "hospital", _("Rumah sakit")
+        UPTD_PPA = "uptd_ppa", _("UPTD PPA")
+        SOCIAL_SERVICES = "social_services", _("Dinas sosial")
+        POLICE = "police", _("Polisi")
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("Persetujuan siswa")
+        LIMIT = "limit", _("Batas kerahasiaan")
+
+    class Status(models.TextChoices):
+        WAITING_STUDENT = "waiting_student", _("Menunggu persetujuan siswa")
+        STUDENT_DECLINED = "student_declined", _("Ditolak siswa")
+        SENT = "sent", _("Terkirim")
+        RECEIVED = "received", _("Diterima")
+        FEEDBACK_RECEIVED = "feedback_received", _("Umpan balik diterima")
+        CLOSED = "closed", _("Selesai")
+
+    # The disclosure's recipient role for each kind of recipient.
+    DISCLOSURE_ROLES = {
+        RecipientKind.PSYCHOLOGIST: "psychologist",
+        RecipientKind.PUSKESMAS: "health",
+        RecipientKind.HOSPITAL: "health",
+        RecipientKind.UPTD_PPA: "child_protection",
+        RecipientKind.SOCIAL_SERVICES: "child_protection",
+        RecipientKind.POLICE: "police",
+    }
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    counselee = models.ForeignKey(
+        Counselee, on_delete=models.PROTECT, related_name="external_referrals"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_referrals"
+    )
+    recipient_kind = models.CharField(
+        _("jenis penerima"), max_length=20, choices=RecipientKind.choices
+    )
+    recipient_name = EncryptedTextField(_("nama lembaga atau profesional"))
+    letter_text = EncryptedTextField(_("isi surat"))
+    include_class = models.BooleanField(_("cantumkan kelas"), default=False)
+    include_date_of_birth = models.BooleanField(_("cantumkan tanggal lahir"), default=False)
+    basis = models.CharField(_("dasar"), max_length=10, choices=Basis.choices)
+    limit_reason = models.CharField(
+        _("batas kerahasiaan"), max_length=20, choices=Disclosure.Reason.choices, blank=True
+    )
+    disclosure = models.OneToOneField(
+        Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    feedback = EncryptedTextField(_("umpan balik"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EncryptedFieldsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rujukan ke luar sekolah")
+        verbose_name_plural = _("rujukan ke luar sekolah")
+
+    def __str__(self):
+        return f"#{self.pk}"

@@ -44,9 +44,10 @@ def _log(action: str, referral: Referral, *, by: Any) -> None:
     )
 
 
-def _tell_staff(referral: Referral, *recipients: User) -> None:
+def _tell_staff(referral: Referral, *recipients: User | None) -> None:
     for recipient in recipients:
-        notices.notify(recipient, Notice.Kind.REFERRAL_TO_STAFF, about=referral)
+        if recipient is not None:
+            notices.notify(recipient, Notice.Kind.REFERRAL_TO_STAFF, about=referral)
 
 
 def propose(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counseling.referrals import bk_views, views
+from counseling.referrals import bk_views, external_views, views
 
 urlpatterns = [
     path("referrals/", views.referral_list, name="referral-list"),
@@ -34,6 +34,36 @@ urlpatterns = [
         "student/assignments/<uuid:public_id>/change/",
         views.ask_to_change,
         name="ask-change-counselor",
+    ),
+    path(
+        "records/<uuid:public_id>/external-referral/",
+        external_views.external_referral_create,
+        name="external-referral-create",
+    ),
+    path(
+        "external-referrals/<uuid:public_id>/",
+        external_views.external_referral_detail,
+        name="external-referral-detail",
+    ),
+    path(
+        "external-referrals/<uuid:public_id>/letter.pdf",
+        external_views.external_referral_letter,
+        name="external-referral-letter",
+    ),
+    path(
+        "external-referrals/<uuid:public_id>/answer/",
+        external_views.external_referral_answer,
+        name="external-referral-answer",
+    ),
+    path(
+        "external-referrals/<uuid:public_id>/move/",
+        external_views.external_referral_move,
+        name="external-referral-move",
+    ),
+    path(
+        "audit/external-referrals/",
+        external_views.external_referral_stats,
+        name="external-referral-stats",
     ),
     path("teacher/", bk_views.teacher_dashboard, name="teacher-dashboard"),
     path(
