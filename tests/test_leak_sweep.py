@@ -33,9 +33,9 @@ from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
-from counseling.referrals import bk
+from counseling.referrals import bk, external
 from counseling.referrals import services as referral_services
-from counseling.referrals.models import BkReferral, Referral
+from counseling.referrals.models import BkReferral, ExternalReferral, Referral
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
@@ -74,6 +74,8 @@ PUTRI_REVIEW = "RAHASIA-TINJAU-9022: alasan cukup, akses wajar."
 AYU_REFERRAL_REASON = "RAHASIA-RUJUK-1203: saya tetangga keluarganya."
 AYU_REFERRAL_SUMMARY = "RAHASIA-SERAH-1204: Ayu rindu teman lamanya di Semarang."
 AYU_TEACHER_REASON = "RAHASIA-GURU-1205: Ayu menangis saat pelajaran olahraga."
+DIMAS_LETTER = "RAHASIA-SURAT-1206: mohon asesmen psikologis lanjutan."
+DIMAS_PSYCHOLOGIST = "RAHASIA-PSIKOLOG-1207 Biro Harapan"
 
 RECEIVER_KNOWS = {
     Referral.Status.WAITING_RECEIVER,
@@ -108,6 +110,11 @@ def may_see(viewer: str, secret: Secret) -> bool:
         if viewer in COUNSELORS:
             return viewer in {secret.counselor, secret.receiver}
         return secret.kind == "referral_summary" and secret.student == viewer
+    if secret.kind == "external":
+        # A letter outside the school: its author on the case, and the student herself.
+        if viewer in COUNSELORS:
+            return viewer == secret.counselor and secret.student in ACTIVE_CASELOAD[viewer]
+        return secret.student == viewer
     if secret.kind == "bk_reason":
         # A teacher's referral reaches the coordinator and the student's own counselor.
         return viewer in COORDINATORS or secret.student in ACTIVE_CASELOAD.get(viewer, ())
@@ -200,6 +207,17 @@ def add_markers(users, counselees):
     referral_services.answer_as_student(referral, by=users["siswa3"], accept=False)
     bk.refer(counselees["siswa3"], by=users["guru1"], reason=AYU_TEACHER_REASON)
 
+    # konselor1 wrote siswa2 a referral letter to a psychologist; siswa2 consented.
+    letter = external.make(
+        counselees["siswa2"],
+        by=konselor1,
+        recipient_kind=ExternalReferral.RecipientKind.PSYCHOLOGIST,
+        recipient_name=DIMAS_PSYCHOLOGIST,
+        letter_text=DIMAS_LETTER,
+        basis=ExternalReferral.Basis.CONSENT,
+    )
+    external.answer(letter, by=users["siswa2"], accept=True)
+
     # konselor1 broke the glass on siswa5; the admin reviewed it; it has expired.
     access = audit_services.grant_emergency_access(
         counselees["siswa5"], PUTRI_JUSTIFICATION, by=konselor1
@@ -251,6 +269,9 @@ def collect_secrets() -> list[Secret]:
         people = (referral.from_counselor.username, referral.to_counselor.username if knows else "")
         add(referral.summary, referral.counselee, "referral_summary", *people)
         add(referral.reason_text, referral.counselee, "referral_reason", *people)
+    for letter in ExternalReferral.objects.select_related("counselee__user", "counselor"):
+        for text in (letter.letter_text, letter.recipient_name, letter.feedback):
+            add(text, letter.counselee, "external", letter.counselor.username)
     for bk_referral in BkReferral.objects.select_related("counselee__user"):
         add(bk_referral.reason, bk_referral.counselee, "bk_reason")
     return secrets
@@ -454,7 +475,7 @@ def test_no_one_sees_a_secret_outside_their_reach(
         assert marker in texts
     for marker in (RIZKY_TOPIC, RIZKY_OLD_NOTE, PUTRI_JUSTIFICATION, PUTRI_REVIEW):
         assert marker in texts
-    for marker in (AYU_REFERRAL_REASON, AYU_REFERRAL_SUMMARY, AYU_TEACHER_REASON):
+    for marker in (AYU_REFERRAL_REASON, AYU_REFERRAL_SUMMARY, AYU_TEACHER_REASON, DIMAS_LETTER):
         assert marker in texts
     any_secret = pattern_for(secrets)
     forbidden = {viewer: pattern_for(hidden_from(viewer, secrets)) for viewer in EVERYONE}
@@ -500,6 +521,7 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert AYU_REFERRAL_SUMMARY in allowed_seen["siswa3"]
     assert AYU_REFERRAL_REASON in allowed_seen["konselor1"]
     assert AYU_TEACHER_REASON in allowed_seen["konselor1"]
+    assert DIMAS_LETTER in allowed_seen["siswa2"]
     assert len(reached["guru1"]) > 3
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.

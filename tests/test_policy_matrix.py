@@ -49,6 +49,8 @@ PAGES = {
     "siti-referral-create": {"bu_rina"},
     # Referral into BK: Bu Wati teaches Siti's class, not Dimas's.
     "teacher-dashboard": {"bu_wati"},
+    "external-referral-stats": {"admin"},
+    "siti-external-referral-create": {"bu_rina"},
     "teacher-refer-siti": {"bu_wati"},
     "teacher-refer-dimas": set(),
     "bk-referral-list": {"bu_rina", "pak_budi"},
@@ -87,6 +89,8 @@ def url_of(page, people):
         return reverse("teacher-refer", args=[people["siti"].counselee.public_id])
     if page == "teacher-refer-dimas":
         return reverse("teacher-refer", args=[people["dimas"].counselee.public_id])
+    if page == "siti-external-referral-create":
+        return reverse("external-referral-create", args=[people["siti"].counselee.public_id])
     if page == "siti-bk-referral":
         return reverse("bk-referral-detail", args=[people["bk_referral"].public_id])
     if page == "siti-referral-create":

@@ -17,7 +17,7 @@ from counseling.policy import RecordAccess, Role
 from counseling.records.models import Counselee
 from counseling.referrals import services
 from counseling.referrals.forms import ReferralForm
-from counseling.referrals.models import Referral
+from counseling.referrals.models import ExternalReferral, Referral
 
 Reason = Referral.Reason
 
@@ -86,7 +86,17 @@ def referral_create(
 @policy.role_required(Role.STUDENT, Role.COUNSELOR)
 def referral_list(request: HttpRequest) -> HttpResponse:
     referrals = policy.referrals_for(request.user).order_by("-created_at")
-    return render(request, "referrals/referral_list.html", {"referrals": referrals[:100]})
+    # Kind and status only: the letters are read on their own pages.
+    letters = (
+        policy.external_referrals_for(request.user)
+        .defer(*encrypted_field_names(ExternalReferral))
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {"referrals": referrals[:100], "letters": letters[:100]},
+    )
 
 
 @require_GET
