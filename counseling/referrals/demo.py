@@ -14,9 +14,9 @@ from consent import services as consent_services
 from counseling.accounts.models import User
 from counseling.records import services as records_services
 from counseling.records.models import Counselee
-from counseling.referrals import bk
+from counseling.referrals import bk, external
 from counseling.referrals import services as referrals
-from counseling.referrals.models import Referral, TeachingAssignment
+from counseling.referrals.models import ExternalReferral, Referral, TeachingAssignment
 from sessions import services as session_services
 
 Reason = Referral.Reason
@@ -108,6 +108,17 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
         "Alih tangan kasus: siswa7 (setiap status, kini minta ganti konselor), siswa6 "
         "menunggu jawabannya, siswa5 menunggu konselor1 (koordinator BK)"
     )
+
+    siti = counselees["siswa1"]
+    external.make(
+        siti,
+        by=konselor1,
+        recipient_kind=ExternalReferral.RecipientKind.PSYCHOLOGIST,
+        recipient_name="Biro Psikologi Harapan, Kota Contoh",
+        letter_text="Mohon asesmen kecemasan menjelang ujian; dua sesi di sekolah sudah dijalani.",
+        basis=ExternalReferral.Basis.CONSENT,
+    )
+    log("Rujukan ke luar sekolah: satu untuk siswa1, menunggu persetujuannya")
 
     teacher = make_user(*TEACHER)
     TeachingAssignment.objects.get_or_create(
