@@ -223,3 +223,12 @@ def may_choose_receiver(user: Person, referral: Referral) -> bool:
 def change_receivers_for(referral: Referral) -> QuerySet[User]:
     """Whom a coordinator may choose: any counselor the current one could refer to."""
     return receivers_for(referral.from_counselor, referral.counselee)
+
+
+def must_hand_over_caseload(user: Person) -> bool:
+    """A counselor with an active caseload is not switched off or given another role:
+    she hands each case over through a referral first."""
+    return (
+        has_role(user, Role.COUNSELOR)
+        and CaseAssignment.objects.active().filter(counselor_id=user.pk).exists()
+    )
