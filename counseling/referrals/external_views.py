@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consent.models import Disclosure
 from counseling import policy
+from counseling.audit import log
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import RecordAccess, Role
 from counseling.records.models import Counselee
@@ -111,8 +112,6 @@ def external_referral_letter(request: HttpRequest, public_id: str) -> HttpRespon
     referral = policy.get_external_referral_for(request.user, public_id)
     if not policy.may_download_letter(request.user, referral):
         policy.deny_object(request.user, referral, referral.counselee)
-    from counseling.audit import log
-
     log.record(
         log.Action.EXPORT,
         actor=request.user,
