@@ -2,9 +2,10 @@
 
 siswa7 (Maya) was on konselor1's caseload; konselor1 handed her to konselor2 after three
 attempts that ended otherwise (Maya declined; konselor2 declined; konselor1 withdrew),
-and konselor1 still reads her own notes, read-only, for 14 days. Maya has since asked to
-change again, and konselor1, the coordinator, is to choose who takes over. siswa6 has a
-proposal to answer; siswa5's waits for konselor1. guru1, wali kelas X-2, referred Maya.
+and konselor1 still reads her own notes, read-only, for 14 days. konselor2 now proposes
+handing her back, and her dashboard asks her. siswa6 asked to change counselor and
+konselor1, the coordinator, is to choose; siswa5's referral waits for konselor1. guru1,
+wali kelas X-2, referred Maya.
 """
 
 import datetime
@@ -96,17 +97,19 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
     accepted = propose(konselor1, konselor2, Reason.SPECIALIST)
     referrals.answer_as_student(accepted, by=student, accept=True)
     referrals.answer_as_receiver(accepted, by=konselor2, accept=True)
-    # Maya now asks to change again ("Aku ingin ganti konselor"): konselor1, the
-    # coordinator, is to choose who takes over.
-    referrals.ask_to_change(maya.assignments.active().get(), by=student)
+    # konselor2 now proposes handing Maya back to konselor1: her dashboard asks her.
+    propose(konselor2, konselor1, Reason.SPECIALIST, Scope.ALL)
 
-    propose(konselor2, konselor1, Reason.SPECIALIST, Scope.SUMMARY, counselee=counselees["siswa6"])
+    # Nabila asks to change counselor ("Aku ingin ganti konselor"): konselor1, the
+    # coordinator, is to choose who takes over.
+    nabila = counselees["siswa6"]
+    referrals.ask_to_change(nabila.assignments.active().get(), by=nabila.user)
     putri = counselees["siswa5"]
     waiting = propose(konselor2, konselor1, Reason.WORKLOAD, Scope.SUMMARY, counselee=putri)
     referrals.answer_as_student(waiting, by=putri.user, accept=True)
     log(
-        "Alih tangan kasus: siswa7 (setiap status, kini minta ganti konselor), siswa6 "
-        "menunggu jawabannya, siswa5 menunggu konselor1 (koordinator BK)"
+        "Alih tangan kasus: siswa7 (setiap status, kini usulan menunggu jawabannya), siswa6 "
+        "minta ganti konselor, siswa5 menunggu konselor1 (koordinator BK)"
     )
 
     siti = counselees["siswa1"]
