@@ -27,8 +27,10 @@ Scope = Referral.Scope
 
 
 def _lock(referral: Referral) -> Referral:
+    # Only the referral's row: the receiver is a nullable join, which PostgreSQL will not
+    # lock, and her row is not what the decision rests on.
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("counselee__user", "from_counselor", "to_counselor")
         .get(pk=referral.pk)
     )
