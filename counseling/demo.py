@@ -16,6 +16,7 @@ from counseling.guardians import demo as guardians_demo
 from counseling.messaging import demo as messaging_demo
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
+from counseling.referrals import demo as referrals_demo
 from sessions import demo as booking_demo
 from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
@@ -289,6 +290,14 @@ def seed(password: str, log=print) -> dict[str, str]:
     booking_demo.seed(users, counselees, log=log)
     messaging_demo.seed(users, counselees, log=log)
     crisis_demo.seed(users, counselees, log=log)
+
+    referrals_demo.seed(
+        users,
+        counselees,
+        lambda username, name, role: _user(username, name, role, password),
+        admin,
+        log=log,
+    )
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

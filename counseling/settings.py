@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "counseling.messaging",
     "counseling.guardians",
     "counseling.crisis",
+    "counseling.referrals",
     "counseling.ops",
 ]
 
@@ -275,6 +276,9 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Links in e-mails point here.
 AMANAH_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The letterhead of referral letters to professionals outside the school.
+AMANAH_SCHOOL_NAME = env.str("SCHOOL_NAME", default="SMA Negeri Contoh")
+AMANAH_SCHOOL_ADDRESS = env.str("SCHOOL_ADDRESS", default="Jl. Pendidikan No. 1, Kota Contoh")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Amanah <bk@localhost>")
 # Error reports (500s, failed tasks) go to these people, without content: counseling.ops.errors.
 ADMINS = [parseaddr(address) for address in env.list("ADMINS", default=[])]

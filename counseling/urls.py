@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("counseling.messaging.urls")),
     path("", include("counseling.guardians.urls")),
     path("", include("counseling.crisis.urls")),
+    path("", include("counseling.referrals.urls")),
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

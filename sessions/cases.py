@@ -59,6 +59,28 @@ def end_assignment(
         _let_go(held, by=by)
 
 
+def hold_for_hand_over(counselee: Counselee, counselor: User) -> tuple[CaseAssignment | None, Held]:
+    """Lock the referring counselor's assignment and what she booked with the student,
+    for `hand_over`, before anything is logged. The caller holds the referral's lock."""
+    assignment = (
+        CaseAssignment.objects.active()
+        .select_for_update()
+        .filter(counselee=counselee, counselor=counselor)
+        .first()
+    )
+    return assignment, _hold(counselee, counselor)
+
+
+def hand_over(assignment: CaseAssignment | None, held: Held, *, by: Any) -> None:
+    """A referral the student and the receiver accepted: the referring counselor's
+    assignment ends, and what she had booked with the student is let go. The caller
+    (`counseling.referrals.services`) has asked the policy under its locks."""
+    if assignment is not None and records_services.close_assignment(
+        assignment, by=by, reason=EndReason.REFERRED
+    ):
+        _let_go(held, by=by)
+
+
 @transaction.atomic
 def close_case(counselee: Counselee, *, by: Any) -> None:
     """The counselor closes a case that no longer benefits the student (seed 004 b)."""

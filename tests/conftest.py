@@ -86,6 +86,16 @@ def pak_budi(db):
 
 
 @pytest.fixture
+def bu_wati(db):
+    """A teacher: homeroom teacher (wali kelas) of X-1, Siti's class."""
+    from counseling.referrals.models import TeachingAssignment
+
+    teacher = make_user("bu_wati", "Wati Susanti", User.Role.TEACHER)
+    TeachingAssignment.objects.create(teacher=teacher, class_name="X-1", is_homeroom=True)
+    return teacher
+
+
+@pytest.fixture
 def consent_v1(db, admin):
     """Version 1 of the consent document, published."""
     from consent import services as consent_services

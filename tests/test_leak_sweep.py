@@ -39,22 +39,29 @@ from counseling.messaging import services as messaging
 from counseling.messaging.models import Conversation, Message, MessageDraft
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
+from counseling.referrals import bk, external
+from counseling.referrals import services as referral_services
+from counseling.referrals.models import BkReferral, ExternalReferral, Referral
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
 from tests.conftest import login
 
 PAGES_PER_USER = 300
-STUDENTS = [f"siswa{n}" for n in range(1, 7)]
+STUDENTS = [f"siswa{n}" for n in range(1, 8)]
 COUNSELORS = ["konselor1", "konselor2"]
-EVERYONE = ["admin", *COUNSELORS, *STUDENTS]
+TEACHERS = ["guru1"]
+COORDINATORS = {"konselor1"}
+EVERYONE = ["admin", *COUNSELORS, *STUDENTS, *TEACHERS]
 
 # Who is on whose active caseload once the sweep's own story below has run: the demo's
 # caseloads, with konselor1's short assignment to siswa4 ended again.
 ACTIVE_CASELOAD = {
     "konselor1": {"siswa1", "siswa2", "siswa3", "siswa8", "siswa9", "siswa10"},
-    "konselor2": {"siswa4", "siswa5", "siswa6"},
+    "konselor2": {"siswa4", "siswa5", "siswa6", "siswa7"},
 }
+# konselor1 handed siswa7 over less than 14 days ago: she still reads her own notes.
+READ_ONLY = {"konselor1": {"siswa7"}}
 
 # Markers of our own, on top of the demo's realistic values, so that a leak of any kind
 # of content is caught by a string nobody could write by chance.
@@ -80,6 +87,17 @@ RIZKY_OLD_MESSAGE = "RAHASIA-PESAN-LAMA-1205: Bu, utang ayahku makin besar."
 SITI_CRISIS = "RAHASIA-KRISIS-1101: aku tidak mau pulang hari ini."
 AYU_CRISIS = "RAHASIA-KRISIS-3303: aku takut sekali."
 AYU_PLAN = "RAHASIA-RENCANA-3304: telepon kakak sepupu."
+AYU_REFERRAL_REASON = "RAHASIA-RUJUK-1203: saya tetangga keluarganya."
+AYU_REFERRAL_SUMMARY = "RAHASIA-SERAH-1204: Ayu rindu teman lamanya di Semarang."
+AYU_TEACHER_REASON = "RAHASIA-GURU-1205: Ayu menangis saat pelajaran olahraga."
+DIMAS_LETTER = "RAHASIA-SURAT-1206: mohon asesmen psikologis lanjutan."
+DIMAS_PSYCHOLOGIST = "RAHASIA-PSIKOLOG-1207 Biro Harapan"
+
+RECEIVER_KNOWS = {
+    Referral.Status.WAITING_RECEIVER,
+    Referral.Status.RECEIVER_DECLINED,
+    Referral.Status.ACCEPTED,
+}
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
 GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
@@ -89,8 +107,11 @@ GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
 class Secret:
     text: str
     student: str  # the username of the student it is about
-    kind: str  # contact, record, topic, justification, review, exemption, message, draft, retracted
+    # contact, record, topic, justification, review, exemption, message, draft, retracted,
+    # crisis, plan, referral_*, external, bk_reason
+    kind: str
     counselor: str = ""  # the counselor a booking was made with, or who broke the glass
+    receiver: str = ""  # a referral's receiver, once the student accepted it
 
 
 def may_see(viewer: str, secret: Secret) -> bool:
@@ -107,8 +128,27 @@ def may_see(viewer: str, secret: Secret) -> bool:
         # Admins audit emergency access, reading why it was used and their own review;
         # they keep the guardians' contact data (never an exemption's detail).
         return secret.kind in {"justification", "review", "contact"}
+    if viewer in TEACHERS:
+        # A teacher reads nothing of anyone's, not even the reason she wrote herself.
+        return False
+    if secret.kind in {"referral_summary", "referral_reason"}:
+        # The referring counselor, the receiver once the student accepted, and the
+        # student herself (the summary, not the counselor's own explanation).
+        if viewer in COUNSELORS:
+            return viewer in {secret.counselor, secret.receiver}
+        return secret.kind == "referral_summary" and secret.student == viewer
+    if secret.kind == "external":
+        # A letter outside the school: its author on the case, and the student herself.
+        if viewer in COUNSELORS:
+            return viewer == secret.counselor and secret.student in ACTIVE_CASELOAD[viewer]
+        return secret.student == viewer
+    if secret.kind == "bk_reason":
+        # A teacher's referral reaches the coordinator and the student's own counselor.
+        return viewer in COORDINATORS or secret.student in ACTIVE_CASELOAD.get(viewer, ())
     if viewer in COUNSELORS:
         on_caseload = secret.student in ACTIVE_CASELOAD[viewer]
+        if secret.kind == "record" and secret.student in READ_ONLY.get(viewer, ()):
+            return True
         if secret.kind in {"contact", "record", "exemption"}:
             return on_caseload
         if secret.kind == "topic":
@@ -185,6 +225,31 @@ def add_markers(users, counselees):
     session_services.write_note(old, by=konselor1, body=RIZKY_OLD_NOTE)
     cases.end_assignment(assignment, by=admin)
 
+    # konselor1 proposed handing siswa3 to konselor2, who never learnt of it: siswa3
+    # declined. guru1 (wali kelas X-2) referred siswa3 to BK.
+    referral = referral_services.propose(
+        counselees["siswa3"],
+        by=konselor1,
+        to=konselor2,
+        reason=Referral.Reason.CONFLICT,
+        reason_text=AYU_REFERRAL_REASON,
+        summary=AYU_REFERRAL_SUMMARY,
+        scope=Referral.Scope.ALL,
+    )
+    referral_services.answer_as_student(referral, by=users["siswa3"], accept=False)
+    bk.refer(counselees["siswa3"], by=users["guru1"], reason=AYU_TEACHER_REASON)
+
+    # konselor1 wrote siswa2 a referral letter to a psychologist; siswa2 consented.
+    letter = external.make(
+        counselees["siswa2"],
+        by=konselor1,
+        recipient_kind=ExternalReferral.RecipientKind.PSYCHOLOGIST,
+        recipient_name=DIMAS_PSYCHOLOGIST,
+        letter_text=DIMAS_LETTER,
+        basis=ExternalReferral.Basis.CONSENT,
+    )
+    external.answer(letter, by=users["siswa2"], accept=True)
+
     # konselor1 broke the glass on siswa5; the admin reviewed it; it has expired.
     access = audit_services.grant_emergency_access(
         counselees["siswa5"], PUTRI_JUSTIFICATION, by=konselor1
@@ -223,9 +288,9 @@ def collect_secrets() -> list[Secret]:
     """Every encrypted value about a student, decrypted through the models."""
     secrets = []
 
-    def add(text, counselee, kind, counselor=""):
+    def add(text, counselee, kind, counselor="", receiver=""):
         if text and text.strip():
-            secrets.append(Secret(text, counselee.user.username, kind, counselor))
+            secrets.append(Secret(text, counselee.user.username, kind, counselor, receiver))
 
     for counselee in Counselee.objects.select_related("user"):
         add(counselee.guardian_name, counselee, "contact")
@@ -275,6 +340,17 @@ def collect_secrets() -> list[Secret]:
     for plan in SafetyPlan.objects.select_related("counselee__user", "counselor"):
         for name in crisis_services.SAFETY_PLAN_FIELDS:
             add(getattr(plan, name), plan.counselee, "plan", plan.counselor.username)
+    related = ("counselee__user", "from_counselor", "to_counselor")
+    for referral in Referral.objects.select_related(*related):
+        knows = referral.status in RECEIVER_KNOWS
+        people = (referral.from_counselor.username, referral.to_counselor.username if knows else "")
+        add(referral.summary, referral.counselee, "referral_summary", *people)
+        add(referral.reason_text, referral.counselee, "referral_reason", *people)
+    for letter in ExternalReferral.objects.select_related("counselee__user", "counselor"):
+        for text in (letter.letter_text, letter.recipient_name, letter.feedback):
+            add(text, letter.counselee, "external", letter.counselor.username)
+    for bk_referral in BkReferral.objects.select_related("counselee__user"):
+        add(bk_referral.reason, bk_referral.counselee, "bk_reason")
     return secrets
 
 
@@ -478,6 +554,8 @@ def test_no_one_sees_a_secret_outside_their_reach(
         assert marker in texts
     for marker in (SITI_MESSAGE, RINA_REPLY, RINA_DRAFT, RIZKY_OLD_MESSAGE):
         assert marker in texts
+    for marker in (AYU_REFERRAL_REASON, AYU_REFERRAL_SUMMARY, AYU_TEACHER_REASON, DIMAS_LETTER):
+        assert marker in texts
     any_secret = pattern_for(secrets)
     forbidden = {viewer: pattern_for(hidden_from(viewer, secrets)) for viewer in EVERYONE}
     allowed_seen = {viewer: set() for viewer in EVERYONE}
@@ -554,6 +632,11 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert RIZKY_OLD_MESSAGE in allowed_seen["konselor1"] & allowed_seen["siswa4"]
     assert AYU_CRISIS in allowed_seen["konselor1"]
     assert AYU_PLAN in allowed_seen["siswa3"]
+    assert AYU_REFERRAL_SUMMARY in allowed_seen["siswa3"]
+    assert AYU_REFERRAL_REASON in allowed_seen["konselor1"]
+    assert AYU_TEACHER_REASON in allowed_seen["konselor1"]
+    assert DIMAS_LETTER in allowed_seen["siswa2"]
+    assert len(reached["guru1"]) > 3
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.
     for viewer in EVERYONE:

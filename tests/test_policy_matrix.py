@@ -9,9 +9,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from counseling.referrals import bk
+from counseling.referrals import services as referral_services
+from counseling.referrals.models import Referral
 from tests.conftest import login, slot_at
 
-ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin"]
+ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin", "bu_wati"]
 
 # page name -> the roles that get 200; everyone else signed in gets 404.
 PAGES = {
@@ -39,6 +42,19 @@ PAGES = {
     "siti-booking-reschedule": {"siti"},
     "booking-queue": {"bu_rina", "pak_budi"},
     "availability": {"bu_rina", "pak_budi"},
+    # Alih tangan kasus: Bu Rina proposed handing Siti to Pak Budi; Siti has not answered,
+    # so Pak Budi does not know of it yet.
+    "referral-list": {"siti", "dimas", "bu_rina", "pak_budi"},
+    "siti-referral": {"siti", "bu_rina"},
+    "siti-referral-create": {"bu_rina"},
+    # Referral into BK: Bu Wati teaches Siti's class, not Dimas's.
+    "teacher-dashboard": {"bu_wati"},
+    "external-referral-stats": {"admin"},
+    "siti-external-referral-create": {"bu_rina"},
+    "teacher-refer-siti": {"bu_wati"},
+    "teacher-refer-dimas": set(),
+    "bk-referral-list": {"bu_rina", "pak_budi"},
+    "siti-bk-referral": {"bu_rina", "pak_budi"},
 }
 
 
@@ -67,20 +83,43 @@ def url_of(page, people):
             "book-confirm",
             args=[people["bu_rina"].username, slot_at(people["bu_rina"], hour=11).key],
         )
+    if page == "siti-referral":
+        return reverse("referral-detail", args=[people["referral"].public_id])
+    if page == "teacher-refer-siti":
+        return reverse("teacher-refer", args=[people["siti"].counselee.public_id])
+    if page == "teacher-refer-dimas":
+        return reverse("teacher-refer", args=[people["dimas"].counselee.public_id])
+    if page == "siti-external-referral-create":
+        return reverse("external-referral-create", args=[people["siti"].counselee.public_id])
+    if page == "siti-bk-referral":
+        return reverse("bk-referral-detail", args=[people["bk_referral"].public_id])
+    if page == "siti-referral-create":
+        return reverse("referral-create", args=[people["siti"].counselee.public_id])
     if page in BOOKING_PAGES:
         return reverse(BOOKING_PAGES[page], args=[people["booking"].public_id])
     return reverse(page)
 
 
 @pytest.fixture
-def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking):
+def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking, bu_wati):
     return {
+        "bu_wati": bu_wati,
+        "bk_referral": bk.refer(siti.counselee, by=bu_wati, reason="Alasan."),
         "siti": siti,
         "dimas": dimas,
         "bu_rina": bu_rina,
         "pak_budi": pak_budi,
         "admin": admin,
         "booking": siti_booking,
+        "referral": referral_services.propose(
+            siti.counselee,
+            by=bu_rina,
+            to=pak_budi,
+            reason=Referral.Reason.SPECIALIST,
+            reason_text="",
+            summary="Ringkasan.",
+            scope=Referral.Scope.SUMMARY,
+        ),
     }
 
 
@@ -111,6 +150,7 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
         "bu_rina": "counselor-dashboard",
         "pak_budi": "counselor-dashboard",
         "admin": "admin-dashboard",
+        "bu_wati": "teacher-dashboard",
     }[role]
     response = client.get("/")
     assert response.status_code == 302
@@ -118,7 +158,8 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
 
 
 @pytest.mark.parametrize(
-    "page", ["siti-record", "caseload", "my-bookings", "siti-booking", "booking-queue"]
+    "page",
+    ["siti-record", "caseload", "my-bookings", "siti-booking", "booking-queue", "siti-referral"],
 )
 def test_read_only_pages_reject_post(client, people, page):
     login(client, people["siti" if page == "my-bookings" else "bu_rina"])

@@ -63,6 +63,23 @@ class UserChangeForm(DjangoUserChangeForm):
     class Meta(DjangoUserChangeForm.Meta):
         model = User
 
+    def clean(self):
+        cleaned = super().clean()
+        # A counselor who leaves hands each case over through referrals (the student
+        # decides what travels); switching her off first would strand her caseload.
+        leaving = "role" in self.changed_data or (
+            "is_active" in self.changed_data and not cleaned.get("is_active")
+        )
+        if leaving and policy.must_hand_over_caseload(self.instance):
+            self.add_error(
+                "is_active",
+                _(
+                    "Konselor ini masih punya daftar kasus. Ia menyerahkan setiap kasus lewat "
+                    "alih tangan kasus dulu, agar siswa memutuskan apa yang dibagikan."
+                ),
+            )
+        return cleaned
+
 
 @admin.register(User)
 class UserAdmin(AdminRoleModelAdmin, DjangoUserAdmin):

@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in: a student, a counselor or an admin. One role each."""
+    """A person who signs in: a student, a counselor, an admin or a teacher. One role each."""
 
     class Role(models.TextChoices):
         STUDENT = "student", _("Siswa")
         COUNSELOR = "counselor", _("Konselor")
         ADMIN = "admin", _("Admin")
+        # A homeroom or subject teacher: refers students of her classes to BK, and sees
+        # only that BK received the referral and later followed it up.
+        TEACHER = "teacher", _("Guru")
 
     # One name field: Indonesian names do not split into first and last.
     first_name = None
@@ -70,6 +73,10 @@ class User(AbstractUser):
     @property
     def is_admin(self):
         return self.role == self.Role.ADMIN
+
+    @property
+    def is_teacher(self):
+        return self.role == self.Role.TEACHER
 
 
 class AttemptCounter(models.Model):

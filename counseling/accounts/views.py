@@ -32,6 +32,7 @@ DASHBOARDS = {
     Role.STUDENT: "student-dashboard",
     Role.COUNSELOR: "counselor-dashboard",
     Role.ADMIN: "admin-dashboard",
+    Role.TEACHER: "teacher-dashboard",
 }
 
 
@@ -75,6 +76,9 @@ def student_dashboard(request):
             # for after a crisis session that began without it.
             "crisis": policy.own_crisis_requests_for(request.user).first(),
             "has_safety_plan": policy.safety_plans_for(request.user).exists(),
+            "referrals_to_answer": policy.referrals_awaiting_student(request.user),
+            "bk_invitations": policy.bk_invitations_for(request.user),
+            "changeable_assignments": policy.changeable_assignments_for(request.user),
         },
     )
 

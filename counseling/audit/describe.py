@@ -29,6 +29,9 @@ OBJECT_LABELS = {
     "guardians.guardianexemption": gettext_lazy("pengecualian wali untukmu"),
     "crisis.crisisrequest": gettext_lazy("permintaanmu untuk bicara sekarang"),
     "crisis.safetyplan": gettext_lazy("rencana keselamatanmu"),
+    "referrals.referral": gettext_lazy("alih tangan kasusmu"),
+    "referrals.bkreferral": gettext_lazy("rujukan guru ke BK tentangmu"),
+    "referrals.externalreferral": gettext_lazy("rujukanmu ke luar sekolah"),
 }
 
 # Events about her account, told as what happened to it.
@@ -42,6 +45,14 @@ ACCOUNT_EVENTS = {
     ),
     Action.PASSWORD_CHANGED: gettext_lazy("mengganti kata sandi akunmu"),
     Action.UNLOCKED: gettext_lazy("membuka kunci masuk akunmu"),
+}
+
+# Steps of a referral (alih tangan kasus), told as what the actor did.
+REFERRAL_EVENTS = {
+    Action.REFERRAL_PROPOSED: gettext_lazy("mengusulkan alih tangan kasusmu ke konselor lain"),
+    Action.REFERRAL_ACCEPTED: gettext_lazy("menyetujui alih tangan kasusmu"),
+    Action.REFERRAL_DECLINED: gettext_lazy("menolak alih tangan kasusmu"),
+    Action.REFERRAL_WITHDRAWN: gettext_lazy("menarik kembali usulan alih tangan kasusmu"),
 }
 
 
@@ -76,6 +87,9 @@ ADMIN_OBJECT_LABELS = {
     "crisis.crisisrequest": gettext_lazy("permintaan bicara sekarang"),
     "crisis.safetyplan": gettext_lazy("rencana keselamatan"),
     "crisis.dutyshift": gettext_lazy("jadwal piket BK"),
+    "referrals.referral": gettext_lazy("alih tangan kasus"),
+    "referrals.bkreferral": gettext_lazy("rujukan guru ke BK"),
+    "referrals.externalreferral": gettext_lazy("rujukan ke luar sekolah"),
 }
 
 
@@ -112,6 +126,8 @@ def _who(event, viewer) -> str:
 def _what(event) -> str:
     if event.action in ACCOUNT_EVENTS:
         return str(ACCOUNT_EVENTS[event.action])
+    if event.action in REFERRAL_EVENTS:
+        return str(REFERRAL_EVENTS[event.action])
     thing = OBJECT_LABELS.get(event.object_type, _("catatanmu"))
     if event.action == Action.VIEW:
         return _("membuka %(thing)s") % {"thing": thing}
@@ -127,6 +143,8 @@ def _why(event) -> str:
         return _("akses darurat: %(reason)s") % {"reason": event.emergency_access.justification}
     if event.purpose == Purpose.CASELOAD:
         return _("guru BK-mu")
+    if event.purpose == Purpose.REFERRAL:
+        return _("alih tangan kasus yang kamu putuskan")
     if event.action == Action.DENIED:
         return _("tidak berhak")
     if event.action == Action.LOGIN_TEMPORARY_PASSWORD:

@@ -65,6 +65,10 @@ class AccessEvent(models.Model):
             _("menyetujui tautan pengganti verifikasi dua langkah"),
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("mengganti perangkat verifikasi dua langkah")
+        REFERRAL_PROPOSED = "referral_proposed", _("mengusulkan alih tangan kasus")
+        REFERRAL_ACCEPTED = "referral_accepted", _("menyetujui alih tangan kasus")
+        REFERRAL_DECLINED = "referral_declined", _("menolak alih tangan kasus")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("menarik kembali alih tangan kasus")
         CRISIS_ASKED = "crisis_asked", _("meminta bicara sekarang")
         CRISIS_TAKEN = "crisis_taken", _("mengambil permintaan bicara sekarang")
         # The one exception to "consent before the first session" (DESIGN rule 6).
@@ -79,6 +83,7 @@ class AccessEvent(models.Model):
         CASELOAD = "caseload", _("konselor yang menangani")
         BOOKING = "booking", _("konselor yang dipesan")
         EMERGENCY = "emergency", _("akses darurat")
+        REFERRAL = "referral", _("alih tangan kasus")
         AUDIT = "audit", _("audit")
         ADMINISTRATION = "administration", _("administrasi")
         SYSTEM = "system", _("sistem")

@@ -65,6 +65,10 @@ HEADLINES = {
     Kind.CRISIS_ESCALATED: _("DARURAT: permintaan bicara sekarang belum diambil siapa pun"),
     Kind.CRISIS_CONSENT_ASKED: _("Baca dan setujui dokumen persetujuan dalam 24 jam"),
     Kind.CRISIS_CONSENT_OVERDUE: _("Persetujuan siswa setelah sesi darurat belum masuk"),
+    Kind.REFERRAL_TO_STUDENT: _("Ada kabar tentang usulan ganti guru BK-mu"),
+    Kind.REFERRAL_TO_STAFF: _("Ada kabar tentang alih tangan kasus"),
+    Kind.BK_REFERRAL: _("Seorang guru merujuk siswa ke BK"),
+    Kind.BK_INVITATION: _("Guru BK mengundangmu untuk berbincang"),
 }
 
 CRISIS_KINDS = frozenset(
@@ -99,6 +103,10 @@ EMAIL_TEMPLATES = {
     Kind.GUARDIAN_CONSENT_GIVEN: "guardian_notice",
     Kind.GUARDIAN_WITHDRAWN: "guardian_notice",
     **dict.fromkeys(CRISIS_KINDS, "crisis"),
+    Kind.REFERRAL_TO_STUDENT: "referral",
+    Kind.REFERRAL_TO_STAFF: "referral",
+    Kind.BK_REFERRAL: "bk_referral",
+    Kind.BK_INVITATION: "bk_referral",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -153,6 +161,10 @@ _LINKS = {
     Kind.CRISIS_ESCALATED: Link("crisis-queue"),
     Kind.CRISIS_CONSENT_ASKED: Link("consent"),
     Kind.CRISIS_CONSENT_OVERDUE: Link("crisis-request", with_about=True),
+    Kind.REFERRAL_TO_STUDENT: Link("referral-detail", with_about=True),
+    Kind.REFERRAL_TO_STAFF: Link("referral-detail", with_about=True),
+    Kind.BK_REFERRAL: Link("bk-referral-detail", with_about=True),
+    Kind.BK_INVITATION: Link("bk-invitation", with_about=True),
 }
 
 

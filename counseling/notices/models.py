@@ -83,6 +83,12 @@ class Notice(models.Model):
             "crisis_consent_overdue",
             _("persetujuan belum diberikan 24 jam setelah sesi darurat"),
         )
+        # Alih tangan kasus: to the student (her answer is asked), and to the counselors.
+        REFERRAL_TO_STUDENT = "referral_to_student", _("alih tangan kasus menunggu siswa")
+        REFERRAL_TO_STAFF = "referral_to_staff", _("kabar alih tangan kasus")
+        # A teacher referred a student to BK (to counselors); BK invites the student.
+        BK_REFERRAL = "bk_referral", _("rujukan guru ke BK")
+        BK_INVITATION = "bk_invitation", _("undangan dari BK")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

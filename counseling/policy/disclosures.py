@@ -10,20 +10,25 @@ from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
+    assigned_counselees,
     readable_counselees,
     record_access,
 )
+from counseling.policy.shares import disclosure_shares_with, shares_disclosure
 from counseling.records.models import Counselee
 
 
 def disclosure_is_readable(user: Person, disclosure: Disclosure, access: RecordAccess) -> bool:
     """What was shared, and with whom, follows the student's consent like the notes do:
-    the counselor who recorded it while she is on the case, or one under emergency access.
-    A counselor newly on the case sees on the record that a disclosure was made (date and
-    reason) and reads its details only through a hand-over the student accepts."""
+    the counselor who recorded it while she is on the case (read-only for 14 days after she
+    handed the case over), or one under emergency access. A counselor newly on the case sees
+    on the record that a disclosure was made (date and reason) and reads its details only
+    through a hand-over the student accepted."""
     if not access.read_counseling_data:
         return False
-    return access.emergency_access is not None or disclosure.counselor_id == user.pk
+    if access.emergency_access is not None or disclosure.counselor_id == user.pk:
+        return True
+    return access.write_counseling_data and shares_disclosure(user, disclosure)
 
 
 def disclosures_for(user: Person) -> QuerySet[Disclosure]:
@@ -35,8 +40,9 @@ def disclosures_for(user: Person) -> QuerySet[Disclosure]:
     disclosures = Disclosure.objects.select_related("counselor", "counselee__user")
     if has_role(user, Role.COUNSELOR):
         emergency = active_emergency_accesses(user).filter(counselee=OuterRef("counselee_id"))
+        shared = Q(disclosure_shares_with(user)) & Q(assigned_counselees(user))
         return disclosures.filter(readable_counselees(user)).filter(
-            Q(counselor=user) | Q(Exists(emergency))
+            Q(counselor=user) | Q(Exists(emergency)) | shared
         )
     if has_role(user, Role.STUDENT):
         return disclosures.filter(counselee__user=user, student_informed=True)

@@ -2,11 +2,12 @@
 
 Session notes are the counselor's working notes. History follows the student's consent,
 not the assignment: a draft belongs to its author alone; a final note is read by the
-counselor who ran the session while she is on the case, and read-only by a counselor
-under emergency access. A counselor newly on the case sees that earlier sessions took
-place (date, counselor) and reads none of their notes unless the student accepts a
-hand-over. Nobody else learns that a session happened: not another counselor, not an
-admin, and not the student (rule 4: not the counselor's notes).
+counselor who ran the session while she is on the case (and read-only for 14 days after
+she handed the case over), and read-only by a counselor under emergency access. A
+counselor newly on the case sees that earlier sessions took place (date, counselor) and
+reads only the final notes the student left in an accepted hand-over
+(`policy.shares`, `policy.referrals`). Nobody else learns that a session happened: not
+another counselor, not an admin, and not the student (rule 4: not the counselor's notes).
 """
 
 from typing import Any
@@ -18,9 +19,11 @@ from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
+    assigned_counselees,
     readable_counselees,
     record_access,
 )
+from counseling.policy.shares import note_shares_with, shares_note
 from counseling.records.models import Counselee
 from sessions.models import CounselingSession, SessionNote
 
@@ -92,7 +95,9 @@ def note_is_readable(user: Person, note: SessionNote, access: RecordAccess) -> b
         return True
     if note.status != Final:
         return False
-    return access.emergency_access is not None or note.session.counselor_id == user.pk
+    if access.emergency_access is not None or note.session.counselor_id == user.pk:
+        return True
+    return access.write_counseling_data and shares_note(user, note)
 
 
 def _readable_notes(user: Person, access: RecordAccess) -> Q:
@@ -101,7 +106,8 @@ def _readable_notes(user: Person, access: RecordAccess) -> Q:
         return Q(pk__in=[])
     final = Q(status=Final)
     if access.emergency_access is None:
-        final &= Q(session__counselor=user)
+        shared = Q(note_shares_with(user)) if access.write_counseling_data else Q(pk__in=[])
+        final &= Q(session__counselor=user) | shared
     return Q(author=user) | final
 
 
@@ -117,7 +123,11 @@ def notes_for(user: Person) -> QuerySet[SessionNote]:
     if not has_role(user, Role.COUNSELOR):
         return SessionNote.objects.none()
     emergency = active_emergency_accesses(user).filter(counselee=OuterRef("session__counselee_id"))
-    readable = Q(author=user) | Q(status=Final) & (Q(session__counselor=user) | Exists(emergency))
+    # A shared note is read while its receiver is on the case, not in a read-only window.
+    shared = Q(note_shares_with(user)) & Q(assigned_counselees(user, "session__counselee_id"))
+    readable = Q(author=user) | Q(status=Final) & (
+        Q(session__counselor=user) | Exists(emergency) | shared
+    )
     return (
         SessionNote.objects.select_related("session__counselee__user", "author")
         .defer(*encrypted_paths(Counselee, "session__counselee"))

@@ -20,6 +20,7 @@ from counseling.accounts.models import User
 from counseling.audit.models import EmergencyAccess
 from counseling.encryption import encrypted_field_names
 from counseling.policy.core import Person, Purpose, Role, fetch, has_role
+from counseling.policy.shares import referred_out
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 
 
@@ -37,12 +38,20 @@ def readable_counselees(user: User, field: str = "counselee_id") -> Q:
     """A filter on `field`: the counselees whose counseling content `user` may read.
 
     Each row is checked with index probes (the one active assignment of the pair, an
-    unexpired emergency access, a declared conflict): pages filter to one counselee, and
-    an `IN` over the whole caseload read every assignment of the counselor per query.
+    unexpired emergency access, a hand-over of the last 14 days, a declared conflict):
+    pages filter to one counselee, and an `IN` over the whole caseload read every
+    assignment of the counselor per query.
     """
     assigned = CaseAssignment.objects.active().filter(counselor=user, counselee=OuterRef(field))
     emergency = active_emergency_accesses(user).filter(counselee=OuterRef(field))
-    return (Q(Exists(assigned)) | Q(Exists(emergency))) & ~Q(_conflict_with(user, field))
+    reach = Q(Exists(assigned)) | Q(Exists(emergency)) | Q(referred_out(user, field))
+    return reach & ~Q(_conflict_with(user, field))
+
+
+def assigned_counselees(user: User, field: str = "counselee_id") -> Q:
+    """A filter on `field`: the counselees on `user`'s active caseload, conflicts aside."""
+    assigned = CaseAssignment.objects.active().filter(counselor=user, counselee=OuterRef(field))
+    return Q(Exists(assigned)) & ~Q(_conflict_with(user, field))
 
 
 def caseload_for(user: Person) -> QuerySet[Counselee]:
@@ -158,12 +167,13 @@ def _decide(user: Person, counselee: Counselee) -> RecordAccess:
     if not has_role(user, Role.COUNSELOR):
         return NO_ACCESS
     pair = {"counselor": user, "counselee": OuterRef("pk")}
-    assigned, conflicted, booked = (
+    assigned, conflicted, booked, handed_over = (
         Counselee.objects.filter(pk=counselee.pk)
         .values_list(
             Exists(CaseAssignment.objects.active().filter(**pair)),
             Exists(ConflictOfInterest.objects.filter(**pair)),
             Exists(counselee.bookings.model.objects.filter(**pair)),
+            referred_out(user, "pk"),
         )
         .get()
     )
@@ -175,6 +185,9 @@ def _decide(user: Person, counselee: Counselee) -> RecordAccess:
     grant = emergency.order_by("-expires_at").first()
     if grant is not None:
         return RecordAccess(Purpose.EMERGENCY, True, False, False, grant)
+    if handed_over:
+        # After an accepted referral: her own notes, read-only, for 14 days (`policy.shares`).
+        return RecordAccess(Purpose.REFERRAL, True, False, False, None)
     return RecordAccess(Purpose.BOOKING if booked else Purpose.NONE, False, False, False, None)
 
 

@@ -75,6 +75,7 @@ class CaseAssignment(models.Model):
         ADMIN = "admin", _("Ditugaskan admin")
         STUDENT_BOOKING = "student_booking", _("Permintaan siswa sendiri")
         URGENT_REQUEST = "urgent_request", _("Permintaan mendesak yang diambil konselor")
+        REFERRAL = "referral", _("Alih tangan kasus yang disetujui siswa")
         CRISIS = "crisis", _("Darurat: diambil dari permintaan bicara sekarang")
 
     class EndReason(models.TextChoices):
@@ -83,6 +84,7 @@ class CaseAssignment(models.Model):
         COUNSELOR_CLOSED = "counselor_closed", _("Ditutup konselor: tidak lagi bermanfaat")
         CONFLICT = "conflict", _("Konflik kepentingan")
         STUDENT_DECLINED = "student_declined", _("Siswa tidak meminta penugasan ini")
+        REFERRED = "referred", _("Dialihtangankan ke konselor lain")
         CRISIS_LAPSED = "crisis_lapsed", _("Penugasan darurat berakhir tanpa konfirmasi siswa")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

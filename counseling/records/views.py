@@ -61,6 +61,7 @@ def counselee_detail(request, counselee, access):
             "show_contact": access.read_contact,
             "show_counseling_data": show_counseling_data,
             "emergency_access": access.emergency_access,
+            "handed_over": access.purpose == policy.Purpose.REFERRAL,
             "can_write": may_write,
             "disclosures": disclosures,
             "sessions": sessions[:SESSIONS_SHOWN],

@@ -33,9 +33,9 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     call_command("seed_demo", password="sandi-demo-uji")
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
-    # siswa8-10 (the guardians' demo) are on konselor1's caseload too. Ten sessions: nine
-    # booked or walked in, and siswa1's crisis session with konselor1.
-    assert counts() == first == (12, 9, 9, 10, 6, 4, 1)
+    # siswa8-10 (the guardians' demo) are on konselor1's caseload too; guru1 and siswa7
+    # (referrals). Eleven sessions: ten booked or walked in, and siswa1's crisis session.
+    assert counts() == first == (14, 10, 11, 11, 7, 5, 1)
 
     konselor1 = User.objects.get(username="konselor1")
     caseload = Counselee.objects.filter(
@@ -92,7 +92,9 @@ def test_seed_demo_gives_siswa1_to_5_a_dated_history(settings):
     # The dated history: sessions neither booked nor opened by the crisis pathway.
     history = CounselingSession.objects.filter(booking__isnull=True, crisis_request__isnull=True)
     with_sessions = history.values_list("counselee__user__username", flat=True)
-    assert sorted(set(with_sessions)) == ["siswa1", "siswa2", "siswa3", "siswa4", "siswa5"]
+    # siswa7's one session is the history her referral (counseling.referrals.demo) shares.
+    expected = ["siswa1", "siswa2", "siswa3", "siswa4", "siswa5", "siswa7"]
+    assert sorted(set(with_sessions)) == expected
     for session in CounselingSession.objects.select_related("counselee__user", "counselor"):
         # Each session is with the student's own counselor, and its notes are hers.
         assert session.counselee.assignments.filter(counselor=session.counselor).exists()

@@ -234,7 +234,57 @@ def _pages():
         ("admin", "crisis queue", reverse("crisis-queue")),
     ]
     assert budi and nabila
-    return pages
+    return pages + _referral_pages()
+
+
+def _referral_pages():
+    """Alih tangan kasus, referrals into BK and outside the school, from the demo."""
+    from counseling.referrals.models import BkReferral, ExternalReferral, Referral
+
+    Status = Referral.Status
+    waiting_student = Referral.objects.get(status=Status.WAITING_STUDENT)
+    waiting_receiver = Referral.objects.get(status=Status.WAITING_RECEIVER)
+    waiting_coordinator = Referral.objects.get(status=Status.WAITING_COORDINATOR)
+    letter = ExternalReferral.objects.get()
+    bk_referral = BkReferral.objects.get()
+    siti = User.objects.get(username="siswa1").counselee
+    student = waiting_student.counselee.user.username
+    return [
+        (
+            student,
+            "referral to answer",
+            reverse("referral-detail", args=[waiting_student.public_id]),
+        ),
+        (student, "referrals", reverse("referral-list")),
+        (
+            "konselor1",
+            "referral to accept",
+            reverse("referral-detail", args=[waiting_receiver.public_id]),
+        ),
+        (
+            "konselor1",
+            "change to choose",
+            reverse("referral-detail", args=[waiting_coordinator.public_id]),
+        ),
+        ("konselor1", "referrals", reverse("referral-list")),
+        ("konselor1", "referral form", reverse("referral-create", args=[siti.public_id])),
+        ("konselor1", "letter form", reverse("external-referral-create", args=[siti.public_id])),
+        ("konselor1", "letter", reverse("external-referral-detail", args=[letter.public_id])),
+        (
+            "siswa1",
+            "letter to consent",
+            reverse("external-referral-detail", args=[letter.public_id]),
+        ),
+        ("admin", "letter counts", reverse("external-referral-stats")),
+        ("guru1", "teacher dashboard", reverse("teacher-dashboard")),
+        ("guru1", "refer", reverse("teacher-refer", args=[bk_referral.counselee.public_id])),
+        ("konselor1", "teacher referrals", reverse("bk-referral-list")),
+        (
+            "konselor1",
+            "teacher referral",
+            reverse("bk-referral-detail", args=[bk_referral.public_id]),
+        ),
+    ]
 
 
 def _guardian_pages():

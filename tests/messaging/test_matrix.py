@@ -27,7 +27,7 @@ ROLES = [
     "pak_eko",  # holds emergency access to her record: messages are not part of it
     "pak_budi",  # another counselor
     "admin",
-    # "teacher",  # when the referral branch adds the role: expected 404 everywhere
+    "bu_wati",  # a teacher of her class: expected 404 everywhere
 ]
 STUDENTS_AND_COUNSELORS = {
     "siti",

@@ -23,6 +23,9 @@ from counseling.audit.models import AccessEvent, EmergencyAccess
 from counseling.crisis import services as crisis_services
 from counseling.crisis.models import CrisisRequest, DutyShift, SafetyPlan
 from counseling.records.models import CaseAssignment, ConflictOfInterest
+from counseling.referrals import bk
+from counseling.referrals import services as referral_services
+from counseling.referrals.models import BkReferral, Referral
 from sessions import bookings, hours
 from sessions import services as session_services
 from sessions.models import (
@@ -45,6 +48,7 @@ ROLES = [
     "pak_eko",
     "pak_budi",
     "admin",
+    "bu_wati",
 ]
 STUDENTS = {"siti", "dimas"}
 COUNSELORS = {"bu_rina", "bu_lama", "pak_konflik", "pak_eko", "pak_budi"}
@@ -84,6 +88,18 @@ EXPECTED = {
     "remove hours": ({"bu_rina"}, set()),
     "add day off": (COUNSELORS, set()),
     "remove day off": ({"bu_rina"}, set()),
+    # Alih tangan kasus of Siti's case from Bu Rina to Pak Budi (a receiver cannot be one
+    # with a declared conflict; the student answers first, then the receiver).
+    "propose referral": ({"bu_rina"}, set()),
+    "answer referral as student": ({"siti"}, set()),
+    "answer referral as receiver": ({"pak_budi"}, set()),
+    "withdraw referral": ({"bu_rina"}, set()),
+    # Referral into BK: Bu Wati teaches Siti's class; BK's steps are for its counselors.
+    "refer into BK": ({"bu_wati"}, set()),
+    "receive BK referral": (COUNSELORS - {"pak_konflik"}, set()),
+    "invite referred student": (COUNSELORS - {"pak_konflik"}, set()),
+    "follow up BK referral": (COUNSELORS - {"pak_konflik"}, set()),
+    "answer BK invitation": ({"siti"}, set()),
     # The crisis pathway: any student asks for herself; every counselor without a
     # conflict takes; the taker starts the crisis session; the student keeps her (Dimas,
     # whose request Bu Lama took); the counselor on duty (Pak Budi) opens a walk-in.
@@ -98,7 +114,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, rina_hours):
+def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, rina_hours, bu_wati):
     """Siti's case with something of every kind to act on."""
     requested = bookings.book(
         siti.counselee, bu_rina, slot_at(bu_rina, days=2, hour=9).start, by=siti, topic="Topik."
@@ -148,6 +164,7 @@ def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, r
             "pak_eko": pak_eko,
             "pak_budi": pak_budi,
             "admin": admin,
+            "bu_wati": bu_wati,
         },
         "requested": requested,
         "urgent": urgent,
@@ -266,6 +283,45 @@ def request_for(action, case, actor):
         return reverse("day-off-add"), {"off-date": day.isoformat()}
     if action == "remove day off":
         return reverse("day-off-delete", args=[case["day_off"].pk]), {}
+    if action == "refer into BK":
+        return reverse("teacher-refer", args=[siti.counselee.public_id]), {"reason": "Murung."}
+    if "BK" in action or action == "invite referred student":
+        teacher = case["people"]["bu_wati"]
+        referral = bk.refer(siti.counselee, by=teacher, reason="Murung.")
+        if action == "receive BK referral":
+            return reverse("bk-referral-receive", args=[referral.public_id]), {}
+        bk.receive(referral, by=case["people"]["bu_rina"])
+        if action == "invite referred student":
+            return reverse("bk-referral-invite", args=[referral.public_id]), {}
+        if action == "follow up BK referral":
+            return reverse("bk-referral-follow-up", args=[referral.public_id]), {}
+        bk.invite(referral, by=case["people"]["bu_rina"])
+        return reverse("bk-invitation-answer", args=[referral.public_id]), {"answer": "no"}
+    if action == "propose referral":
+        return reverse("referral-create", args=[siti.counselee.public_id]), {
+            "to_counselor": case["people"]["pak_budi"].pk,
+            "reason": Referral.Reason.WORKLOAD,
+            "summary": "Ringkasan.",
+            "scope": Referral.Scope.ALL,
+        }
+    if action.endswith("referral") or action.startswith("answer referral"):
+        referral = referral_services.propose(
+            siti.counselee,
+            by=case["people"]["bu_rina"],
+            to=case["people"]["pak_budi"],
+            reason=Referral.Reason.WORKLOAD,
+            reason_text="",
+            summary="Ringkasan.",
+            scope=Referral.Scope.ALL,
+        )
+        if action == "answer referral as student":
+            return reverse("referral-student-answer", args=[referral.public_id]), {
+                "answer": "accept"
+            }
+        if action == "withdraw referral":
+            return reverse("referral-withdraw", args=[referral.public_id]), {}
+        referral_services.answer_as_student(referral, by=siti, accept=True)
+        return reverse("referral-receiver-answer", args=[referral.public_id]), {"answer": "accept"}
     if action == "ask for help now":
         return reverse("crisis-ask"), {"text": "Aku butuh bicara."}
     if action == "take crisis request":
@@ -318,6 +374,10 @@ def state():
         "days_off": DayOff.objects.count(),
         "acknowledgements": ConsentAcknowledgement.objects.count(),
         "withdrawals": ConsentWithdrawal.objects.count(),
+        "referrals": sorted(Referral.objects.values_list("pk", "status")),
+        "bk_referrals": sorted(
+            BkReferral.objects.values_list("pk", "status", "invited_at", "student_answer")
+        ),
     }
 
 

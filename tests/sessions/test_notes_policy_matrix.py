@@ -13,7 +13,7 @@ from sessions.models import NoteAddendum, SessionNote
 from tests.conftest import login
 from tests.sessions.conftest import confirmed
 
-PEOPLE = ["bu_rina", "bu_ani", "pak_budi", "pak_eko", "siti", "dimas", "admin"]
+PEOPLE = ["bu_rina", "bu_ani", "pak_budi", "pak_eko", "siti", "dimas", "admin", "bu_wati"]
 
 EXPECTED = {
     # action: people who succeed; everyone else gets 404.
@@ -28,8 +28,9 @@ EXPECTED = {
 
 
 @pytest.fixture
-def people(bu_rina, bu_ani, pak_budi, pak_eko, siti, dimas, admin):
+def people(bu_rina, bu_ani, pak_budi, pak_eko, siti, dimas, admin, bu_wati):
     return {
+        "bu_wati": bu_wati,
         "bu_rina": bu_rina,
         "bu_ani": bu_ani,
         "pak_budi": pak_budi,
@@ -72,7 +73,9 @@ def test_each_person_reaches_only_what_the_policy_allows(
     assert response.status_code == (success if person in allowed else 404)
 
 
-@pytest.mark.parametrize("person", ["pak_budi", "pak_eko", "bu_ani", "siti", "dimas", "admin"])
+@pytest.mark.parametrize(
+    "person", ["pak_budi", "pak_eko", "bu_ani", "siti", "dimas", "admin", "bu_wati"]
+)
 def test_a_refused_change_changes_nothing_and_is_logged(
     client, people, siti_session, draft_note, final_note, person
 ):

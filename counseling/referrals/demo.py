@@ -1,0 +1,131 @@
+"""The demo school's referrals: one in each state, a teacher (guru1) and her referral.
+
+siswa7 (Maya) was on konselor1's caseload; konselor1 handed her to konselor2 after three
+attempts that ended otherwise (Maya declined; konselor2 declined; konselor1 withdrew),
+and konselor1 still reads her own notes, read-only, for 14 days. konselor2 now proposes
+handing her back, and her dashboard asks her. siswa6 asked to change counselor and
+konselor1, the coordinator, is to choose; siswa5's referral waits for konselor1. guru1,
+wali kelas X-2, referred Maya.
+"""
+
+import datetime
+
+from consent import rendering
+from consent import services as consent_services
+from counseling.accounts.models import User
+from counseling.records import services as records_services
+from counseling.records.models import Counselee
+from counseling.referrals import bk, external
+from counseling.referrals import services as referrals
+from counseling.referrals.models import ExternalReferral, Referral, TeachingAssignment
+from sessions import services as session_services
+
+Reason = Referral.Reason
+Scope = Referral.Scope
+
+TEACHER = ("guru1", "Wati Susanti, S.Pd.", User.Role.TEACHER)
+STUDENT = (
+    "siswa7",
+    "Maya Anggraini",
+    "2324100207",
+    "X-2",
+    datetime.date(2010, 2, 11),
+    "Ibu Ratna Sari",
+    "0812-7070-0707",
+    "Suka menggambar; jarang bicara di kelas.",
+)
+MAYA_NOTE = "Maya cemas tampil di depan kelas; berlatih napas dan langkah kecil presentasi."
+SUMMARY = "Maya butuh pendampingan kecemasan tampil; sudah dua sesi latihan pernapasan."
+
+
+def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
+    """`make_user(username, full_name, role)` is the demo's own get-or-create."""
+    if Referral.objects.exists():
+        return
+    konselor1, konselor2 = users["konselor1"], users["konselor2"]
+    konselor1.is_coordinator = True
+    konselor1.save(update_fields=["is_coordinator"])
+    username, name, nis, class_name, born, guardian, phone, background = STUDENT
+    student = make_user(username, name, User.Role.STUDENT)
+    maya, _ = Counselee.objects.get_or_create(
+        user=student,
+        defaults={
+            "nis": nis,
+            "class_name": class_name,
+            "date_of_birth": born,
+            "guardian_name": guardian,
+            "guardian_phone": phone,
+            "background_notes": background,
+        },
+    )
+    document = consent_services.current_document()
+    if document is not None:
+        consent_services.acknowledge(
+            student,
+            document,
+            language="id",
+            shown_hash=rendering.text_hash(document.title_id, document.body_id),
+            typed_name=student.full_name,
+        )
+    records_services.assign(konselor1, maya, by=admin)
+    session = session_services.start_session(
+        session_services.create_walk_in_session(maya, by=konselor1),
+        by=konselor1,
+        limits_explained=True,
+    )
+    note = session_services.write_note(session, by=konselor1, body=MAYA_NOTE)
+    session_services.finalise_note(note, by=konselor1)
+
+    def propose(by, to, reason, scope=Scope.ALL, counselee=maya):
+        return referrals.propose(
+            counselee,
+            by=by,
+            to=to,
+            reason=reason,
+            reason_text="",
+            summary=SUMMARY if counselee == maya else "Pendampingan persiapan studi lanjut.",
+            scope=scope,
+        )
+
+    referrals.answer_as_student(
+        propose(konselor1, konselor2, Reason.WORKLOAD), by=student, accept=False
+    )
+    declined = propose(konselor1, konselor2, Reason.SPECIALIST)
+    referrals.answer_as_student(declined, by=student, accept=True)
+    referrals.answer_as_receiver(declined, by=konselor2, accept=False)
+    referrals.withdraw(propose(konselor1, konselor2, Reason.OTHER), by=konselor1)
+    accepted = propose(konselor1, konselor2, Reason.SPECIALIST)
+    referrals.answer_as_student(accepted, by=student, accept=True)
+    referrals.answer_as_receiver(accepted, by=konselor2, accept=True)
+    # konselor2 now proposes handing Maya back to konselor1: her dashboard asks her.
+    propose(konselor2, konselor1, Reason.SPECIALIST, Scope.ALL)
+
+    # Nabila asks to change counselor ("Aku ingin ganti konselor"): konselor1, the
+    # coordinator, is to choose who takes over.
+    nabila = counselees["siswa6"]
+    referrals.ask_to_change(nabila.assignments.active().get(), by=nabila.user)
+    putri = counselees["siswa5"]
+    waiting = propose(konselor2, konselor1, Reason.WORKLOAD, Scope.SUMMARY, counselee=putri)
+    referrals.answer_as_student(waiting, by=putri.user, accept=True)
+    log(
+        "Alih tangan kasus: siswa7 (setiap status, kini usulan menunggu jawabannya), siswa6 "
+        "minta ganti konselor, siswa5 menunggu konselor1 (koordinator BK)"
+    )
+
+    siti = counselees["siswa1"]
+    external.make(
+        siti,
+        by=konselor1,
+        recipient_kind=ExternalReferral.RecipientKind.PSYCHOLOGIST,
+        recipient_name="Biro Psikologi Harapan, Kota Contoh",
+        letter_text="Mohon asesmen kecemasan menjelang ujian; dua sesi di sekolah sudah dijalani.",
+        basis=ExternalReferral.Basis.CONSENT,
+    )
+    log("Rujukan ke luar sekolah: satu untuk siswa1, menunggu persetujuannya")
+
+    teacher = make_user(*TEACHER)
+    TeachingAssignment.objects.get_or_create(
+        teacher=teacher, class_name="X-2", defaults={"is_homeroom": True}
+    )
+    bk.refer(maya, by=teacher, reason="Maya sering menyendiri saat istirahat akhir-akhir ini.")
+    log("Guru: guru1 (wali kelas X-2) merujuk siswa7 ke BK")
