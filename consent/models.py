@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.audit.models import AppendOnlyError, AppendOnlyQuerySet
-from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedCharField,
+    CounseleeEncryptedTextField,
+    EncryptedCharField,
+    EncryptedFieldsQuerySet,
+)
 
 
 class ConsentDocument(models.Model):
@@ -166,20 +171,20 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
     )
     reason = models.CharField(_("alasan"), max_length=32, choices=Reason.choices)
-    recipient_name = EncryptedCharField(_("nama penerima"), max_length=150)
+    recipient_name = CounseleeEncryptedCharField(_("nama penerima"), max_length=150, counselee_path="counselee")
     # A closed list in plain text (the student's access page shows it); anything said
     # about the recipient beyond it is free text, and encrypted.
     recipient_role = models.CharField(
         _("peran penerima"), max_length=32, choices=RecipientRole.choices
     )
-    recipient_role_detail = EncryptedCharField(
+    recipient_role_detail = CounseleeEncryptedCharField(
         _("keterangan peran penerima"), max_length=200, blank=True
-    )
-    recipient_institution = EncryptedCharField(_("lembaga penerima"), max_length=150, blank=True)
-    what_was_shared = EncryptedTextField(_("yang disampaikan"))
+    , counselee_path="counselee")
+    recipient_institution = CounseleeEncryptedCharField(_("lembaga penerima"), max_length=150, blank=True, counselee_path="counselee")
+    what_was_shared = CounseleeEncryptedTextField(_("yang disampaikan"), counselee_path="counselee")
     disclosed_at = models.DateTimeField(_("waktu pengungkapan"), default=timezone.now)
     student_informed = models.BooleanField(_("siswa sudah diberi tahu"), default=False)
-    not_informed_reason = EncryptedTextField(_("alasan belum memberi tahu"), blank=True)
+    not_informed_reason = CounseleeEncryptedTextField(_("alasan belum memberi tahu"), blank=True, counselee_path="counselee")
     informed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

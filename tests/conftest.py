@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from encrypted_model_fields import fields as encrypted_package
 
-from counseling import keycheck
+from counseling import keycheck, keys
 from counseling.accounts.models import User
 from counseling.records import services
 from counseling.records.models import Counselee
@@ -37,6 +37,8 @@ def _fast_test_settings(settings):
     settings.WHITENOISE_USE_FINDERS = True
     # The test client speaks plain HTTP; production redirects it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
+    # Data keys are cached per process by id; a rolled-back test database reuses ids.
+    keys.clear_cache()
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `disclosures`: uses of the limits of confidentiality;
 - `audit`: the access log and emergency access;
 - `accounts`: the admin site, consent documents, the second factor, passwords;
-- `notices`: each person's own inbox.
+- `notices`: each person's own inbox;
+- `retention`: the school lifecycle, the erasure schedule and legal holds.
 """
 
 from counseling.policy.accounts import (
@@ -132,6 +133,16 @@ from counseling.policy.records import (
     record_access,
     unanswered_assignments_for,
 )
+from counseling.policy.retention import (
+    get_legal_hold_for,
+    legal_holds_for,
+    may_confirm_legal_hold,
+    may_release_legal_hold,
+    may_request_legal_hold,
+    may_review_legal_hold,
+    may_set_school_status,
+    to_be_erased_for,
+)
 
 __all__ = [
     "Denied",
@@ -174,6 +185,7 @@ __all__ = [
     "get_day_off_for",
     "get_disclosure_for",
     "get_emergency_access_for",
+    "get_legal_hold_for",
     "get_note_for",
     "get_note_for_addendum",
     "get_note_for_author",
@@ -188,6 +200,7 @@ __all__ = [
     "is_assigned",
     "is_coordinator",
     "is_own_note",
+    "legal_holds_for",
     "may_act_on_own_consent",
     "may_add_addendum",
     "may_answer_assignment",
@@ -198,6 +211,7 @@ __all__ = [
     "may_change_hours",
     "may_close_case",
     "may_confirm",
+    "may_confirm_legal_hold",
     "may_create_walk_in",
     "may_declare_conflict",
     "may_decline",
@@ -210,11 +224,15 @@ __all__ = [
     "may_publish_consent",
     "may_read_booking",
     "may_record_disclosure",
+    "may_release_legal_hold",
     "may_request_emergency_access",
+    "may_request_legal_hold",
     "may_reschedule",
     "may_review_emergency_access",
+    "may_review_legal_hold",
     "may_run_session",
     "may_see_urgent_request",
+    "may_set_school_status",
     "may_take_urgent_request",
     "must_choose_password",
     "needs_second_factor",
@@ -232,6 +250,7 @@ __all__ = [
     "role_required",
     "sessions_for",
     "sessions_on_record",
+    "to_be_erased_for",
     "unanswered_assignments_for",
     "urgent_alert_recipients",
     "urgent_requests_for",
