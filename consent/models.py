@@ -17,7 +17,6 @@ from counseling.audit.models import AppendOnlyError, AppendOnlyQuerySet
 from counseling.encryption import (
     CounseleeEncryptedCharField,
     CounseleeEncryptedTextField,
-    EncryptedCharField,
     EncryptedFieldsQuerySet,
 )
 
@@ -171,20 +170,26 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
     )
     reason = models.CharField(_("alasan"), max_length=32, choices=Reason.choices)
-    recipient_name = CounseleeEncryptedCharField(_("nama penerima"), max_length=150, counselee_path="counselee")
+    recipient_name = CounseleeEncryptedCharField(
+        _("nama penerima"), max_length=150, counselee_path="counselee"
+    )
     # A closed list in plain text (the student's access page shows it); anything said
     # about the recipient beyond it is free text, and encrypted.
     recipient_role = models.CharField(
         _("peran penerima"), max_length=32, choices=RecipientRole.choices
     )
     recipient_role_detail = CounseleeEncryptedCharField(
-        _("keterangan peran penerima"), max_length=200, blank=True
-    , counselee_path="counselee")
-    recipient_institution = CounseleeEncryptedCharField(_("lembaga penerima"), max_length=150, blank=True, counselee_path="counselee")
+        _("keterangan peran penerima"), max_length=200, blank=True, counselee_path="counselee"
+    )
+    recipient_institution = CounseleeEncryptedCharField(
+        _("lembaga penerima"), max_length=150, blank=True, counselee_path="counselee"
+    )
     what_was_shared = CounseleeEncryptedTextField(_("yang disampaikan"), counselee_path="counselee")
     disclosed_at = models.DateTimeField(_("waktu pengungkapan"), default=timezone.now)
     student_informed = models.BooleanField(_("siswa sudah diberi tahu"), default=False)
-    not_informed_reason = CounseleeEncryptedTextField(_("alasan belum memberi tahu"), blank=True, counselee_path="counselee")
+    not_informed_reason = CounseleeEncryptedTextField(
+        _("alasan belum memberi tahu"), blank=True, counselee_path="counselee"
+    )
     informed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

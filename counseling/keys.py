@@ -29,7 +29,7 @@ from encrypted_model_fields import fields as package
 PREFIX = "k"
 SEPARATOR = "$"
 # What an erased value's column holds: no key, no ciphertext, read as `ERASED`.
-ERASED_TOKEN = "erased"
+ERASED_TOKEN = "erased"  # noqa: S105 - a marker, not a secret
 _CACHE_LIMIT = 50_000
 
 
@@ -124,16 +124,20 @@ def split(token: str) -> tuple[int | None, str]:
     return None, token
 
 
-def open_token(token: str, using: str = DEFAULT_DB_ALIAS) -> str:
+def open_token(token: str, using: str = DEFAULT_DB_ALIAS, *, fresh: bool = False) -> str:
     """The plaintext of a stored token, `ERASED` if its key was destroyed.
 
     Raises `InvalidToken` when no key opens it, `DataKeyError` when its key is unknown.
+    `fresh` unwraps the data key again instead of using the cache: the key checks ask
+    whether the configured master key can read the token, not whether it once did.
     """
     if token == ERASED_TOKEN:
         return ERASED
     key_id, body = split(token)
     if key_id is None:
         return package.CRYPTER.decrypt(body.encode()).decode()
+    if fresh:
+        _cache.pop(key_id, None)
     cached = _cache.get(key_id)
     if cached is not None:
         try:
@@ -160,7 +164,7 @@ def counselee_at(instance: Model, path: str):
     return obj
 
 
-def _current(counselee_uid, using: str) -> tuple[int, Fernet]:
+def current_key(counselee_uid, using: str = DEFAULT_DB_ALIAS) -> tuple[int, Fernet]:
     keys = _data_keys()._base_manager.using(using)
     row = (
         keys.filter(counselee_uid=counselee_uid, retired_at__isnull=True, destroyed_at__isnull=True)
@@ -193,7 +197,7 @@ def create_key(counselee_uid, using: str = DEFAULT_DB_ALIAS) -> tuple[int, Ferne
                 )
             )
     except IntegrityError:
-        return _current(counselee_uid, using)
+        return current_key(counselee_uid, using)
     return row.pk, Fernet(raw)
 
 
@@ -203,7 +207,7 @@ def key_for(instance: Model, path: str, using: str) -> tuple[int, Fernet]:
     memo = instance.__dict__.setdefault("_amanah_data_keys", {})
     uid = counselee.public_id
     if uid not in memo:
-        memo[uid] = _current(uid, using)
+        memo[uid] = current_key(uid, using)
     return memo[uid]
 
 

@@ -8,8 +8,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from counseling import checks, keycheck
-from counseling.encryption import UndecryptableValue
+from counseling.encryption import UndecryptableValue, UnsealedWriteError
 from counseling.records.models import Counselee, EncryptionCanary
+from counseling.retention.models import DataKey
 from tests.conftest import make_counselee, make_user
 from tests.subprocesses import manage, run
 
@@ -38,9 +39,12 @@ def test_the_database_holds_fernet_tokens_not_text(siti):
         ("background_notes", "Sering cemas menjelang ujian."),
     ]:
         token = stored(Counselee, column, counselee.pk)
-        assert token.startswith("gAAAAA")
+        # Sealed under her own data key, which only the master key unwraps.
+        key = DataKey.objects.get(counselee_uid=counselee.public_id)
+        assert token.startswith(f"k{key.pk}$gAAAAA")
         assert text not in token
-        assert Fernet(current_key()).decrypt(token.encode()).decode() == text
+        data_key = Fernet(current_key()).decrypt(key.wrapped.encode())
+        assert Fernet(data_key).decrypt(token.split("$", 1)[1].encode()).decode() == text
 
 
 def test_the_canary_is_created_by_migrate_and_read_by_the_check(db):
@@ -82,7 +86,8 @@ def test_saving_with_a_wrong_key_raises_and_leaves_the_stored_bytes_alone(siti, 
         transaction.atomic(),
     ):
         counselee.save()
-    with pytest.raises(keycheck.WrongEncryptionKey), transaction.atomic():
+    # update() skips pre_save: it cannot seal under her key, so it is refused with any key.
+    with pytest.raises(UnsealedWriteError), transaction.atomic():
         Counselee.objects.filter(pk=counselee.pk).update(background_notes="Catatan baru.")
     ayu = make_user("ayu", "Ayu Lestari", "student")
     with pytest.raises(keycheck.WrongEncryptionKey), transaction.atomic():
