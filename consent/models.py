@@ -21,6 +21,10 @@ from counseling.encryption import (
 )
 
 
+# Written in a consent document where the number of years records are kept belongs.
+RETENTION_PLACEHOLDER = "{retention_years}"
+
+
 class ConsentDocument(models.Model):
     """One version of the consent text, in Indonesian and English, written in Markdown."""
 
@@ -66,10 +70,21 @@ class ConsentDocument(models.Model):
         return self.published_at is not None
 
     def text(self, language: str) -> tuple[str, str]:
-        """(title, Markdown body) in `language`, Indonesian unless English is asked for."""
+        """(title, Markdown body) in `language`, Indonesian unless English is asked for.
+
+        `RETENTION_PLACEHOLDER` in the body is replaced with `AMANAH_RETENTION_YEARS`: the
+        document quotes the setting that the erasure schedule runs on, so the promise and
+        what the software does cannot drift apart.
+        """
         if language == "en":
-            return self.title_en, self.body_en
-        return self.title_id, self.body_id
+            title, body = self.title_en, self.body_en
+        else:
+            title, body = self.title_id, self.body_id
+        return title, body.replace(RETENTION_PLACEHOLDER, str(settings.AMANAH_RETENTION_YEARS))
+
+    @property
+    def quotes_retention(self) -> bool:
+        return RETENTION_PLACEHOLDER in self.body_id and RETENTION_PLACEHOLDER in self.body_en
 
 
 class ConsentAcknowledgement(models.Model):

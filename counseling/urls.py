@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("counseling.notices.urls")),
     path("", include("consent.urls")),
     path("", include("sessions.urls")),
+    path("", include("counseling.retention.urls")),
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

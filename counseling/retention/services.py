@@ -101,7 +101,7 @@ def confirm_legal_hold(hold: LegalHold, *, by: Any) -> LegalHold:
     policy.require(policy.may_confirm_legal_hold(by, hold), hold, counselee=hold.counselee)
     now = timezone.now()
     hold.confirmed_by, hold.confirmed_at = by, now
-    hold.review_due = (now + REVIEW_EVERY).date()
+    hold.review_due = timezone.localdate() + REVIEW_EVERY
     hold.save(update_fields=["confirmed_by", "confirmed_at", "review_due"])
     log.record(
         log.Action.LEGAL_HOLD_CONFIRMED,
@@ -119,7 +119,7 @@ def review_legal_hold(hold: LegalHold, *, by: Any) -> LegalHold:
     hold = _locked_hold(hold)
     policy.require(policy.may_review_legal_hold(by, hold), hold, counselee=hold.counselee)
     now = timezone.now()
-    hold.reviewed_at, hold.review_due = now, (now + REVIEW_EVERY).date()
+    hold.reviewed_at, hold.review_due = now, timezone.localdate() + REVIEW_EVERY
     hold.save(update_fields=["reviewed_at", "review_due"])
     log.record(
         log.Action.LEGAL_HOLD_REVIEWED,
