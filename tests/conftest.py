@@ -345,3 +345,10 @@ def _no_row_lock_after_the_log_lock(_append_only_triggers_during_tests, monkeypa
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_forget)
     with connection.execute_wrapper(watch):
         yield
+
+
+def sealed(value) -> bool:
+    """Whether a stored value is a token under a counselee's data key (`counseling.keys`)."""
+    import re
+
+    return bool(value) and re.fullmatch(r"k\d+\$gAAAA[\w=-]+", value) is not None
