@@ -19,6 +19,8 @@ OBJECT_LABELS = {
     "records.caseassignment": gettext_lazy("penugasan guru BK-mu"),
     "records.conflictofinterest": gettext_lazy("pernyataan konflik kepentingan"),
     "accounts.user": gettext_lazy("akunmu"),
+    "retention.legalhold": gettext_lazy("penahanan hukum atas catatanmu"),
+    "retention.erasure": gettext_lazy("penghapusan catatanmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -54,6 +56,10 @@ ADMIN_OBJECT_LABELS = {
     "consent.consentacknowledgement": gettext_lazy("persetujuan siswa"),
     "consent.consentwithdrawal": gettext_lazy("penarikan persetujuan"),
     "consent.disclosure": gettext_lazy("pengungkapan kerahasiaan"),
+    "retention.legalhold": gettext_lazy("penahanan hukum"),
+    "retention.erasure": gettext_lazy("penghapusan data konseli"),
+    "field_encryption": gettext_lazy("enkripsi data"),
+    "data_keys": gettext_lazy("kunci data konseli"),
 }
 
 
