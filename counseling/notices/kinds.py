@@ -53,6 +53,8 @@ HEADLINES = {
     Kind.SECOND_FACTOR_RESET_ASKED: _("Admin meminta penggantian verifikasi dua langkah akun Anda"),
     Kind.SECOND_FACTOR_REPLACED: _("Perangkat verifikasi dua langkah sebuah akun diganti"),
     Kind.EMAIL_CHANGED: _("Admin mengubah alamat e-mail akun Anda"),
+    Kind.RETENTION_DUE: _("Catatan konselingmu akan segera dihapus: kamu bisa meminta salinannya"),
+    Kind.RETENTION_DUE_STAFF: _("Data seorang konseli Anda akan segera dihapus"),
 }
 
 # The e-mail templates (templates/emails/<name>-subject.txt and -body.txt) per kind.
@@ -69,6 +71,8 @@ EMAIL_TEMPLATES = {
     Kind.SECOND_FACTOR_RESET_ASKED: "account_notice",
     Kind.SECOND_FACTOR_REPLACED: "account_notice",
     Kind.EMAIL_CHANGED: "account_notice",
+    Kind.RETENTION_DUE: "retention_due",
+    Kind.RETENTION_DUE_STAFF: "retention_due_staff",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -111,6 +115,9 @@ _LINKS = {
     Kind.SECOND_FACTOR_RESET_ASKED: Link("home"),
     Kind.SECOND_FACTOR_REPLACED: Link("admin-dashboard"),
     Kind.EMAIL_CHANGED: Link("home"),
+    # The data-rights pages (a copy of her records) hang off her dashboard.
+    Kind.RETENTION_DUE: Link("student-dashboard"),
+    Kind.RETENTION_DUE_STAFF: Link("retention-overview"),
 }
 
 

@@ -59,6 +59,10 @@ class Notice(models.Model):
         )
         SECOND_FACTOR_REPLACED = "2fa_replaced", _("perangkat verifikasi dua langkah diganti")
         EMAIL_CHANGED = "email_changed", _("alamat e-mail akun diubah admin")
+        # A counselee's records are erased within RETENTION_NOTICE_DAYS: she is offered a
+        # copy; her counselor is told. `about` is her public id; no name in either.
+        RETENTION_DUE = "retention_due", _("catatan akan dihapus")
+        RETENTION_DUE_STAFF = "retention_due_staff", _("data konseli akan dihapus")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

@@ -40,11 +40,16 @@ def _on_hold(now=None) -> Exists:
 def due_by(day: datetime.date, now: datetime.datetime | None = None) -> QuerySet[Counselee]:
     """Counselees whose erasure date is on or before `day`, not erased and not on hold.
 
+    The erasure date is `due_on(since)`, but never sooner than the notice period after
+    the status was set.
+
     Directory data only: their encrypted fields are deferred.
     """
     latest_left_on = add_years(day, -settings.AMANAH_RETENTION_YEARS)
+    # A status set late, with a date long past, still gives her the notice period first.
+    notice = datetime.timedelta(days=settings.AMANAH_RETENTION_NOTICE_DAYS)
     left = SchoolStatus.objects.exclude(status=SchoolStatus.Status.ACTIVE).filter(
-        since__lte=latest_left_on
+        since__lte=latest_left_on, set_at__date__lte=day - notice
     )
     return (
         Counselee.objects.select_related("user", "school_status")

@@ -49,8 +49,13 @@ def siti_record(siti, bu_rina, pak_budi):
 
 
 def graduate(counselee, admin, *, years_ago, today=TODAY, days=0):
-    """Siti graduated `years_ago` years (plus `days` days) before `today`."""
+    """She graduated `years_ago` years (plus `days` days) before `today`, and the admin
+    recorded it at the time (not within the notice period)."""
     since = today.replace(year=today.year - years_ago) - datetime.timedelta(days=days)
-    return services.set_school_status(
+    status = services.set_school_status(
         counselee, status=SchoolStatus.Status.GRADUATED, since=since, by=admin
     )
+    SchoolStatus.objects.filter(pk=status.pk).update(
+        set_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    return status

@@ -107,7 +107,7 @@ def test_the_access_log_still_verifies_after_erasures(due, siti_record, dimas, a
     graduate(dimas.counselee, admin, years_ago=4, today=due)
     before = AccessEvent.objects.filter(counselee=siti_record).count()
     outcome = tasks.erase_due_counselees()
-    assert outcome == {"erased": 2, "failed": 0}
+    assert outcome == {"told": 4, "erased": 2, "failed": 0}
     # Her entries stay, pointing at her tombstone, and the chain is whole.
     assert AccessEvent.objects.filter(counselee=siti_record).count() == before + 1
     _head, broken = verification.verify()
@@ -134,3 +134,19 @@ def test_running_twice_erases_once(due, siti_record):
     assert len(erasure.erase_due(due).erased) == 1
     assert erasure.erase_due(due).erased == []
     assert AccessEvent.objects.filter(action=AccessEvent.Action.COUNSELEE_ERASED).count() == 1
+
+
+def test_a_status_set_late_still_gives_her_the_notice_period(settings, admin, siti_record):
+    from counseling.retention import services
+    from counseling.retention.models import SchoolStatus
+
+    today = datetime.date.today()
+    services.set_school_status(
+        siti_record,
+        status=SchoolStatus.Status.LEFT,
+        since=today.replace(year=today.year - 10),
+        by=admin,
+    )
+    assert erasure.erase_due(today).erased == []
+    later = today + datetime.timedelta(days=settings.AMANAH_RETENTION_NOTICE_DAYS)
+    assert erasure.erase_due(later).erased == [str(siti_record.public_id)]
