@@ -18,7 +18,7 @@ def seed(admin, counselees, counselors, log=print):
         )
     if not document.is_published:
         services.publish(document, by=admin)
-    shown_hash = rendering.text_hash(document.title_id, document.body_id)
+    shown_hash = rendering.text_hash(*document.text("id"))
     for username in ACKNOWLEDGED:
         student = counselees[username].user
         if not ConsentAcknowledgement.objects.filter(student=student, document=document).exists():

@@ -20,7 +20,6 @@ from counseling.encryption import (
     EncryptedFieldsQuerySet,
 )
 
-
 # Written in a consent document where the number of years records are kept belongs.
 RETENTION_PLACEHOLDER = "{retention_years}"
 

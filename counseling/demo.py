@@ -13,6 +13,7 @@ from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
+from counseling.retention import demo as retention_demo
 from sessions import demo as booking_demo
 from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
@@ -277,6 +278,7 @@ def seed(password: str, log=print) -> dict[str, str]:
     log("Sesi dan catatan: siswa1-5")
 
     booking_demo.seed(users, counselees, log=log)
+    retention_demo.seed(admin, users, password, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

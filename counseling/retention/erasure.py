@@ -15,6 +15,7 @@ content holds (a dump, a backup) is ciphertext under a key that no longer exists
 import datetime
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -61,16 +62,16 @@ def sealed_models() -> list[tuple[type[Model], str, list[str]]]:
             paths = {f.counselee_path for f in fields}
             if len(paths) != 1:
                 raise ValueError(f"{model._meta.label} names more than one counselee path.")
-            found.append((model, paths.pop(), [f.name for f in fields]))
+            found.append((model, paths.pop(), [f.name for f in fields]))  # type: ignore[attr-defined]
     return found
 
 
-def rows_of(model: type[Model], path: str, counselee: Counselee) -> QuerySet:
+def rows_of(model: type[Model], path: str, counselee: Counselee) -> QuerySet[Any]:
     rows = model._base_manager.all()
     return rows.filter(pk=counselee.pk) if path == "self" else rows.filter(**{path: counselee})
 
 
-def _delete(model: type[Model], rows: QuerySet) -> int:
+def _delete(model: type[Model], rows: QuerySet[Any]) -> int:
     if model._meta.label == "counseling_sessions.Booking":
         # A rescheduled booking protects the one it replaced: newest links first.
         deleted = 0

@@ -33,7 +33,7 @@ def pausing_holds(now: datetime.datetime | None = None) -> QuerySet[LegalHold]:
     )
 
 
-def _on_hold(now=None) -> Exists:
+def _on_hold(now: datetime.datetime | None = None) -> Exists:
     return Exists(pausing_holds(now).filter(counselee=OuterRef("pk")))
 
 

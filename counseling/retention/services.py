@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,14 +59,9 @@ def set_class_status(class_name: str, *, status: str, since: datetime.date, by: 
     """
     policy.require(policy.may_set_school_status(by))
     left = SchoolStatus.objects.exclude(status=SchoolStatus.Status.ACTIVE).values("counselee_id")
-    counselees = list(
-        Counselee.objects.select_for_update(no_key=True)
-        .filter(class_name=class_name)
-        .exclude(pk__in=left)
-        .exclude(erasure__isnull=False)
-        .order_by("pk")
-        .only("pk", "public_id")
-    )
+    rows = Counselee._base_manager.select_for_update(no_key=True).filter(class_name=class_name)
+    rows = rows.exclude(pk__in=left).exclude(erasure__isnull=False)
+    counselees = list(rows.order_by("pk").only("pk", "public_id"))
     for counselee in counselees:
         _set_status(counselee, status, since, by)
     return len(counselees)
@@ -149,7 +145,7 @@ def release_legal_hold(hold: LegalHold, *, by: Any) -> LegalHold:
     return hold
 
 
-def holds_due_for_review(today: datetime.date | None = None):
+def holds_due_for_review(today: datetime.date | None = None) -> "QuerySet[LegalHold]":
     today = today or timezone.localdate()
     return LegalHold.objects.filter(
         released_at__isnull=True, confirmed_at__isnull=False, review_due__lte=today
@@ -157,4 +153,4 @@ def holds_due_for_review(today: datetime.date | None = None):
 
 
 def retention_years() -> int:
-    return settings.AMANAH_RETENTION_YEARS
+    return int(settings.AMANAH_RETENTION_YEARS)

@@ -61,7 +61,10 @@ def set_class_status(request):
     return render(
         request,
         "retention/lifecycle.html",
-        {"class_form": form, "student_form": StudentStatusForm(prefix="student", user=request.user)},
+        {
+            "class_form": form,
+            "student_form": StudentStatusForm(prefix="student", user=request.user),
+        },
         status=400,
     )
 

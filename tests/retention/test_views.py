@@ -101,7 +101,9 @@ def test_a_counselor_cannot_ask_for_a_hold_on_someone_elses_counselee(client_for
     assert not LegalHold.objects.exists()
 
 
-@pytest.mark.parametrize("action", ["legal-hold-confirm", "legal-hold-review", "legal-hold-release"])
+@pytest.mark.parametrize(
+    "action", ["legal-hold-confirm", "legal-hold-review", "legal-hold-release"]
+)
 def test_hold_actions_are_the_admins_and_take_post(client_for, bu_rina, admin, siti, action):
     hold = services.request_legal_hold(siti.counselee, reason=REASON, by=admin)
     url = reverse(action, args=[hold.public_id])
@@ -121,5 +123,3 @@ def test_the_second_admin_confirms_and_the_first_cannot(client_for, admin, bu_sa
 def test_an_unknown_hold_is_404(client_for, admin, db):
     url = reverse("legal-hold-release", args=["00000000-0000-0000-0000-000000000000"])
     assert client_for(admin).post(url).status_code == 404
-
-
