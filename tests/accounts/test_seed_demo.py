@@ -40,7 +40,7 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     caseload = Counselee.objects.filter(
         assignments__counselor=konselor1, assignments__ended_at__isnull=True
     )
-    assert sorted(c.user.username for c in caseload) == ["siswa1", "siswa2", "siswa3"]
+    assert sorted(c.user.username for c in caseload) == ["siswa1", "siswa11", "siswa2", "siswa3"]
     assert client.login(username="siswa6", password="sandi-demo-uji")
 
 
