@@ -13,7 +13,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('records', '0008_retention_counselee_keys'),
+        # Only what the foreign keys need: the data keys must outlive any migration of
+        # the other apps run backwards (without them, sealed content cannot be read).
+        ('records', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
