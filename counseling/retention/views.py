@@ -19,13 +19,24 @@ def overview(request):
         {"counselee": c, "due_on": schedule.due_on(c.school_status.since)}
         for c in policy.to_be_erased_for(request.user).order_by("school_status__since", "pk")
     ]
-    holds = policy.legal_holds_for(request.user).filter(released_at__isnull=True)
+    user = request.user
+    holds = [
+        {
+            "hold": hold,
+            "may_confirm": policy.may_confirm_legal_hold(user, hold),
+            "may_review": policy.may_review_legal_hold(user, hold),
+            "may_release": policy.may_release_legal_hold(user, hold),
+        }
+        for hold in policy.legal_holds_for(user)
+        .filter(released_at__isnull=True)
+        .order_by("-requested_at")
+    ]
     return render(
         request,
         "retention/overview.html",
         {
             "due": due,
-            "holds": holds.order_by("-requested_at"),
+            "holds": holds,
             "years": services.retention_years(),
             "notice_days": schedule.settings.AMANAH_RETENTION_NOTICE_DAYS,
         },

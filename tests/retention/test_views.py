@@ -123,3 +123,10 @@ def test_the_second_admin_confirms_and_the_first_cannot(client_for, admin, bu_sa
 def test_an_unknown_hold_is_404(client_for, admin, db):
     url = reverse("legal-hold-release", args=["00000000-0000-0000-0000-000000000000"])
     assert client_for(admin).post(url).status_code == 404
+
+
+def test_only_the_second_admin_is_offered_the_confirm_button(client_for, admin, bu_sari, siti):
+    hold = services.request_legal_hold(siti.counselee, reason=REASON, by=admin)
+    confirm = reverse("legal-hold-confirm", args=[hold.public_id])
+    assert confirm not in client_for(admin).get(reverse("retention-overview")).content.decode()
+    assert confirm in client_for(bu_sari).get(reverse("retention-overview")).content.decode()
