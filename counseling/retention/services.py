@@ -24,11 +24,15 @@ def _locked(counselee: Counselee) -> Counselee:
     return Counselee.objects.select_for_update(no_key=True).get(pk=counselee.pk)
 
 
-def _set_status(counselee: Counselee, status: str, since: datetime.date, by: Any) -> SchoolStatus:
+def _store_status(counselee: Counselee, status: str, since: datetime.date, by: Any) -> SchoolStatus:
     row, _created = SchoolStatus.objects.update_or_create(
         counselee=counselee,
         defaults={"status": status, "since": since, "set_by": by, "set_at": timezone.now()},
     )
+    return row
+
+
+def _log_status(counselee: Counselee, by: Any) -> None:
     log.record(
         log.Action.SCHOOL_STATUS_SET,
         actor=by,
@@ -36,7 +40,6 @@ def _set_status(counselee: Counselee, status: str, since: datetime.date, by: Any
         counselee=counselee,
         purpose=log.Purpose.ADMINISTRATION,
     )
-    return row
 
 
 @transaction.atomic
@@ -48,7 +51,9 @@ def set_school_status(
     policy.require(policy.may_set_school_status(by), counselee=counselee)
     if schedule.is_erased(counselee):
         raise ValidationError(_("Data siswa ini sudah dihapus."))
-    return _set_status(counselee, status, since, by)
+    row = _store_status(counselee, status, since, by)
+    _log_status(counselee, by)
+    return row
 
 
 @transaction.atomic
@@ -62,8 +67,11 @@ def set_class_status(class_name: str, *, status: str, since: datetime.date, by: 
     rows = Counselee._base_manager.select_for_update(no_key=True).filter(class_name=class_name)
     rows = rows.exclude(pk__in=left).exclude(erasure__isnull=False)
     counselees = list(rows.order_by("pk").only("pk", "public_id"))
+    # Every row lock (update_or_create takes one) before the access log's lock.
     for counselee in counselees:
-        _set_status(counselee, status, since, by)
+        _store_status(counselee, status, since, by)
+    for counselee in counselees:
+        _log_status(counselee, by)
     return len(counselees)
 
 
