@@ -33,6 +33,8 @@ from counseling.audit.models import EmergencyAccess
 from counseling.encryption import counselee_key_fields, encrypted_field_names
 from counseling.records import services as records_services
 from counseling.records.models import CaseAssignment, Counselee
+from counseling.retention import services as retention_services
+from counseling.retention.models import LegalHold
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
@@ -46,8 +48,8 @@ EVERYONE = ["admin", *COUNSELORS, *STUDENTS]
 # Who is on whose active caseload once the sweep's own story below has run: the demo's
 # caseloads, with konselor1's short assignment to siswa4 ended again.
 ACTIVE_CASELOAD = {
-    "konselor1": {"siswa1", "siswa2", "siswa3"},
-    "konselor2": {"siswa4", "siswa5", "siswa6"},
+    "konselor1": {"siswa1", "siswa2", "siswa3", "siswa11"},
+    "konselor2": {"siswa4", "siswa5", "siswa6", "siswa12"},
 }
 
 # Markers of our own, on top of the demo's realistic values, so that a leak of any kind
@@ -64,6 +66,7 @@ RIZKY_TOPIC = "RAHASIA-TOPIK-2208: aku dipaksa bekerja sampai malam."
 RIZKY_OLD_NOTE = "RAHASIA-LAMA-7002: Rizky bercerita tentang utang keluarga."
 PUTRI_JUSTIFICATION = "RAHASIA-DARURAT-9021: Putri tidak dapat dihubungi sejak pagi."
 PUTRI_REVIEW = "RAHASIA-TINJAU-9022: alasan cukup, akses wajar."
+SITI_HOLD = "RAHASIA-PENAHANAN-6101: penyidik Polres meminta catatan Siti disimpan."
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
 GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
@@ -164,6 +167,9 @@ def add_markers(users, counselees):
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
 
+    # konselor1 asked for a legal hold on siswa1's records; its reason is on no page.
+    retention_services.request_legal_hold(counselees["siswa1"], reason=SITI_HOLD, by=konselor1)
+
 
 def collect_secrets() -> list[Secret]:
     """Every encrypted value about a student, decrypted through the models."""
@@ -200,6 +206,8 @@ def collect_secrets() -> list[Secret]:
     for access in EmergencyAccess.objects.select_related("counselee__user", "counselor"):
         add(access.justification, access.counselee, "justification", access.counselor.username)
         add(access.review_comment, access.counselee, "review")
+    for hold in LegalHold.objects.select_related("counselee__user"):
+        add(hold.reason, hold.counselee, "hold")  # seen by no one
     return secrets
 
 
