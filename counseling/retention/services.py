@@ -14,7 +14,7 @@ from counseling import policy
 from counseling.audit import log
 from counseling.records.models import Counselee
 from counseling.retention import schedule
-from counseling.retention.models import LegalHold, SchoolStatus
+from counseling.retention.models import Erasure, LegalHold, SchoolStatus
 
 REVIEW_EVERY = datetime.timedelta(days=365)
 
@@ -65,7 +65,8 @@ def set_class_status(class_name: str, *, status: str, since: datetime.date, by: 
     policy.require(policy.may_set_school_status(by))
     left = SchoolStatus.objects.exclude(status=SchoolStatus.Status.ACTIVE).values("counselee_id")
     rows = Counselee._base_manager.select_for_update(no_key=True).filter(class_name=class_name)
-    rows = rows.exclude(pk__in=left).exclude(erasure__isnull=False)
+    erased = Erasure.objects.values("counselee_id")
+    rows = rows.exclude(pk__in=left).exclude(pk__in=erased)
     counselees = list(rows.order_by("pk").only("pk", "public_id"))
     # Every row lock (update_or_create takes one) before the access log's lock.
     for counselee in counselees:
