@@ -18,7 +18,7 @@ def seed(admin, counselees, counselors, log=print):
         )
     if not document.is_published:
         services.publish(document, by=admin)
-    shown_hash = rendering.text_hash(document.title_id, document.body_id)
+    shown_hash = rendering.text_hash(*document.text("id"))
     for username in ACKNOWLEDGED:
         student = counselees[username].user
         if not ConsentAcknowledgement.objects.filter(student=student, document=document).exists():
@@ -44,7 +44,7 @@ def seed(admin, counselees, counselors, log=print):
         )
     if not online.is_published:
         services.publish(online, by=admin)
-    online_hash = rendering.text_hash(online.title_id, online.body_id)
+    online_hash = rendering.text_hash(*online.text("id"))
     for username in ACKNOWLEDGED:
         student = counselees[username].user
         if not ConsentAcknowledgement.objects.filter(student=student, document=online).exists():

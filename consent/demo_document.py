@@ -72,9 +72,12 @@ kapan, dan untuk alasan apa.
 
 ## Berapa lama catatan disimpan?
 
-Catatan konseling disimpan selama kamu masih menjadi siswa di sekolah ini, ditambah tiga \
-tahun setelah kamu meninggalkan sekolah. Setelah itu, catatan dihapus. Selama disimpan, \
-catatan tetap terenkripsi.
+Catatan konseling disimpan selama kamu masih menjadi siswa di sekolah ini, ditambah \
+{retention_years} tahun setelah kamu meninggalkan sekolah (lulus, pindah, atau keluar). \
+Selama disimpan, catatan tetap terenkripsi dengan kunci yang hanya untuk catatanmu. Setelah \
+itu, kunci itu dimusnahkan dan catatan dihapus, sehingga salinan cadangan pun tidak bisa \
+dibaca lagi. Sebulan sebelumnya, kamu diberi kesempatan meminta salinan catatanmu. \
+Penghapusan hanya ditunda kalau catatan diperlukan untuk perkara di polisi atau pengadilan.
 
 ## Persetujuanmu
 
@@ -151,9 +154,12 @@ your notes, when, and why.
 
 ## How long are notes kept?
 
-Counseling notes are kept while you are a student at this school, plus three years after \
-you leave the school. After that, they are deleted. While they are kept, they stay \
-encrypted.
+Counseling notes are kept while you are a student at this school, plus \
+{retention_years} years after you leave the school (graduate, move or leave). While they \
+are kept, they stay encrypted with a key that is only for your notes. After that, the key is \
+destroyed and the notes are deleted, so not even a backup copy can be read again. A month \
+before, you are offered a copy of your notes. Erasure is postponed only if the notes are \
+needed for a case before the police or a court.
 
 ## Your agreement
 

@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.audit.models import AppendOnlyError, AppendOnlyQuerySet
-from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedCharField,
+    CounseleeEncryptedTextField,
+    EncryptedFieldsQuerySet,
+)
+
+# Written in a consent document where the number of years records are kept belongs.
+RETENTION_PLACEHOLDER = "{retention_years}"
 
 
 class ConsentDocument(models.Model):
@@ -67,10 +74,21 @@ class ConsentDocument(models.Model):
         return self.published_at is not None
 
     def text(self, language: str) -> tuple[str, str]:
-        """(title, Markdown body) in `language`, Indonesian unless English is asked for."""
+        """(title, Markdown body) in `language`, Indonesian unless English is asked for.
+
+        `RETENTION_PLACEHOLDER` in the body is replaced with `AMANAH_RETENTION_YEARS`: the
+        document quotes the setting that the erasure schedule runs on, so the promise and
+        what the software does cannot drift apart.
+        """
         if language == "en":
-            return self.title_en, self.body_en
-        return self.title_id, self.body_id
+            title, body = self.title_en, self.body_en
+        else:
+            title, body = self.title_id, self.body_id
+        return title, body.replace(RETENTION_PLACEHOLDER, str(settings.AMANAH_RETENTION_YEARS))
+
+    @property
+    def quotes_retention(self) -> bool:
+        return RETENTION_PLACEHOLDER in self.body_id and RETENTION_PLACEHOLDER in self.body_en
 
 
 class ConsentAcknowledgement(models.Model):
@@ -171,20 +189,26 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
     )
     reason = models.CharField(_("alasan"), max_length=32, choices=Reason.choices)
-    recipient_name = EncryptedCharField(_("nama penerima"), max_length=150)
+    recipient_name = CounseleeEncryptedCharField(
+        _("nama penerima"), max_length=150, counselee_path="counselee"
+    )
     # A closed list in plain text (the student's access page shows it); anything said
     # about the recipient beyond it is free text, and encrypted.
     recipient_role = models.CharField(
         _("peran penerima"), max_length=32, choices=RecipientRole.choices
     )
-    recipient_role_detail = EncryptedCharField(
-        _("keterangan peran penerima"), max_length=200, blank=True
+    recipient_role_detail = CounseleeEncryptedCharField(
+        _("keterangan peran penerima"), max_length=200, blank=True, counselee_path="counselee"
     )
-    recipient_institution = EncryptedCharField(_("lembaga penerima"), max_length=150, blank=True)
-    what_was_shared = EncryptedTextField(_("yang disampaikan"))
+    recipient_institution = CounseleeEncryptedCharField(
+        _("lembaga penerima"), max_length=150, blank=True, counselee_path="counselee"
+    )
+    what_was_shared = CounseleeEncryptedTextField(_("yang disampaikan"), counselee_path="counselee")
     disclosed_at = models.DateTimeField(_("waktu pengungkapan"), default=timezone.now)
     student_informed = models.BooleanField(_("siswa sudah diberi tahu"), default=False)
-    not_informed_reason = EncryptedTextField(_("alasan belum memberi tahu"), blank=True)
+    not_informed_reason = CounseleeEncryptedTextField(
+        _("alasan belum memberi tahu"), blank=True, counselee_path="counselee"
+    )
     informed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

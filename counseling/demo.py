@@ -17,6 +17,7 @@ from counseling.messaging import demo as messaging_demo
 from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
 from counseling.referrals import demo as referrals_demo
+from counseling.retention import demo as retention_demo
 from sessions import demo as booking_demo
 from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
@@ -298,6 +299,7 @@ def seed(password: str, log=print) -> dict[str, str]:
         admin,
         log=log,
     )
+    retention_demo.seed(admin, users, password, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)

@@ -15,8 +15,7 @@ from django.db.models import F, OrderBy
 from django.db.models.constants import LOOKUP_SEP
 from encrypted_model_fields import fields as package
 
-from counseling import keycheck
-from counseling.fernet import decrypt
+from counseling import keycheck, keys
 
 
 class UndecryptableValue(Exception):
@@ -42,8 +41,10 @@ class StrictEncryptedMixin:
         if value is None:
             return None
         try:
-            return decrypt(value)
-        except InvalidToken:
+            # A value sealed under a counselee's data key opens too: the historical models
+            # of data migrations still name this field class for converted columns.
+            return keys.open_token(value, connection.alias)
+        except (InvalidToken, keys.DataKeyError):
             raise UndecryptableValue(
                 f"{self.model._meta.label}.{self.name} cannot be decrypted: "
                 "FIELD_ENCRYPTION_KEY is wrong or lacks the key this value was written with."
@@ -80,6 +81,83 @@ class EncryptedCharField(StrictEncryptedMixin, package.EncryptedCharField):
 
 class EncryptedTextField(StrictEncryptedMixin, package.EncryptedTextField):
     pass
+
+
+class UnsealedWriteError(Exception):
+    """A value reached a counselee-key column without being sealed by `pre_save`.
+
+    `QuerySet.update()`, `bulk_update()` and fixtures (raw saves) skip `pre_save`, so they
+    cannot know whose key to use: they are refused rather than written under no key.
+    """
+
+
+class ErasedValueError(Exception):
+    """An erased value (its data key destroyed) was about to be saved as if it were text."""
+
+
+class CounseleeEncryptedMixin(StrictEncryptedMixin):
+    """Seal the value under the data key of the counselee the row is about.
+
+    `counselee_path` names her from the instance, as a query path would
+    (``"session__counselee"``; ``"self"`` on `Counselee`). Every guarantee of the strict
+    fields holds: a bad token raises, lookups and ordering refuse, dumps refuse, and the
+    write is refused while the master key cannot read the canary. A value whose key was
+    destroyed reads as `counseling.keys.ERASED`, a marker, and cannot be saved back.
+    """
+
+    def __init__(self, *args, counselee_path: str, **kwargs):
+        self.counselee_path = counselee_path
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["counselee_path"] = self.counselee_path
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value is None:
+            return None
+        if isinstance(value, keys.ErasedText):
+            raise ErasedValueError(
+                f"{self.model._meta.label}.{self.name} was erased; it cannot be saved."
+            )
+        using = model_instance._state.db or "default"
+        keycheck.refuse_unless_key_reads_back(using)
+        key_id, fernet = keys.key_for(model_instance, self.counselee_path, using)
+        return keys.seal(fernet, key_id, str(value))
+
+    def get_db_prep_save(self, value, connection):
+        if value is None or isinstance(value, keys.Sealed):
+            return value
+        raise UnsealedWriteError(
+            f"{self.model._meta.label}.{self.name} is sealed under its counselee's key: "
+            "write it with save() or bulk_create(), never update() or bulk_update()."
+        )
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        try:
+            return keys.open_token(value, connection.alias)
+        except (InvalidToken, keys.DataKeyError):
+            raise UndecryptableValue(
+                f"{self.model._meta.label}.{self.name} cannot be decrypted: its data key is "
+                "unknown, or FIELD_ENCRYPTION_KEY lacks the master key that wrapped it."
+            ) from None
+
+
+class CounseleeEncryptedCharField(CounseleeEncryptedMixin, package.EncryptedCharField):
+    pass
+
+
+class CounseleeEncryptedTextField(CounseleeEncryptedMixin, package.EncryptedTextField):
+    pass
+
+
+def counselee_key_fields(model: type[models.Model]) -> list["CounseleeEncryptedMixin"]:
+    """The fields of `model` sealed under a counselee's data key."""
+    return [f for f in model._meta.concrete_fields if isinstance(f, CounseleeEncryptedMixin)]
 
 
 def encrypted_paths(model, prefix: str) -> list[str]:

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from encrypted_model_fields import fields as package
 
-from counseling import fernet
+from counseling import fernet, keys
 
 CANARY_TEXT = "amanah-encryption-canary"
 CANARY_PK = 1
@@ -51,12 +51,36 @@ def _canary_token(using) -> str | None:
     return canary.annotate(token=fernet.raw("value")).values_list("token", flat=True).first()
 
 
-def _readable(token: str) -> bool:
+def _readable(token: str, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the configured master key opens `token`, directly or through the data key
+    of the counselee it is sealed under."""
     try:
-        fernet.decrypt(token)
-    except InvalidToken:
+        keys.open_token(token, using, fresh=True)
+    except (InvalidToken, keys.DataKeyError):
         return False
     return True
+
+
+def _first_unwrappable_data_key(using) -> str | None:
+    """The newest counselee data key, unwrapped: the canary proves the master key read the
+    canary, this that it also reads what the content is sealed under."""
+    model = apps.get_model("retention", "DataKey")
+    if not _table_exists(model, using):
+        return None
+    wrapped = (
+        model._base_manager.using(using)
+        .filter(destroyed_at__isnull=True)
+        .order_by("-pk")
+        .values_list("wrapped", flat=True)
+        .first()
+    )
+    if wrapped is None:
+        return None
+    try:
+        keys.unwrap(wrapped)
+    except keys.DataKeyError:
+        return "FIELD_ENCRYPTION_KEY cannot unwrap the counselees' data keys."
+    return None
 
 
 def _columns(model, using) -> set[str]:
@@ -82,7 +106,7 @@ def _first_unreadable_sample(using) -> str | None:
                 continue
             rows = model._base_manager.using(using).filter(**{f"{name}__isnull": False})
             token = rows.annotate(token=fernet.raw(name)).values_list("token", flat=True)[:1]
-            if token and not _readable(token[0]):
+            if token and not _readable(token[0], using):
                 return f"{model._meta.label}.{name}"
     return None
 
@@ -103,12 +127,15 @@ def diagnose(using: str = DEFAULT_DB_ALIAS) -> tuple[str | None, bool]:
         if sample:
             return f"FIELD_ENCRYPTION_KEY cannot decrypt the stored values of {sample}.", False
         return None, False
-    if not _readable(token) or fernet.decrypt(token) != CANARY_TEXT:
+    if not _readable(token, using) or fernet.decrypt(token) != CANARY_TEXT:
         return (
             "FIELD_ENCRYPTION_KEY cannot decrypt the encryption canary: it is not the key "
             "this database was written with, or it lacks that key.",
             False,
         )
+    problem = _first_unwrappable_data_key(using)
+    if problem:
+        return problem, False
     return None, True
 
 

@@ -1,5 +1,11 @@
 """Re-encrypt stored values under the newest FIELD_ENCRYPTION_KEY, in batches.
 
+What the master key encrypts directly is small: each counselee's wrapped data key
+(`retention.DataKey.wrapped`), the canary and a few secrets that belong to no counselee.
+Content sealed under a data key is left alone (its key is re-wrapped instead), so a
+rotation at district scale rewraps 20,000 short keys rather than 500,000 notes; values
+still in the older form, under the master key itself, are rotated like the rest.
+
 Tokens are read raw (never through the fields' `from_db_value`) and rewritten with
 `MultiFernet.rotate`, which keeps each token's timestamp. A value the newest key alone
 can already read is skipped, so a run is idempotent and an interrupted run is resumed by
@@ -15,7 +21,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.db import connection, connections, transaction
 
-from counseling import encryption, fernet
+from counseling import encryption, fernet, keys
 
 # Batches smaller than this are re-encrypted in this process: starting workers costs more.
 PARALLEL_FROM_ROWS = 200
@@ -41,7 +47,14 @@ def encrypted_models() -> list[tuple[type, list[str]]]:
     found = [
         (m, names) for m in apps.get_models() if (names := encryption.encrypted_field_names(m))
     ]
+    # The data keys are wrapped by the master key: rotated like any other value of it.
+    found.append((apps.get_model("retention", "DataKey"), ["wrapped"]))
     return sorted(found, key=lambda pair: pair[0] is canary)
+
+
+def is_sealed(token: str) -> bool:
+    """Under a counselee's data key (or erased): nothing for the master key to rotate."""
+    return token == keys.ERASED_TOKEN or keys.split(token)[0] is not None
 
 
 class Rotation:
@@ -132,7 +145,8 @@ class Rotation:
 def _rotate_tokens(rotation, stored) -> tuple[list, int, int | None]:
     new, current = [], 0
     for index, token in enumerate(stored):
-        if token is None:
+        # None and "": nothing stored (a destroyed data key holds "").
+        if not token or is_sealed(token):
             new.append(None)
         elif rotation._is_current(token):
             current += 1

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "counseling.crisis",
     "counseling.referrals",
     "counseling.ops",
+    "counseling.retention",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,12 @@ AMANAH_HEALTH_OUTBOX_MAX_AGE = datetime.timedelta(minutes=10)
 AMANAH_HEALTH_CHAIN_MAX_AGE = datetime.timedelta(hours=26)
 # Housekeeping (nightly): delivered or withdrawn notices are kept this long (their e-mail
 # state, not their content: a notice has none).
+# How long a counselee's records are kept after she leaves the school (the consent
+# document quotes it); she and her counselor see her in the erasure list this many days
+# before; an unconfirmed legal hold pauses erasure this long.
+AMANAH_RETENTION_YEARS = env.int("RETENTION_YEARS", default=3)
+AMANAH_RETENTION_NOTICE_DAYS = env.int("RETENTION_NOTICE_DAYS", default=30)
+AMANAH_LEGAL_HOLD_CONFIRM_DAYS = env.int("LEGAL_HOLD_CONFIRM_DAYS", default=14)
 AMANAH_OUTBOX_RETENTION = datetime.timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=30))
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
@@ -354,6 +361,10 @@ CELERY_BEAT_SCHEDULE = {
     "crisis-tick": {
         "task": "counseling.crisis.tasks.crisis_tick",
         "schedule": 60.0,
+    },
+    "erase-due-counselees": {
+        "task": "counseling.retention.tasks.erase_due_counselees",
+        "schedule": crontab(hour=1, minute=15),
     },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from encrypted_model_fields import fields as encrypted_package
 
-from counseling import keycheck
+from counseling import keycheck, keys
 from counseling.accounts.models import User
 from counseling.records import services
 from counseling.records.models import Counselee
@@ -40,6 +40,8 @@ def _fast_test_settings(settings):
     # The stories' students are minors whose school rests on its public duty; the guardian
     # gate's tests (tests/guardians) set the basis each of them is about.
     settings.GUARDIAN_BASIS = "public_duty"
+    # Data keys are cached per process by id; a rolled-back test database reuses ids.
+    keys.clear_cache()
 
 
 @pytest.fixture
@@ -356,3 +358,10 @@ def _no_row_lock_after_the_log_lock(_append_only_triggers_during_tests, monkeypa
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_then_forget)
     with connection.execute_wrapper(watch):
         yield
+
+
+def sealed(value) -> bool:
+    """Whether a stored value is a token under a counselee's data key (`counseling.keys`)."""
+    import re
+
+    return bool(value) and re.fullmatch(r"k\d+\$gAAAA[\w=-]+", value) is not None

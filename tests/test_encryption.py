@@ -8,9 +8,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from counseling import checks, keycheck
-from counseling.encryption import UndecryptableValue
+from counseling.encryption import UndecryptableValue, UnsealedWriteError
 from counseling.records.models import Counselee, EncryptionCanary
-from tests.conftest import make_counselee, make_user
+from counseling.retention.models import DataKey
+from tests.conftest import make_counselee, make_user, sealed
 from tests.subprocesses import manage, run
 
 GUARDIAN = "Ibu Suryani"
@@ -38,9 +39,12 @@ def test_the_database_holds_fernet_tokens_not_text(siti):
         ("background_notes", "Sering cemas menjelang ujian."),
     ]:
         token = stored(Counselee, column, counselee.pk)
-        assert token.startswith("gAAAAA")
+        # Sealed under her own data key, which only the master key unwraps.
+        key = DataKey.objects.get(counselee_uid=counselee.public_id)
+        assert token.startswith(f"k{key.pk}$gAAAAA")
         assert text not in token
-        assert Fernet(current_key()).decrypt(token.encode()).decode() == text
+        data_key = Fernet(current_key()).decrypt(key.wrapped.encode())
+        assert Fernet(data_key).decrypt(token.split("$", 1)[1].encode()).decode() == text
 
 
 def test_guardians_contact_exemptions_and_typed_names_are_fernet_tokens(siti, bu_rina, admin):
@@ -84,8 +88,9 @@ def test_guardians_contact_exemptions_and_typed_names_are_fernet_tokens(siti, bu
     ]
     for model, column, pk, text in values:
         token = stored(model, column, pk)
-        assert token.startswith("gAAAAA"), (model, column)
-        assert Fernet(current_key()).decrypt(token.encode()).decode() == text
+        # Under Siti's own data key, not the master key; read back through the model.
+        assert sealed(token) and text not in token, (model, column)
+        assert getattr(model.objects.get(pk=pk), column) == text
 
 
 def test_the_canary_is_created_by_migrate_and_read_by_the_check(db):
@@ -127,7 +132,8 @@ def test_saving_with_a_wrong_key_raises_and_leaves_the_stored_bytes_alone(siti, 
         transaction.atomic(),
     ):
         counselee.save()
-    with pytest.raises(keycheck.WrongEncryptionKey), transaction.atomic():
+    # update() skips pre_save: it cannot seal under her key, so it is refused with any key.
+    with pytest.raises(UnsealedWriteError), transaction.atomic():
         Counselee.objects.filter(pk=counselee.pk).update(background_notes="Catatan baru.")
     ayu = make_user("ayu", "Ayu Lestari", "student")
     with pytest.raises(keycheck.WrongEncryptionKey), transaction.atomic():
@@ -225,5 +231,5 @@ def test_messages_and_their_drafts_are_fernet_tokens_not_text(siti, bu_rina, adm
         (MessageDraft, draft.pk, "Tenang, Siti, kita"),
     ]:
         token = stored(model, "body", pk)
-        assert token.startswith("gAAAAA") and text not in token
-        assert Fernet(current_key()).decrypt(token.encode()).decode() == text
+        assert sealed(token) and text not in token
+        assert model.objects.get(pk=pk).body == text

@@ -32,7 +32,7 @@ from counseling.audit import services as audit_services
 from counseling.audit.models import EmergencyAccess
 from counseling.crisis import services as crisis_services
 from counseling.crisis.models import CrisisRequest, SafetyPlan
-from counseling.encryption import encrypted_field_names
+from counseling.encryption import counselee_key_fields, encrypted_field_names
 from counseling.guardians.demo import EXEMPTION_DETAIL
 from counseling.guardians.models import Guardian, GuardianAcknowledgement, GuardianExemption
 from counseling.messaging import services as messaging
@@ -42,10 +42,12 @@ from counseling.records.models import CaseAssignment, Counselee
 from counseling.referrals import bk, external
 from counseling.referrals import services as referral_services
 from counseling.referrals.models import BkReferral, ExternalReferral, Referral
+from counseling.retention import services as retention_services
+from counseling.retention.models import LegalHold
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
-from tests.conftest import login
+from tests.conftest import login, sealed
 
 PAGES_PER_USER = 300
 STUDENTS = [f"siswa{n}" for n in range(1, 8)]
@@ -57,8 +59,8 @@ EVERYONE = ["admin", *COUNSELORS, *STUDENTS, *TEACHERS]
 # Who is on whose active caseload once the sweep's own story below has run: the demo's
 # caseloads, with konselor1's short assignment to siswa4 ended again.
 ACTIVE_CASELOAD = {
-    "konselor1": {"siswa1", "siswa2", "siswa3", "siswa8", "siswa9", "siswa10"},
-    "konselor2": {"siswa4", "siswa5", "siswa6", "siswa7"},
+    "konselor1": {"siswa1", "siswa2", "siswa3", "siswa8", "siswa9", "siswa10", "siswa11"},
+    "konselor2": {"siswa4", "siswa5", "siswa6", "siswa7", "siswa12"},
 }
 # konselor1 handed siswa7 over less than 14 days ago: she still reads her own notes.
 READ_ONLY = {"konselor1": {"siswa7"}}
@@ -98,6 +100,7 @@ RECEIVER_KNOWS = {
     Referral.Status.RECEIVER_DECLINED,
     Referral.Status.ACCEPTED,
 }
+SITI_HOLD = "RAHASIA-PENAHANAN-6101: penyidik Polres meminta catatan Siti disimpan."
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
 GENERIC_PLACES = {"Ruang BK", "Panggilan video"}
@@ -282,6 +285,8 @@ def add_markers(users, counselees):
     crisis_services.save_safety_plan(
         counselees["siswa3"], by=konselor1, what_helps=AYU_PLAN, shared_with_student=True
     )
+    # konselor1 asked for a legal hold on siswa1's records; its reason is on no page.
+    retention_services.request_legal_hold(counselees["siswa1"], reason=SITI_HOLD, by=konselor1)
 
 
 def collect_secrets() -> list[Secret]:
@@ -351,6 +356,8 @@ def collect_secrets() -> list[Secret]:
             add(text, letter.counselee, "external", letter.counselor.username)
     for bk_referral in BkReferral.objects.select_related("counselee__user"):
         add(bk_referral.reason, bk_referral.counselee, "bk_reason")
+    for hold in LegalHold.objects.select_related("counselee__user"):
+        add(hold.reason, hold.counselee, "hold")  # seen by no one
     return secrets
 
 
@@ -685,6 +692,13 @@ def test_no_one_sees_a_secret_outside_their_reach(
         for model in encrypted_models()
         for name in encrypted_field_names(model)
     }
+    # Content about a counselee is sealed under her data key; the rest (the canary, the
+    # second factors' secrets) under the master key.
+    counselee_columns = {
+        (model._meta.db_table, field.column)
+        for model in encrypted_models()
+        for field in counselee_key_fields(model)
+    }
     scanned = 0
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -693,6 +707,9 @@ def test_no_one_sees_a_secret_outside_their_reach(
             for (value,) in cursor.fetchall():
                 value = str(value)
                 scanned += 1
+                if (table, column) in counselee_columns:
+                    assert sealed(value), f"{table}.{column} holds {value[:20]!r}"
+                    continue
                 if (table, column) in encrypted_columns:
                     assert value.startswith("gAAAA"), f"{table}.{column} holds {value[:20]!r}"
                     continue

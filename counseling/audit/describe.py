@@ -32,6 +32,8 @@ OBJECT_LABELS = {
     "referrals.referral": gettext_lazy("alih tangan kasusmu"),
     "referrals.bkreferral": gettext_lazy("rujukan guru ke BK tentangmu"),
     "referrals.externalreferral": gettext_lazy("rujukanmu ke luar sekolah"),
+    "retention.legalhold": gettext_lazy("penahanan hukum atas catatanmu"),
+    "retention.erasure": gettext_lazy("penghapusan catatanmu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -90,6 +92,10 @@ ADMIN_OBJECT_LABELS = {
     "referrals.referral": gettext_lazy("alih tangan kasus"),
     "referrals.bkreferral": gettext_lazy("rujukan guru ke BK"),
     "referrals.externalreferral": gettext_lazy("rujukan ke luar sekolah"),
+    "retention.legalhold": gettext_lazy("penahanan hukum"),
+    "retention.erasure": gettext_lazy("penghapusan data konseli"),
+    "field_encryption": gettext_lazy("enkripsi data"),
+    "data_keys": gettext_lazy("kunci data konseli"),
 }
 
 

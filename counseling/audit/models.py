@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import CounseleeEncryptedTextField, EncryptedFieldsQuerySet
 
 
 class AppendOnlyError(Exception):
@@ -76,6 +76,13 @@ class AccessEvent(models.Model):
             "crisis_before_consent",
             _("memulai sesi darurat sebelum persetujuan"),
         )
+        SCHOOL_STATUS_SET = "school_status_set", _("mengubah status sekolah")
+        LEGAL_HOLD_REQUESTED = "legal_hold_requested", _("meminta penahanan hukum")
+        LEGAL_HOLD_CONFIRMED = "legal_hold_confirmed", _("mengonfirmasi penahanan hukum")
+        LEGAL_HOLD_REVIEWED = "legal_hold_reviewed", _("meninjau penahanan hukum")
+        LEGAL_HOLD_RELEASED = "legal_hold_released", _("mengakhiri penahanan hukum")
+        COUNSELEE_ERASED = "counselee_erased", _("menghapus data konseli")
+        DATA_KEYS_MIGRATED = "data_keys_migrated", _("memindahkan data ke kunci konseli")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")
@@ -185,7 +192,7 @@ class EmergencyAccess(models.Model):
     counselee = models.ForeignKey(
         "records.Counselee", on_delete=models.PROTECT, related_name="emergency_accesses"
     )
-    justification = EncryptedTextField(_("alasan"))
+    justification = CounseleeEncryptedTextField(_("alasan"), counselee_path="counselee")
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     # Ended before it expired: the counselor declared a conflict of interest.
@@ -194,7 +201,9 @@ class EmergencyAccess(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    review_comment = EncryptedTextField(_("komentar peninjauan"), blank=True)
+    review_comment = CounseleeEncryptedTextField(
+        _("komentar peninjauan"), blank=True, counselee_path="counselee"
+    )
 
     objects = EncryptedFieldsQuerySet.as_manager()
 

@@ -14,7 +14,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedTextField,
+    EncryptedFieldsQuerySet,
+)
 from sessions.models import AvailabilityRule
 
 
@@ -39,7 +42,7 @@ class CrisisRequest(models.Model):
     counselee = models.ForeignKey(
         "records.Counselee", on_delete=models.PROTECT, related_name="crisis_requests"
     )
-    text = EncryptedTextField(_("pesan singkat"), blank=True)
+    text = CounseleeEncryptedTextField(_("pesan singkat"), blank=True, counselee_path="counselee")
     via = models.CharField(_("lewat"), max_length=16, choices=Via.choices, default=Via.BUTTON)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.WAITING
@@ -172,10 +175,18 @@ class SafetyPlan(models.Model):
     counselor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="safety_plans"
     )
-    warning_signs = EncryptedTextField(_("tanda-tanda peringatan"), blank=True)
-    what_helps = EncryptedTextField(_("yang membantu"), blank=True)
-    people_to_contact = EncryptedTextField(_("orang yang bisa dihubungi"), blank=True)
-    safe_places = EncryptedTextField(_("tempat yang aman"), blank=True)
+    warning_signs = CounseleeEncryptedTextField(
+        _("tanda-tanda peringatan"), blank=True, counselee_path="counselee"
+    )
+    what_helps = CounseleeEncryptedTextField(
+        _("yang membantu"), blank=True, counselee_path="counselee"
+    )
+    people_to_contact = CounseleeEncryptedTextField(
+        _("orang yang bisa dihubungi"), blank=True, counselee_path="counselee"
+    )
+    safe_places = CounseleeEncryptedTextField(
+        _("tempat yang aman"), blank=True, counselee_path="counselee"
+    )
     shared_with_student = models.BooleanField(_("dibagikan kepada siswa"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

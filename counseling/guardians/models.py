@@ -17,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counseling.audit.models import AppendOnlyError, AppendOnlyQuerySet
-from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedCharField,
+    CounseleeEncryptedTextField,
+    EncryptedFieldsQuerySet,
+)
 
 
 class Basis(models.TextChoices):
@@ -43,10 +47,14 @@ class Guardian(models.Model):
     counselee = models.ForeignKey(
         "records.Counselee", on_delete=models.PROTECT, related_name="guardians"
     )
-    name = EncryptedCharField(_("nama"), max_length=150)
+    name = CounseleeEncryptedCharField(_("nama"), max_length=150, counselee_path="counselee")
     relation = models.CharField(_("hubungan"), max_length=16, choices=Relation.choices)
-    phone = EncryptedCharField(_("telepon"), max_length=30, blank=True)
-    email = EncryptedCharField(_("e-mail"), max_length=254, blank=True)
+    phone = CounseleeEncryptedCharField(
+        _("telepon"), max_length=30, blank=True, counselee_path="counselee"
+    )
+    email = CounseleeEncryptedCharField(
+        _("e-mail"), max_length=254, blank=True, counselee_path="counselee"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -228,7 +236,7 @@ class GuardianAcknowledgement(_Immutable):
     link = models.OneToOneField(
         GuardianLink, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    typed_name = EncryptedCharField(max_length=150, blank=True)
+    typed_name = CounseleeEncryptedCharField(max_length=150, blank=True, counselee_path="counselee")
     form_number = models.CharField(_("nomor formulir"), max_length=40, blank=True)
     signed_on = models.DateField(_("tanggal tanda tangan"), null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -305,7 +313,7 @@ class GuardianExemption(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(_("alasan"), max_length=32, choices=Reason.choices)
-    detail = EncryptedTextField(_("keterangan"))
+    detail = CounseleeEncryptedTextField(_("keterangan"), counselee_path="counselee")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(

@@ -20,7 +20,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedTextField,
+    EncryptedFieldsQuerySet,
+)
 
 # A sender may take a message back this long after sending it.
 RETRACT_WINDOW = datetime.timedelta(minutes=1)
@@ -75,7 +78,9 @@ class Message(models.Model):
     )
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     side = models.CharField(max_length=16, choices=SenderSide.choices)
-    body = EncryptedTextField(_("pesan"), blank=True)
+    body = CounseleeEncryptedTextField(
+        _("pesan"), blank=True, counselee_path="conversation__counselee"
+    )
     # Marked by the student as urgent: it raised the crisis pathway instead of waiting.
     urgent = models.BooleanField(default=False)
     sent_at = models.DateTimeField(default=timezone.now)
@@ -118,7 +123,7 @@ class MessageDraft(models.Model):
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="drafts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    body = EncryptedTextField(blank=True)
+    body = CounseleeEncryptedTextField(blank=True, counselee_path="conversation__counselee")
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = EncryptedFieldsQuerySet.as_manager()

@@ -69,6 +69,8 @@ HEADLINES = {
     Kind.REFERRAL_TO_STAFF: _("Ada kabar tentang alih tangan kasus"),
     Kind.BK_REFERRAL: _("Seorang guru merujuk siswa ke BK"),
     Kind.BK_INVITATION: _("Guru BK mengundangmu untuk berbincang"),
+    Kind.RETENTION_DUE: _("Catatan konselingmu akan segera dihapus: kamu bisa meminta salinannya"),
+    Kind.RETENTION_DUE_STAFF: _("Data seorang konseli Anda akan segera dihapus"),
 }
 
 CRISIS_KINDS = frozenset(
@@ -107,6 +109,8 @@ EMAIL_TEMPLATES = {
     Kind.REFERRAL_TO_STAFF: "referral",
     Kind.BK_REFERRAL: "bk_referral",
     Kind.BK_INVITATION: "bk_referral",
+    Kind.RETENTION_DUE: "retention_due",
+    Kind.RETENTION_DUE_STAFF: "retention_due_staff",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -165,6 +169,9 @@ _LINKS = {
     Kind.REFERRAL_TO_STAFF: Link("referral-detail", with_about=True),
     Kind.BK_REFERRAL: Link("bk-referral-detail", with_about=True),
     Kind.BK_INVITATION: Link("bk-invitation", with_about=True),
+    # The data-rights pages (a copy of her records) hang off her dashboard.
+    Kind.RETENTION_DUE: Link("student-dashboard"),
+    Kind.RETENTION_DUE_STAFF: Link("retention-overview"),
 }
 
 

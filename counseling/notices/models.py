@@ -89,6 +89,10 @@ class Notice(models.Model):
         # A teacher referred a student to BK (to counselors); BK invites the student.
         BK_REFERRAL = "bk_referral", _("rujukan guru ke BK")
         BK_INVITATION = "bk_invitation", _("undangan dari BK")
+        # A counselee's records are erased within RETENTION_NOTICE_DAYS: she is offered a
+        # copy; her counselor is told. `about` is her public id; no name in either.
+        RETENTION_DUE = "retention_due", _("catatan akan dihapus")
+        RETENTION_DUE_STAFF = "retention_due_staff", _("data konseli akan dihapus")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

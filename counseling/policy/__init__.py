@@ -24,6 +24,7 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `messaging`: online-counseling conversations (konseling daring).
 - `guardians`: guardians' contact, their consent for a minor, exemptions, the guardian gate.
 - `crisis`: "I need to talk now", walk-ins in a crisis, the roster, the safety plan.
+- `retention`: the school lifecycle, the erasure schedule and legal holds.
 """
 
 from counseling.policy.accounts import (
@@ -240,6 +241,16 @@ from counseling.policy.referrals import (
     shareable_disclosures,
     shareable_notes,
 )
+from counseling.policy.retention import (
+    get_legal_hold_for,
+    legal_holds_for,
+    may_confirm_legal_hold,
+    may_release_legal_hold,
+    may_request_legal_hold,
+    may_review_legal_hold,
+    may_set_school_status,
+    to_be_erased_for,
+)
 from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
 from counseling.policy.teachers import (
     bk_invitations_for,
@@ -335,6 +346,7 @@ __all__ = [
     "get_exemption_for",
     "get_external_referral_for",
     "get_guardian_for",
+    "get_legal_hold_for",
     "get_message_partner_for",
     "get_note_for",
     "get_note_for_addendum",
@@ -361,6 +373,7 @@ __all__ = [
     "is_crisis_session",
     "is_minor",
     "is_own_note",
+    "legal_holds_for",
     "may_act_on_own_consent",
     "may_add_addendum",
     "may_answer_as_receiver",
@@ -379,6 +392,7 @@ __all__ = [
     "may_close_case",
     "may_confirm",
     "may_confirm_crisis_counselor",
+    "may_confirm_legal_hold",
     "may_consent_to_external_referral",
     "may_create_walk_in",
     "may_decide_exemption",
@@ -415,17 +429,21 @@ __all__ = [
     "may_refer",
     "may_refer_into_bk",
     "may_refer_to",
+    "may_release_legal_hold",
     "may_renew_exemption",
     "may_request_emergency_access",
+    "may_request_legal_hold",
     "may_reschedule",
     "may_retract",
     "may_review_emergency_access",
+    "may_review_legal_hold",
     "may_run_session",
     "may_see_crisis_request",
     "may_see_guardians",
     "may_see_message_counts",
     "may_see_urgent_request",
     "may_send",
+    "may_set_school_status",
     "may_start_crisis_session",
     "may_take_crisis_request",
     "may_take_urgent_request",
@@ -460,6 +478,7 @@ __all__ = [
     "shareable_disclosures",
     "shareable_notes",
     "students_for",
+    "to_be_erased_for",
     "unanswered_assignments_for",
     "unread_messages_for",
     "urgent_alert_recipients",

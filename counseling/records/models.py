@@ -6,7 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedCharField,
+    CounseleeEncryptedTextField,
+    EncryptedCharField,
+    EncryptedFieldsQuerySet,
+)
 
 
 class Counselee(models.Model):
@@ -29,9 +34,15 @@ class Counselee(models.Model):
     class_name = models.CharField(_("kelas"), max_length=20, db_index=True)
     date_of_birth = models.DateField(_("tanggal lahir"), null=True, blank=True)
 
-    guardian_name = EncryptedCharField(_("nama wali"), max_length=150, blank=True)
-    guardian_phone = EncryptedCharField(_("telepon wali"), max_length=30, blank=True)
-    background_notes = EncryptedTextField(_("catatan latar belakang"), blank=True)
+    guardian_name = CounseleeEncryptedCharField(
+        _("nama wali"), max_length=150, blank=True, counselee_path="self"
+    )
+    guardian_phone = CounseleeEncryptedCharField(
+        _("telepon wali"), max_length=30, blank=True, counselee_path="self"
+    )
+    background_notes = CounseleeEncryptedTextField(
+        _("catatan latar belakang"), blank=True, counselee_path="self"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the student ends counseling; only her own new request opens a case again.

@@ -10,9 +10,13 @@ wali kelas X-2, referred Maya.
 
 import datetime
 
+from django.utils import timezone
+
 from consent import rendering
 from consent import services as consent_services
 from counseling.accounts.models import User
+from counseling.guardians import services as guardian_services
+from counseling.guardians.models import Guardian
 from counseling.records import services as records_services
 from counseling.records.models import Counselee
 from counseling.referrals import bk, external
@@ -53,18 +57,27 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
             "nis": nis,
             "class_name": class_name,
             "date_of_birth": born,
-            "guardian_name": guardian,
-            "guardian_phone": phone,
             "background_notes": background,
         },
     )
+    # Her guardian signed the paper form at enrolment, as siswa1-6's did.
+    if not Guardian.objects.filter(counselee=maya).exists():
+        maya_guardian = guardian_services.add_guardian(
+            maya, by=admin, name=guardian, relation=Guardian.Relation.GUARDIAN, phone=phone
+        )
+        guardian_services.record_paper_form(
+            maya_guardian,
+            by=admin,
+            form_number=f"BK-{nis[-4:]}",
+            signed_on=timezone.localdate() - datetime.timedelta(days=60),
+        )
     document = consent_services.current_document()
     if document is not None:
         consent_services.acknowledge(
             student,
             document,
             language="id",
-            shown_hash=rendering.text_hash(document.title_id, document.body_id),
+            shown_hash=rendering.text_hash(*document.text("id")),
             typed_name=student.full_name,
         )
     records_services.assign(konselor1, maya, by=admin)

@@ -14,7 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Disclosure
-from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedTextField,
+    EncryptedFieldsQuerySet,
+)
 from counseling.records.models import Counselee
 from sessions.models import SessionNote
 
@@ -75,8 +78,12 @@ class Referral(models.Model):
     )
     requested_by_student = models.BooleanField(_("diminta siswa"), default=False)
     reason = models.CharField(_("alasan"), max_length=20, choices=Reason.choices)
-    reason_text = EncryptedTextField(_("penjelasan alasan"), blank=True)
-    summary = EncryptedTextField(_("ringkasan serah terima"), blank=True)
+    reason_text = CounseleeEncryptedTextField(
+        _("penjelasan alasan"), blank=True, counselee_path="counselee"
+    )
+    summary = CounseleeEncryptedTextField(
+        _("ringkasan serah terima"), blank=True, counselee_path="counselee"
+    )
     scope = models.CharField(_("yang dibagikan"), max_length=10, choices=Scope.choices)
     # What the counselor offered, narrowed by the student before she accepts: final notes
     # and disclosures only (drafts never travel).
@@ -183,7 +190,7 @@ class BkReferral(models.Model):
         related_name="bk_referrals_made",
         verbose_name=_("guru"),
     )
-    reason = EncryptedTextField(_("alasan"))
+    reason = CounseleeEncryptedTextField(_("alasan"), counselee_path="counselee")
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SENT, db_index=True
     )
@@ -264,8 +271,10 @@ class ExternalReferral(models.Model):
     recipient_kind = models.CharField(
         _("jenis penerima"), max_length=20, choices=RecipientKind.choices
     )
-    recipient_name = EncryptedTextField(_("nama lembaga atau profesional"))
-    letter_text = EncryptedTextField(_("isi surat"))
+    recipient_name = CounseleeEncryptedTextField(
+        _("nama lembaga atau profesional"), counselee_path="counselee"
+    )
+    letter_text = CounseleeEncryptedTextField(_("isi surat"), counselee_path="counselee")
     include_class = models.BooleanField(_("cantumkan kelas"), default=False)
     include_date_of_birth = models.BooleanField(_("cantumkan tanggal lahir"), default=False)
     basis = models.CharField(_("dasar"), max_length=10, choices=Basis.choices)
@@ -276,7 +285,7 @@ class ExternalReferral(models.Model):
         Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
-    feedback = EncryptedTextField(_("umpan balik"), blank=True)
+    feedback = CounseleeEncryptedTextField(_("umpan balik"), blank=True, counselee_path="counselee")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import CounseleeEncryptedTextField, EncryptedFieldsQuerySet
 from sessions.models.notes import CounselingSession
 
 Mode = CounselingSession.Mode
@@ -128,7 +128,7 @@ class Booking(models.Model):
     end = models.DateTimeField(_("waktu selesai"))
     mode = models.CharField(_("bentuk"), max_length=16, choices=Mode.choices)
     place = models.CharField(_("tempat"), max_length=100, blank=True)
-    topic = EncryptedTextField(_("topik"), blank=True)
+    topic = CounseleeEncryptedTextField(_("topik"), blank=True, counselee_path="counselee")
     urgent = models.BooleanField(_("mendesak"), default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED

@@ -14,7 +14,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from counseling.encryption import EncryptedCharField, EncryptedFieldsQuerySet, EncryptedTextField
+from counseling.encryption import (
+    CounseleeEncryptedCharField,
+    CounseleeEncryptedTextField,
+    EncryptedFieldsQuerySet,
+)
 
 
 class FinalisedNoteError(Exception):
@@ -64,7 +68,9 @@ class CounselingSession(models.Model):
     )
     # Free text typed by a counselor: usually "Ruang BK", but it could name a student's
     # home or a hospital, so it is encrypted like any other text about a student.
-    place = EncryptedCharField(_("tempat"), max_length=100, blank=True)
+    place = CounseleeEncryptedCharField(
+        _("tempat"), max_length=100, blank=True, counselee_path="counselee"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EncryptedFieldsQuerySet.as_manager()
@@ -115,10 +121,18 @@ class SessionNote(models.Model):
         related_name="session_notes",
         verbose_name=_("penulis"),
     )
-    presenting_concern = EncryptedTextField(_("masalah yang disampaikan"), blank=True)
-    what_was_done = EncryptedTextField(_("yang dilakukan dalam sesi"), blank=True)
-    agreed_follow_up = EncryptedTextField(_("tindak lanjut yang disepakati"), blank=True)
-    body = EncryptedTextField(_("catatan"), blank=True)
+    presenting_concern = CounseleeEncryptedTextField(
+        _("masalah yang disampaikan"), blank=True, counselee_path="session__counselee"
+    )
+    what_was_done = CounseleeEncryptedTextField(
+        _("yang dilakukan dalam sesi"), blank=True, counselee_path="session__counselee"
+    )
+    agreed_follow_up = CounseleeEncryptedTextField(
+        _("tindak lanjut yang disepakati"), blank=True, counselee_path="session__counselee"
+    )
+    body = CounseleeEncryptedTextField(
+        _("catatan"), blank=True, counselee_path="session__counselee"
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
@@ -181,7 +195,7 @@ class NoteAddendum(models.Model):
         related_name="note_addenda",
         verbose_name=_("penulis"),
     )
-    body = EncryptedTextField(_("adendum"))
+    body = CounseleeEncryptedTextField(_("adendum"), counselee_path="note__session__counselee")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EncryptedFieldsQuerySet.as_manager()

@@ -34,8 +34,9 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
     # siswa8-10 (the guardians' demo) are on konselor1's caseload too; guru1 and siswa7
-    # (referrals). Eleven sessions: ten booked or walked in, and siswa1's crisis session.
-    assert counts() == first == (14, 10, 11, 11, 7, 5, 1)
+    # (referrals); siswa11 and siswa12 (retention) have records and a counselor, no sessions.
+    # Eleven sessions: ten booked or walked in, and siswa1's crisis session.
+    assert counts() == first == (16, 12, 13, 11, 7, 5, 1)
 
     konselor1 = User.objects.get(username="konselor1")
     caseload = Counselee.objects.filter(
@@ -44,6 +45,7 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     assert sorted(c.user.username for c in caseload) == [
         "siswa1",
         "siswa10",
+        "siswa11",
         "siswa2",
         "siswa3",
         "siswa8",

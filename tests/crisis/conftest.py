@@ -33,6 +33,12 @@ def bu_wati(db):
 
 
 @pytest.fixture
+def guru_nina(db):
+    """A teacher (the referral issue's role): she reaches nothing of a crisis."""
+    return make_user("guru_nina", "Nina Kartika", User.Role.TEACHER)
+
+
+@pytest.fixture
 def pak_eko(db, nabila):
     """A counselor who declared that Nabila is family."""
     counselor = make_user("pak_eko", "Eko Prasetyo", User.Role.COUNSELOR)

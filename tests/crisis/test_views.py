@@ -199,7 +199,7 @@ def test_the_coordinator_and_the_admin_edit_the_roster_and_nobody_else(
 URLS = ["crisis-request", "crisis-take", "crisis-start", "crisis-status", "crisis-state"]
 
 
-@pytest.mark.parametrize("who", ["dimas", "pak_eko", "admin", "bu_wati", "anonymous"])
+@pytest.mark.parametrize("who", ["dimas", "pak_eko", "admin", "guru_nina", "anonymous"])
 def test_outsiders_reach_nothing_of_a_request(client, who, request, nabila, pak_budi):
     crisis = services.take(services.ask_for_help(nabila, text=CRISIS_TEXT), by=pak_budi)
     if who != "anonymous":

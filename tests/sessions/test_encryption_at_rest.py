@@ -2,8 +2,9 @@
 
 from django.db import connection
 
-from counseling.fernet import decrypt
+from counseling.keys import open_token as decrypt
 from sessions import services
+from tests.conftest import sealed
 from tests.sessions.conftest import NOTE_TEXT
 
 ADDENDUM = "Ibu Siti menelepon; kakaknya sudah diajak bicara."
@@ -20,8 +21,9 @@ def test_the_note_columns_hold_no_plaintext(draft_note):
     for stored, (name, plaintext) in zip(row, NOTE_TEXT.items(), strict=True):
         assert plaintext not in stored, name
         assert "Siti" not in stored, name
-        # The column holds this very text, encrypted: not an empty or lost value.
-        assert decrypt(stored) == plaintext
+        # The column holds this very text, sealed under Siti's data key: not an empty or
+        # lost value.
+        assert sealed(stored) and decrypt(stored) == plaintext
 
 
 def test_the_addendum_and_the_place_hold_no_plaintext(final_note, bu_rina):

@@ -3,16 +3,25 @@
 The procedure (README, "Encryption keys"): prepend a new key to FIELD_ENCRYPTION_KEY and
 restart, run this command until it reports that everything is under the newest key, then
 remove the older keys. It is safe to interrupt and to run again.
+
+Content sealed under counselees' data keys is not re-encrypted: their data keys are
+re-wrapped. `--new-data-keys` also gives every counselee a new data key and reseals her
+content under it (for a data key that may have leaked); run it again with the same
+`--keys-made-before` to resume.
 """
 
+import datetime
 import functools
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from counseling import keycheck, rotation
+from counseling import keycheck, keys, rotation
 from counseling.audit import log
+from counseling.retention import erasure, migration
+from counseling.retention.models import DataKey
 
 
 class Command(BaseCommand):
@@ -31,19 +40,30 @@ class Command(BaseCommand):
             default=os.cpu_count() or 1,
             help="Processes that re-encrypt (default: one per core).",
         )
+        parser.add_argument(
+            "--new-data-keys",
+            action="store_true",
+            help="Also reseal all content under new counselee data keys.",
+        )
+        parser.add_argument(
+            "--keys-made-before",
+            type=datetime.datetime.fromisoformat,
+            help="With --new-data-keys: replace keys made before this time (default: now). "
+            "Pass the value printed by an interrupted run to resume it.",
+        )
 
     def handle(self, *args, batch_size, **options):
         self.verbosity = options["verbosity"]
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        keys = settings.FIELD_ENCRYPTION_KEY
-        keys = [keys] if isinstance(keys, str) else list(keys)
+        configured = settings.FIELD_ENCRYPTION_KEY
+        configured = [configured] if isinstance(configured, str) else list(configured)
         try:
             keycheck.refuse_unless_key_reads_back()
         except keycheck.WrongEncryptionKey as error:
             raise CommandError(str(error)) from None
 
-        run = rotation.Rotation(keys, batch_size, workers=options["workers"])
+        run = rotation.Rotation(configured, batch_size, workers=options["workers"])
         tallies = {}
         try:
             for model, names in rotation.encrypted_models():
@@ -61,8 +81,53 @@ class Command(BaseCommand):
             ) from None
         finally:
             run.close()
+        DataKey.objects.filter(destroyed_at__isnull=True).exclude(
+            master_version=keys.master_version()
+        ).update(master_version=keys.master_version())
         self._record(tallies, stopped=False)
-        self._summarise(tallies, len(keys))
+        self._summarise(tallies, len(configured))
+        if options["new_data_keys"]:
+            self._new_data_keys(options["keys_made_before"] or timezone.now(), batch_size)
+
+    def _new_data_keys(self, moment, batch_size):
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        self.stdout.write(f"New data keys for keys made before {moment.isoformat()}.")
+        migration.retire_keys_created_before(moment)
+        old = migration.retired_key_ids(moment)
+        resealed = 0
+        for model, path, names in erasure.sealed_models():
+            label, total = model._meta.label, model._base_manager.count()
+            tally = migration.Tally()
+            migration.reseal_model(
+                model,
+                path,
+                names,
+                needs=lambda token: keys.split(token)[0] in old,
+                batch_size=batch_size,
+                tally=tally,
+                on_batch=functools.partial(self._progress, label, total),
+            )
+            resealed += tally.resealed
+        left = sum(
+            migration.count_where(model, names, lambda token: keys.split(token)[0] in old)
+            for model, _path, names in erasure.sealed_models()
+        )
+        if left:
+            raise CommandError(
+                f"{left} values were written under the old keys meanwhile; run again with "
+                f"--new-data-keys --keys-made-before {moment.isoformat()}."
+            )
+        destroyed = migration.destroy_retired_keys(moment)
+        log.record(
+            log.Action.KEY_ROTATED,
+            purpose=log.Purpose.SYSTEM,
+            object_type="data_keys",
+            object_id=f"resealed={resealed};replaced={destroyed}",
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Done: {resealed} values resealed, {destroyed} data keys replaced.")
+        )
 
     def _progress(self, label, total, tally):
         if self.verbosity >= 1:
