@@ -138,10 +138,11 @@ def test_the_nis_filter_looks_the_student_up_once_and_decrypts_nothing(client, a
 # the session and user, the consent gate, the bookable counselor (the policy), the free
 # slot (rules, days off, bookings, sessions), the rate limit and the student's record
 # (its id, nothing decrypted). Under the lock: the lock, the policy's check, the free
-# slot again, the student's active bookings, the insert (a savepoint), the access-log
-# entry (a savepoint, head, insert) and two notices; then the flash message in the
-# session. The student is not fetched again for her notice.
-BOOKING_POST_QUERIES = 31 + LOCK
+# slot again, the student's active bookings, the insert (a savepoint) with the student's
+# data key for the topic (a process asks once, then keeps it; each test starts afresh),
+# the access-log entry (a savepoint, head, insert) and two notices; then the flash
+# message in the session. The student is not fetched again for her notice.
+BOOKING_POST_QUERIES = 32 + LOCK
 # Refused before the lock: the slot is already taken, so no lock, no insert, no log.
 BOOKING_REFUSED_QUERIES = 11
 

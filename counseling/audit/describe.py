@@ -125,6 +125,9 @@ def _who(event, viewer) -> str:
     if event.actor_role == "student":
         # Never anything about another student, not even who they are.
         return _("Siswa lain")
+    if event.actor_role == "teacher":
+        # A teacher who referred her to BK stays unnamed, as BK's invitation leaves her.
+        return _("Seorang guru")
     role = event.actor.Role(event.actor_role).label if event.actor_role else ""
     return f"{event.actor.full_name} ({role})" if role else event.actor.full_name
 

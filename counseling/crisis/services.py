@@ -281,6 +281,12 @@ def open_walk_in(counselee: Counselee, *, by: User, text: str = "") -> CrisisReq
         counselee=locked_counselee,
         purpose=log.Purpose.CASELOAD,
     )
+    # The walk-in opens her case to the counselor on duty without a request of hers: she,
+    # her counselors and the admins are told (content-free), as after breaking the glass.
+    notices.notify(locked_counselee.user, Kind.CRISIS_TAKEN, about=request)
+    notices.notify_all(
+        policy.walk_in_watchers(locked_counselee, by), Kind.CRISIS_WALK_IN, about=request
+    )
     return request
 
 

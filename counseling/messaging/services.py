@@ -246,28 +246,3 @@ def export_for(counselee: Counselee) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-@transaction.atomic
-def erase_for(counselee: Counselee, *, by: User | None = None) -> int:
-    """Erase the text of every message and draft about `counselee` (the retention
-    branch's erasure calls this until her data key is destroyed instead): the rows and
-    their ids stay, so the access log still points somewhere. Returns how many messages.
-
-    The one place a sent message changes outside a retraction; each conversation's
-    erasure is logged.
-    """
-    conversations = list(
-        Conversation.objects.select_for_update(no_key=True).filter(counselee=counselee)
-    )
-    MessageDraft.objects.filter(conversation__in=conversations).delete()
-    erased = Message.objects.filter(conversation__in=conversations).update(body="")
-    for conversation in conversations:
-        log.record(
-            log.Action.UPDATE,
-            actor=by,
-            obj=conversation,
-            counselee=counselee,
-            purpose=log.Purpose.SYSTEM,
-        )
-    return erased

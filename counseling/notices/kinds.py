@@ -63,6 +63,7 @@ HEADLINES = {
     Kind.CRISIS_REQUEST: _("DARURAT: seorang siswa butuh bicara sekarang"),
     Kind.CRISIS_TAKEN: _("Seorang guru BK sudah menangani permintaanmu"),
     Kind.CRISIS_ESCALATED: _("DARURAT: permintaan bicara sekarang belum diambil siapa pun"),
+    Kind.CRISIS_WALK_IN: _("Seorang guru BK membuka sesi darurat untuk siswa yang datang langsung"),
     Kind.CRISIS_CONSENT_ASKED: _("Baca dan setujui dokumen persetujuan dalam 24 jam"),
     Kind.CRISIS_CONSENT_OVERDUE: _("Persetujuan siswa setelah sesi darurat belum masuk"),
     Kind.REFERRAL_TO_STUDENT: _("Ada kabar tentang usulan ganti guru BK-mu"),
@@ -78,6 +79,7 @@ CRISIS_KINDS = frozenset(
         Kind.CRISIS_REQUEST,
         Kind.CRISIS_TAKEN,
         Kind.CRISIS_ESCALATED,
+        Kind.CRISIS_WALK_IN,
         Kind.CRISIS_CONSENT_ASKED,
         Kind.CRISIS_CONSENT_OVERDUE,
     }
@@ -163,6 +165,7 @@ _LINKS = {
     Kind.CRISIS_REQUEST: Link("crisis-request", with_about=True),
     Kind.CRISIS_TAKEN: Link("crisis-status", with_about=True),
     Kind.CRISIS_ESCALATED: Link("crisis-queue"),
+    Kind.CRISIS_WALK_IN: Link("crisis-queue"),
     Kind.CRISIS_CONSENT_ASKED: Link("consent"),
     Kind.CRISIS_CONSENT_OVERDUE: Link("crisis-request", with_about=True),
     Kind.REFERRAL_TO_STUDENT: Link("referral-detail", with_about=True),

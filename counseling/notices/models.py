@@ -78,6 +78,8 @@ class Notice(models.Model):
         CRISIS_REQUEST = "crisis_request", _("siswa butuh bicara sekarang")
         CRISIS_TAKEN = "crisis_taken", _("permintaan bicara sekarang ditangani")
         CRISIS_ESCALATED = "crisis_escalated", _("permintaan bicara sekarang belum diambil")
+        # A walk-in opens the student's case to a counselor on duty: as loud as break-glass.
+        CRISIS_WALK_IN = "crisis_walk_in", _("sesi darurat siswa datang langsung dibuka")
         CRISIS_CONSENT_ASKED = "crisis_consent_asked", _("persetujuan diminta setelah sesi darurat")
         CRISIS_CONSENT_OVERDUE = (
             "crisis_consent_overdue",

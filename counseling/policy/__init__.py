@@ -107,6 +107,7 @@ from counseling.policy.crisis import (
     own_crisis_requests_for,
     safety_plans_for,
     waiting_crisis_requests_for,
+    walk_in_watchers,
 )
 from counseling.policy.disclosures import (
     disclosure_is_readable,
@@ -486,4 +487,5 @@ __all__ = [
     "valid_guardian_acknowledgement",
     "visible_messages",
     "waiting_crisis_requests_for",
+    "walk_in_watchers",
 ]

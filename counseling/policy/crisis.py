@@ -37,6 +37,16 @@ def crisis_alert_recipients(counselee: Counselee) -> QuerySet[User]:
     return User.objects.filter(role=Role.COUNSELOR, is_active=True).exclude(pk__in=conflicted)
 
 
+def walk_in_watchers(counselee: Counselee, opener: User) -> QuerySet[User]:
+    """Who is told of a crisis walk-in: the admins, and her counselors on the case but
+    the one who opened it."""
+    on_case = CaseAssignment.objects.active().filter(counselee=counselee).values("counselor_id")
+    admins = Q(role=Role.ADMIN)
+    return (
+        User.objects.filter(admins | Q(pk__in=on_case), is_active=True).exclude(pk=opener.pk)
+    ).distinct()
+
+
 def escalation_recipients() -> QuerySet[User]:
     """Who is told of a request nobody took in time: the coordinators and the admins."""
     admins = User.objects.filter(role=Role.ADMIN, is_active=True)

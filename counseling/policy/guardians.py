@@ -284,7 +284,9 @@ def exemptions_for(user: Person) -> QuerySet[GuardianExemption]:
         "detail"
     )
     if _approver(user):
-        return exemptions
+        # Not those of a student she declared a conflict with: the exemption may protect
+        # the student from the very people a conflict is about.
+        return exemptions.exclude(counselee__conflicts_of_interest__counselor=user.pk)
     if has_role(user, Role.COUNSELOR):
         return exemptions.filter(counselee__in=caseload_for(user).values("pk"))
     return exemptions.none()
@@ -292,6 +294,8 @@ def exemptions_for(user: Person) -> QuerySet[GuardianExemption]:
 
 def get_exemption_for(user: Person, public_id: Any) -> GuardianExemption:
     def may(exemption: GuardianExemption) -> bool:
+        if record_access(user, exemption.counselee).conflicted:
+            return False
         return _approver(user) or _counselor_on_case(user, exemption.counselee)
 
     return fetch(

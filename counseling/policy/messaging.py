@@ -24,6 +24,7 @@ from counseling.messaging.models import RETRACT_WINDOW as RETRACT_WINDOW
 from counseling.messaging.models import Conversation, Message
 from counseling.policy.accounts import is_coordinator
 from counseling.policy.core import Person, Purpose, Role, deny, fetch, has_role
+from counseling.policy.shares import READ_ONLY
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 
 
@@ -48,11 +49,11 @@ NO_ACCESS = ConversationAccess(False, False, Purpose.NONE)
 def _pair_state(conversation: Conversation) -> dict[str, Any]:
     """The case's state for the conversation's pair, in one query."""
     pair = {"counselor_id": conversation.counselor_id, "counselee": OuterRef("pk")}
-    assignments = CaseAssignment.objects.filter(**pair)
     return (
         Counselee.objects.filter(pk=conversation.counselee_id)
         .annotate(
-            assigned=Exists(assignments.filter(ended_at__isnull=True)),
+            # `active()`: a lapsed crisis assignment ends her reach at the lapse itself.
+            assigned=Exists(CaseAssignment.objects.active().filter(**pair)),
             conflicted=Exists(ConflictOfInterest.objects.filter(**pair)),
             any_assignment=Exists(CaseAssignment.objects.active().filter(counselee=OuterRef("pk"))),
             last_ended=Max(
@@ -95,8 +96,9 @@ def conversation_access(user: Person, conversation: Conversation) -> Conversatio
         return NO_ACCESS
     if reachable:
         return ConversationAccess(True, open_, Purpose.CASELOAD)
-    if state["last_ended"] is not None:
-        # Her assignment ended: what was written while she was on the case, read-only.
+    if state["last_ended"] is not None and timezone.now() < state["last_ended"] + READ_ONLY:
+        # Her assignment ended: what was written while she was on the case, read-only, for
+        # as long as a referring counselor reads her own notes; then nothing.
         return ConversationAccess(True, False, Purpose.CASELOAD, state["last_ended"])
     if conversation.intake:
         # Someone was assigned since: what was written before, read-only.

@@ -13,7 +13,7 @@ from counseling.retention.models import LegalHold, SchoolStatus
 STUDENTS = [
     # username, full name, NIS, class, years since she left, counselor
     ("siswa11", "Wulan Sari", "2021100111", "XII-3", "konselor1"),
-    ("siswa12", "Rizky Ramadhan", "2021100112", "XII-4", "konselor2"),
+    ("siswa12", "Bagas Saputra", "2021100112", "XII-4", "konselor2"),
 ]
 
 

@@ -224,6 +224,35 @@ def test_the_counselor_on_duty_opens_a_walk_in_for_a_student_off_her_caseload(
     assert not policy.may_open_crisis_walk_in(bu_rina, dimas.counselee)
 
 
+def test_a_walk_in_is_told_to_the_student_her_counselors_and_the_admins(dimas, bu_wati, admin):
+    from counseling.crisis.models import DutyShift
+
+    on_case = set(
+        CaseAssignment.objects.active()
+        .filter(counselee=dimas.counselee)
+        .values_list("counselor__username", flat=True)
+    )
+    assert on_case, "Dimas has a counselor"
+    DutyShift.objects.create(
+        counselor=bu_wati,
+        weekday=timezone.localtime().weekday(),
+        start_time=datetime.time(0),
+        end_time=datetime.time(23, 59, 59),
+    )
+    crisis = services.open_walk_in(dimas.counselee, by=bu_wati, text=CRISIS_TEXT)
+    told = set(
+        Notice.objects.filter(kind=Notice.Kind.CRISIS_WALK_IN).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == on_case | {admin.username}
+    assert Notice.objects.filter(
+        kind=Notice.Kind.CRISIS_TAKEN, recipient=dimas, about=str(crisis.public_id)
+    ).exists()
+    # Content-free: the notices name the request, never its text.
+    assert not Notice.objects.filter(about__contains=CRISIS_TEXT).exists()
+
+
 def test_a_conflicted_counselor_on_duty_cannot_open_a_walk_in(nabila, pak_eko):
     from counseling.crisis.models import DutyShift
 

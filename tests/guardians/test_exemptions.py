@@ -4,6 +4,7 @@ content, never read its detail, and it is reviewed every 30 days."""
 import datetime
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from counseling import policy
@@ -12,6 +13,7 @@ from counseling.guardians.models import GuardianExemption
 from counseling.notices.models import Notice
 from counseling.policy.core import Denied
 from counseling.policy.guardians import GateState
+from tests.conftest import sealed
 
 DETAIL = "RAHASIA-PENGECUALIAN: ayah tiri mengancam bila tahu."
 REASON = GuardianExemption.Reason.GUARDIAN_SOURCE_OF_HARM
@@ -145,5 +147,15 @@ def test_the_detail_is_encrypted_at_rest(exemption):
     with connection.cursor() as cursor:
         cursor.execute("SELECT detail FROM guardians_guardianexemption")
         (stored,) = cursor.fetchone()
-    assert stored.startswith("gAAAA")
+    assert sealed(stored)
     assert "RAHASIA" not in stored
+
+
+def test_a_coordinator_with_a_conflict_does_not_see_the_exemption(exemption, siti, pak_andi):
+    from sessions import cases
+
+    assert exemption in policy.exemptions_for(pak_andi)
+    cases.declare_conflict(siti.counselee, "family", by=pak_andi)
+    assert exemption not in policy.exemptions_for(pak_andi)
+    with pytest.raises(Http404):
+        policy.get_exemption_for(pak_andi, exemption.public_id)

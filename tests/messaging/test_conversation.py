@@ -11,7 +11,7 @@ from counseling.audit.models import AccessEvent
 from counseling.messaging import services
 from counseling.messaging.models import ImmutableMessageError, Message, MessageDraft
 from counseling.policy import Denied
-from tests.conftest import login
+from tests.conftest import login, sealed
 from tests.messaging.conftest import RINA_LINE, SITI_LINE
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_sending_stores_ciphertext_and_counts_unread(client, conversation, siti_
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM messaging_message WHERE id = %s", [message.pk])
         (raw,) = cursor.fetchone()
-    assert "halo" not in raw and raw.startswith("gAAAA")
+    assert "halo" not in raw and sealed(raw)
     conversation.refresh_from_db()
     assert conversation.unread_for_counselor == 2
 
@@ -201,9 +201,34 @@ def test_her_data_copy_holds_her_conversations(conversation, siti_online):
     assert {row["from"] for row in rows} == {"student", "counselor"}
 
 
-def test_erasure_removes_every_word_and_keeps_the_rows(conversation, siti_online, bu_rina):
+def test_her_erasure_deletes_her_messages_and_drafts(conversation, siti_online, bu_rina, admin):
+    import datetime
+
+    from counseling.retention import erasure
+    from tests.retention.conftest import graduate
+
     services.save_draft(conversation, by=bu_rina, body="setengah jadi")
-    assert services.erase_for(siti_online.counselee) == 2
-    assert set(Message.objects.values_list("body", flat=True)) == {""}
+    assert Message.objects.filter(conversation=conversation).exists()
+    today = datetime.date.today()
+    graduate(siti_online.counselee, admin, years_ago=3, today=today, days=1)
+    erasure.erase(siti_online.counselee, today=today)
+    assert not Message.objects.filter(conversation=conversation).exists()
     assert not MessageDraft.objects.exists()
-    assert Message.objects.filter(conversation=conversation).count() == 2
+
+
+def test_a_removed_counselor_reads_her_old_conversation_for_14_days_then_not(
+    lama_conversation, bu_lama
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from counseling import policy
+    from counseling.records.models import CaseAssignment
+
+    assert policy.conversation_access(bu_lama, lama_conversation).read
+    assert not policy.conversation_access(bu_lama, lama_conversation).write
+    CaseAssignment.objects.filter(counselor=bu_lama).update(
+        ended_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    assert not policy.conversation_access(bu_lama, lama_conversation).read

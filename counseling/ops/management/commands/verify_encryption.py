@@ -1,14 +1,15 @@
 from cryptography.fernet import InvalidToken
 from django.core.management.base import BaseCommand, CommandError
 
-from counseling import fernet, rotation
+from counseling import fernet, keys, rotation
 
 BATCH = 2000
 
 
 class Command(BaseCommand):
     help = (
-        "Decrypt every encrypted value with FIELD_ENCRYPTION_KEY, without writing anything: "
+        "Decrypt every encrypted value with FIELD_ENCRYPTION_KEY (a counselee's values through "
+        "her data key, which it unwraps), without writing anything: "
         "proves that a restored database reads with the keys you kept. Exits 1 naming the "
         "first value no key can read."
     )
@@ -34,8 +35,9 @@ class Command(BaseCommand):
             if not token:
                 continue
             try:
-                fernet.decrypt(token)
-            except InvalidToken:
+                # Under the master key, or under a counselee's data key wrapped by it.
+                keys.open_token(token)
+            except (InvalidToken, keys.DataKeyError):
                 raise CommandError(
                     f"{model._meta.label}.{name} of row {pk} cannot be decrypted with "
                     "FIELD_ENCRYPTION_KEY: the key it was written with is not among the "
