@@ -97,7 +97,6 @@ DIMAS_PSYCHOLOGIST = "RAHASIA-PSIKOLOG-1207 Biro Harapan"
 
 RECEIVER_KNOWS = {
     Referral.Status.WAITING_RECEIVER,
-    Referral.Status.RECEIVER_DECLINED,
     Referral.Status.ACCEPTED,
 }
 SITI_HOLD = "RAHASIA-PENAHANAN-6101: penyidik Polres meminta catatan Siti disimpan."

@@ -29,8 +29,9 @@ Status = Referral.Status
 
 __all__ = ["READ_ONLY", "READ_ONLY_DAYS"]
 
-# The states in which the receiver knows of a referral (not before the student accepted).
-_RECEIVER_KNOWS = (Status.WAITING_RECEIVER, Status.RECEIVER_DECLINED, Status.ACCEPTED)
+# The states in which the receiver knows of a referral: not before the student accepted,
+# and no more once she declined it (the summary and reason were for taking the case).
+_RECEIVER_KNOWS = (Status.WAITING_RECEIVER, Status.ACCEPTED)
 
 
 def _referrals() -> QuerySet[Referral]:

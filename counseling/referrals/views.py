@@ -168,6 +168,8 @@ def referral_receiver_answer(request: HttpRequest, public_id: str) -> HttpRespon
         messages.success(request, _("Kasus diterima. Siswa kini ada dalam daftar kasus Anda."))
     else:
         messages.success(request, _("Alih tangan kasus ditolak. Konselor perujuk diberi tahu."))
+        # Having declined, she reads no more of it: not its summary, not its reason.
+        return redirect("referral-list")
     return redirect("referral-detail", public_id=referral.public_id)
 
 

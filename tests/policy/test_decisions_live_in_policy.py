@@ -17,6 +17,7 @@ NOT_DECISIONS = {
     # "Kamu" or a name on the student's own access page: wording, after events_for decided.
     ("counseling/audit/describe.py", "event.actor_id == viewer.pk"),
     ("counseling/audit/describe.py", "event.actor_role == 'student'"),
+    ("counseling/audit/describe.py", "event.actor_role == 'teacher'"),
     # Whether the counselor taking an urgent request is someone else than the one booked
     # (the booking then moves to her); the policy decided that she may take it.
     ("sessions/bookings.py", "booking.counselor_id != by.pk"),

@@ -192,6 +192,8 @@ def test_when_the_receiver_declines_the_case_stays(student_accepted, siti, bu_ri
     assert policy.is_assigned(bu_rina, siti.counselee)
     assert not policy.is_assigned(pak_budi, siti.counselee)
     assert readable_notes(pak_budi) == set()
+    # Having declined, she reads no more of it.
+    assert not policy.may_read_referral(pak_budi, student_accepted)
 
 
 def test_a_shared_note_is_read_only_while_the_receiver_is_on_the_case(
