@@ -52,7 +52,7 @@ def test_a_guardian_acknowledges_from_a_phone_link(browsing, school, mailoutbox)
         rina.get_by_role("button", name="Kirim tautan persetujuan").click()
         expect(rina.locator(".messages")).to_contain_text("Tautan persetujuan sekali pakai")
         # The e-mail leaves after the commit, from the server's thread: wait for it.
-        for _ in range(100):
+        for _ in range(300):
             if len(mailoutbox) > before:
                 break
             time.sleep(0.1)

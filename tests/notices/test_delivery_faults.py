@@ -91,7 +91,7 @@ def test_a_hung_mail_server_holds_neither_alerts_nor_the_requeue(
         workers(queues="email", **common)
         workers(queues="celery", **common)
         stuck = notify_committed(bu_rina)
-        assert wait_for(lambda: state(stuck).claimed_at is not None and hung.accepted, 30)
+        assert wait_for(lambda: state(stuck).claimed_at is not None and hung.accepted, 60)
 
         # The daily reminder (default queue) still runs and writes its notice.
         disclosure = consent_services.record_disclosure(
@@ -111,13 +111,13 @@ def test_a_hung_mail_server_holds_neither_alerts_nor_the_requeue(
 
         remind_counselors_to_inform_students.delay()
         reminder = Notice.objects.filter(kind=Kind.DISCLOSURE_REMINDER, recipient=bu_rina)
-        assert wait_for(reminder.exists, 30), "the default worker is stalled too"
+        assert wait_for(reminder.exists, 60), "the default worker is stalled too"
 
         # And the re-queue still runs: a notice the broker never got is handed over.
         waiting = notify_committed(pak_budi)
         Notice.objects.filter(pk=waiting.pk).update(queued_at=None)
         requeue_due_notices.delay()
-        assert wait_for(lambda: state(waiting).queued_at is not None, 30)
+        assert wait_for(lambda: state(waiting).queued_at is not None, 60)
         assert state(stuck).email_status == Status.PENDING
         assert state(stuck).sent_at is None
     finally:

@@ -117,7 +117,7 @@ def test_the_tasks_a_request_queued_log_with_its_id(
         def delivered():
             return [line for line in lines.now() if "has no e-mail address" in line["message"]]
 
-        assert wait_for(lambda: len(delivered()) == 2, timeout=20)
+        assert wait_for(lambda: len(delivered()) == 2, timeout=60)
         assert wait_for(lambda: len([x for x in lines.now() if "succeeded" in x["message"]]) == 2)
     request_id = response["X-Request-ID"]
     delivered = delivered()
