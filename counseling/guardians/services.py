@@ -382,17 +382,23 @@ def end_exemption(exemption: GuardianExemption, *, by: User) -> GuardianExemptio
     return exemption
 
 
+def record_exemption_view(exemption: GuardianExemption, *, by: User) -> None:
+    """Log that `by` opened the exemption: whose it is and its reason are confidential
+    even without the detail."""
+    log.record(
+        log.Action.VIEW,
+        actor=by,
+        obj=exemption,
+        counselee=exemption.counselee,
+        purpose=_purpose(by, exemption.counselee) or log.Purpose.ADMINISTRATION,
+    )
+
+
 def read_exemption_detail(exemption: GuardianExemption, *, by: User) -> str:
     """The encrypted detail, for those who may read it; the reading is logged."""
     policy.require(policy.may_read_exemption_detail(by, exemption), exemption)
     with transaction.atomic():
-        log.record(
-            log.Action.VIEW,
-            actor=by,
-            obj=exemption,
-            counselee=exemption.counselee,
-            purpose=_purpose(by, exemption.counselee) or log.Purpose.ADMINISTRATION,
-        )
+        record_exemption_view(exemption, by=by)
     return str(GuardianExemption.objects.values_list("detail", flat=True).get(pk=exemption.pk))
 
 

@@ -170,6 +170,9 @@ def exemption_detail(request, public_id):
     detail = None
     if policy.may_read_exemption_detail(user, exemption):
         detail = services.read_exemption_detail(exemption, by=user)
+    else:
+        # An admin decides on the reason alone: her look is logged all the same.
+        services.record_exemption_view(exemption, by=user)
     return render(
         request,
         "guardians/exemption.html",

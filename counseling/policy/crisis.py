@@ -19,6 +19,7 @@ from counseling.crisis.models import CrisisRequest, DutyShift, SafetyPlan
 from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.policy.accounts import coordinators, is_coordinator
 from counseling.policy.core import Person, Role, fetch, has_role
+from counseling.policy.notices import alerted_admins
 from counseling.policy.records import record_access
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions.models import CounselingSession
@@ -41,16 +42,13 @@ def walk_in_watchers(counselee: Counselee, opener: User) -> QuerySet[User]:
     """Who is told of a crisis walk-in: the admins, and her counselors on the case but
     the one who opened it."""
     on_case = CaseAssignment.objects.active().filter(counselee=counselee).values("counselor_id")
-    admins = Q(role=Role.ADMIN)
-    return (
-        User.objects.filter(admins | Q(pk__in=on_case), is_active=True).exclude(pk=opener.pk)
-    ).distinct()
+    counselors = User.objects.filter(pk__in=on_case, is_active=True)
+    return (alerted_admins() | counselors).exclude(pk=opener.pk).distinct()
 
 
 def escalation_recipients() -> QuerySet[User]:
     """Who is told of a request nobody took in time: the coordinators and the admins."""
-    admins = User.objects.filter(role=Role.ADMIN, is_active=True)
-    return (coordinators() | admins).distinct()
+    return (coordinators() | alerted_admins()).distinct()
 
 
 def _requests() -> QuerySet[CrisisRequest]:

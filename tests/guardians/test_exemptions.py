@@ -96,6 +96,15 @@ def test_an_admin_never_reads_the_detail(exemption, admin, client_for):
     assert "Setujui pengecualian" in response.text
 
 
+def test_an_admin_opening_an_exemption_is_in_the_access_log(exemption, admin, client_for):
+    from counseling.audit.models import AccessEvent
+
+    client_for(admin).get(f"/guardians/exemptions/{exemption.public_id}/")
+    assert AccessEvent.objects.filter(
+        actor=admin, action="view", object_id=str(exemption.public_id)
+    ).exists()
+
+
 def test_the_coordinator_reads_the_detail_to_decide_and_it_is_logged(
     exemption, pak_andi, client_for
 ):
