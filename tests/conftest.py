@@ -42,6 +42,12 @@ def _fast_test_settings(settings):
     settings.GUARDIAN_BASIS = "public_duty"
     # Data keys are cached per process by id; a rolled-back test database reuses ids.
     keys.clear_cache()
+    # A broker failure in an earlier test pauses this process's notice publisher for 30 s
+    # (counseling.notices.publishing): each test starts with a publisher that publishes.
+    from counseling.notices import publishing
+
+    if publishing._current is not None:
+        publishing._current.paused_until = 0.0
 
 
 @pytest.fixture
@@ -304,7 +310,11 @@ def time_has_come(session, minutes_ago=5):
     from django.utils import timezone
 
     length = session.scheduled_end - session.scheduled_start
-    start = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    # Just after midnight, "minutes ago" would be yesterday: the session keeps today.
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    start = max(timezone.now() - datetime.timedelta(minutes=minutes_ago), midnight)
     type(session).objects.filter(pk=session.pk).update(
         scheduled_start=start, scheduled_end=start + length
     )

@@ -93,12 +93,14 @@ OPEN_FOR_A_MINOR = {
     "exemption_approved": GateState.EXEMPT,
 }
 STATES = [*CLOSED_FOR_A_MINOR, *OPEN_FOR_A_MINOR]
+# Dates of birth worked out when each test runs, not when the module is collected: a
+# suite that crosses midnight must not turn "18 tomorrow" into "18 today".
 AGES = {
-    "17": years_ago(17),
-    "unknown": None,
-    "18 tomorrow": years_ago(18, days=1),
-    "18 today": years_ago(18),
-    "19": years_ago(19),
+    "17": lambda: years_ago(17),
+    "unknown": lambda: None,
+    "18 tomorrow": lambda: years_ago(18, days=1),
+    "18 today": lambda: years_ago(18),
+    "19": lambda: years_ago(19),
 }
 MINOR_AGES = {"17", "unknown", "18 tomorrow"}
 
@@ -110,7 +112,7 @@ def test_the_gate_across_age_basis_and_state(
     settings, siti, bu_rina, admin, guardian_factory, state, basis, age
 ):
     settings.GUARDIAN_BASIS = basis
-    counselee = set_birth(siti, AGES[age])
+    counselee = set_birth(siti, AGES[age]())
     put_in_state(state, siti, bu_rina, admin, guardian_factory)
     found = policy.gate_state(counselee)
     if age not in MINOR_AGES:
