@@ -18,6 +18,7 @@ from counseling.records import services
 from counseling.records.models import CaseAssignment, Counselee
 from counseling.referrals import demo as referrals_demo
 from counseling.retention import demo as retention_demo
+from counseling.rights import demo as rights_demo
 from sessions import demo as booking_demo
 from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
@@ -25,6 +26,8 @@ from sessions.models import CounselingSession, NoteAddendum, SessionNote
 Role = User.Role
 
 ADMIN = ("admin", "Agus Setiawan", Role.ADMIN)
+# The school's data protection officer (UU PDP art. 53).
+DPO = ("dpo", "Larasati Putri, S.H.", Role.DPO)
 COUNSELORS = [
     ("konselor1", "Rina Wulandari, S.Pd.", Role.COUNSELOR),
     ("konselor2", "Budi Hartono, M.Pd.", Role.COUNSELOR),
@@ -234,8 +237,9 @@ def seed(password: str, log=print) -> dict[str, str]:
     Returns the path of each printed enrolment link, by username.
     """
     admin = _user(*ADMIN, password)
+    dpo = _user(*DPO, password)
     users = {username: _user(username, name, role, password) for username, name, role in COUNSELORS}
-    log(f"Akun: {admin.username}, " + ", ".join(users))
+    log(f"Akun: {admin.username}, {dpo.username}, " + ", ".join(users))
 
     counselees = {}
     for username, name, nis, class_name, born, _guardian, _phone, background in STUDENTS:
@@ -300,12 +304,13 @@ def seed(password: str, log=print) -> dict[str, str]:
         log=log,
     )
     retention_demo.seed(admin, users, password, log=log)
+    rights_demo.seed(users, counselees, log=log)
 
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)
         log("Log akses: riwayat contoh, termasuk satu akses darurat yang menunggu tinjauan")
 
-    links = _enrolment_links([admin, *users.values()])
+    links = _enrolment_links([admin, dpo, *users.values()])
     for username, path in links.items():
         log(
             f"Tautan pendaftaran verifikasi dua langkah {username}: {settings.AMANAH_SITE_URL}{path}"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "counseling.referrals",
     "counseling.ops",
     "counseling.retention",
+    "counseling.rights",
 ]
 
 MIDDLEWARE = [

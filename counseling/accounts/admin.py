@@ -24,7 +24,7 @@ for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
-STAFF_ROLES = (User.Role.COUNSELOR, User.Role.ADMIN)
+STAFF_ROLES = (User.Role.COUNSELOR, User.Role.ADMIN, User.Role.DPO)
 
 
 class UserCreationForm(AdminUserCreationForm):

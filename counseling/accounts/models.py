@@ -20,6 +20,9 @@ class User(AbstractUser):
         # A homeroom or subject teacher: refers students of her classes to BK, and sees
         # only that BK received the referral and later followed it up.
         TEACHER = "teacher", _("Guru")
+        # The school's data protection officer (pejabat pelindungan data pribadi, UU PDP
+        # art. 53): handles data-rights requests and breaches; sees metadata, never content.
+        DPO = "dpo", _("Petugas pelindungan data")
 
     # One name field: Indonesian names do not split into first and last.
     first_name = None
@@ -77,6 +80,10 @@ class User(AbstractUser):
     @property
     def is_teacher(self):
         return self.role == self.Role.TEACHER
+
+    @property
+    def is_dpo(self):
+        return self.role == self.Role.DPO
 
 
 class AttemptCounter(models.Model):

@@ -73,7 +73,7 @@ def _enrol(user, device) -> list[str]:
 
 @sensitive_post_parameters("token")
 @require_http_methods(["GET", "POST"])
-@policy.role_required(Role.COUNSELOR, Role.ADMIN)
+@policy.role_required(Role.COUNSELOR, Role.ADMIN, Role.DPO)
 def setup(request):
     user = request.user
     link = enrolment.claimed(request)
@@ -130,7 +130,7 @@ def _grouped_secret(device) -> str:
 
 @sensitive_post_parameters("token")
 @require_http_methods(["GET", "POST"])
-@policy.role_required(Role.COUNSELOR, Role.ADMIN)
+@policy.role_required(Role.COUNSELOR, Role.ADMIN, Role.DPO)
 def verify(request):
     user = request.user
     if not user_has_device(user, confirmed=True):

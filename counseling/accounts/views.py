@@ -33,6 +33,7 @@ DASHBOARDS = {
     Role.COUNSELOR: "counselor-dashboard",
     Role.ADMIN: "admin-dashboard",
     Role.TEACHER: "teacher-dashboard",
+    Role.DPO: "dpo-dashboard",
 }
 
 

@@ -83,6 +83,20 @@ class AccessEvent(models.Model):
         LEGAL_HOLD_RELEASED = "legal_hold_released", _("mengakhiri penahanan hukum")
         COUNSELEE_ERASED = "counselee_erased", _("menghapus data konseli")
         DATA_KEYS_MIGRATED = "data_keys_migrated", _("memindahkan data ke kunci konseli")
+        # The student's rights under UU PDP (counseling.rights).
+        DATA_REQUEST_MADE = "data_request_made", _("mengajukan permintaan hak atas data")
+        DATA_REQUEST_DECIDED = "data_request_decided", _("memutus permintaan hak atas data")
+        DATA_REQUEST_WITHDRAWN = "data_request_withdrawn", _("membatalkan permintaan hak atas data")
+        COPY_REVIEWED = "copy_reviewed", _("meninjau salinan data")
+        COPY_DOWNLOADED = "copy_downloaded", _("mengunduh salinan data")
+        DATA_CORRECTED = "data_corrected", _("memperbaiki data diri")
+        PROCESSING_RESTRICTED = "processing_restricted", _("membatasi pemrosesan data")
+        PROCESSING_RESUMED = "processing_resumed", _("mengakhiri pembatasan pemrosesan")
+        # Breaches (counseling.breaches): recorded, exposure computed, notices sent.
+        BREACH_RECORDED = "breach_recorded", _("mencatat kegagalan pelindungan data")
+        BREACH_EXPOSURE_COMPUTED = "breach_exposure", _("menghitung siswa terdampak kegagalan")
+        BREACH_NOTICE_SENT = "breach_notice_sent", _("mengirim pemberitahuan kegagalan")
+        PROCESSING_RECORD_VIEWED = "processing_record", _("membuka catatan kegiatan pemrosesan")
 
     class Purpose(models.TextChoices):
         NONE = "", _("tidak disebut")
@@ -94,6 +108,7 @@ class AccessEvent(models.Model):
         AUDIT = "audit", _("audit")
         ADMINISTRATION = "administration", _("administrasi")
         SYSTEM = "system", _("sistem")
+        DATA_PROTECTION = "data_protection", _("pelindungan data pribadi")
 
     # Assigned under a lock as the previous id + 1, so a missing entry leaves a gap.
     id = models.BigIntegerField(primary_key=True)

@@ -72,6 +72,13 @@ HEADLINES = {
     Kind.BK_INVITATION: _("Guru BK mengundangmu untuk berbincang"),
     Kind.RETENTION_DUE: _("Catatan konselingmu akan segera dihapus: kamu bisa meminta salinannya"),
     Kind.RETENTION_DUE_STAFF: _("Data seorang konseli Anda akan segera dihapus"),
+    Kind.DATA_REQUEST: _("Ada permintaan hak atas data pribadi yang perlu dijawab"),
+    Kind.DATA_REQUEST_DUE: _("Batas waktu sebuah permintaan hak atas data segera tiba"),
+    Kind.DATA_REQUEST_ANSWERED: _("Permintaanmu tentang datamu sudah dijawab"),
+    Kind.COPY_READY: _("Salinan datamu siap diunduh"),
+    Kind.BREACH_RECORDED: _("Dugaan kegagalan pelindungan data tercatat"),
+    Kind.BREACH_NOTICE_DUE: _("Batas 3 x 24 jam pemberitahuan kegagalan data segera tiba"),
+    Kind.BREACH_NOTICE: _("Pemberitahuan dari sekolah tentang kegagalan pelindungan datamu"),
 }
 
 CRISIS_KINDS = frozenset(
@@ -113,6 +120,13 @@ EMAIL_TEMPLATES = {
     Kind.BK_INVITATION: "bk_referral",
     Kind.RETENTION_DUE: "retention_due",
     Kind.RETENTION_DUE_STAFF: "retention_due_staff",
+    Kind.DATA_REQUEST: "data_request",
+    Kind.DATA_REQUEST_DUE: "data_request",
+    Kind.DATA_REQUEST_ANSWERED: "data_request",
+    Kind.COPY_READY: "data_request",
+    Kind.BREACH_RECORDED: "breach",
+    Kind.BREACH_NOTICE_DUE: "breach",
+    Kind.BREACH_NOTICE: "breach",
 }
 
 # Booking e-mails that carry an .ics file; the student's calendar got a tentative event
@@ -175,6 +189,13 @@ _LINKS = {
     # The data-rights pages (a copy of her records) hang off her dashboard.
     Kind.RETENTION_DUE: Link("student-dashboard"),
     Kind.RETENTION_DUE_STAFF: Link("retention-overview"),
+    Kind.DATA_REQUEST: Link("data-request", with_about=True),
+    Kind.DATA_REQUEST_DUE: Link("data-request", with_about=True),
+    Kind.DATA_REQUEST_ANSWERED: Link("data-request", with_about=True),
+    Kind.COPY_READY: Link("data-request", with_about=True),
+    Kind.BREACH_RECORDED: Link("breach-detail", with_about=True),
+    Kind.BREACH_NOTICE_DUE: Link("breach-detail", with_about=True),
+    Kind.BREACH_NOTICE: Link("my-data"),
 }
 
 

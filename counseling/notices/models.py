@@ -95,6 +95,15 @@ class Notice(models.Model):
         # copy; her counselor is told. `about` is her public id; no name in either.
         RETENTION_DUE = "retention_due", _("catatan akan dihapus")
         RETENTION_DUE_STAFF = "retention_due_staff", _("data konseli akan dihapus")
+        # The student's data rights under UU PDP (`about` is the request's public id).
+        DATA_REQUEST = "data_request", _("permintaan hak atas data pribadi")
+        DATA_REQUEST_DUE = "data_request_due", _("batas waktu permintaan hak atas data")
+        DATA_REQUEST_ANSWERED = "data_request_answered", _("permintaan hak atas data dijawab")
+        COPY_READY = "copy_ready", _("salinan data siap diunduh")
+        # A breach (kegagalan pelindungan data pribadi; `about` is the breach's public id).
+        BREACH_RECORDED = "breach_recorded", _("dugaan kegagalan pelindungan data tercatat")
+        BREACH_NOTICE_DUE = "breach_notice_due", _("batas 3x24 jam pemberitahuan kegagalan")
+        BREACH_NOTICE = "breach_notice", _("pemberitahuan kegagalan pelindungan data")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

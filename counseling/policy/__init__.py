@@ -25,6 +25,7 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `guardians`: guardians' contact, their consent for a minor, exemptions, the guardian gate.
 - `crisis`: "I need to talk now", walk-ins in a crisis, the roster, the safety plan.
 - `retention`: the school lifecycle, the erasure schedule and legal holds.
+- `rights`: the student's requests under UU PDP, her copy, the data protection officer.
 """
 
 from counseling.policy.accounts import (
@@ -252,6 +253,18 @@ from counseling.policy.retention import (
     may_set_school_status,
     to_be_erased_for,
 )
+from counseling.policy.rights import (
+    data_requests_for,
+    dpos,
+    get_data_request_for,
+    is_dpo,
+    may_decide_data_request,
+    may_download_copy,
+    may_make_data_request,
+    may_review_copy,
+    may_withdraw_data_request,
+    reviewers_of,
+)
 from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
 from counseling.policy.teachers import (
     bk_invitations_for,
@@ -311,12 +324,14 @@ __all__ = [
     "counselees_for_guardians",
     "crisis_alert_recipients",
     "crisis_poll_filter",
+    "data_requests_for",
     "days_off_for",
     "deny",
     "deny_object",
     "disclosure_is_readable",
     "disclosures_for",
     "disclosures_on_record",
+    "dpos",
     "emergency_accesses_for",
     "enrolment_approvers_for",
     "enrols_second_factor",
@@ -341,6 +356,7 @@ __all__ = [
     "get_counselee_for_guardians",
     "get_counselee_for_writing",
     "get_crisis_request_for",
+    "get_data_request_for",
     "get_day_off_for",
     "get_disclosure_for",
     "get_emergency_access_for",
@@ -372,6 +388,7 @@ __all__ = [
     "is_assigned",
     "is_coordinator",
     "is_crisis_session",
+    "is_dpo",
     "is_minor",
     "is_own_note",
     "legal_holds_for",
@@ -396,9 +413,11 @@ __all__ = [
     "may_confirm_legal_hold",
     "may_consent_to_external_referral",
     "may_create_walk_in",
+    "may_decide_data_request",
     "may_decide_exemption",
     "may_declare_conflict",
     "may_decline",
+    "may_download_copy",
     "may_download_letter",
     "may_edit_note",
     "may_edit_roster",
@@ -408,6 +427,7 @@ __all__ = [
     "may_end_exemption",
     "may_follow_up_bk_referral",
     "may_invite_student",
+    "may_make_data_request",
     "may_make_external_referral",
     "may_manage_accounts",
     "may_manage_guardians",
@@ -436,6 +456,7 @@ __all__ = [
     "may_request_legal_hold",
     "may_reschedule",
     "may_retract",
+    "may_review_copy",
     "may_review_emergency_access",
     "may_review_legal_hold",
     "may_run_session",
@@ -448,6 +469,7 @@ __all__ = [
     "may_start_crisis_session",
     "may_take_crisis_request",
     "may_take_urgent_request",
+    "may_withdraw_data_request",
     "may_withdraw_referral",
     "may_write_safety_plan",
     "message_notice_window",
@@ -472,6 +494,7 @@ __all__ = [
     "referrals_awaiting_student",
     "referrals_for",
     "require",
+    "reviewers_of",
     "role_required",
     "safety_plans_for",
     "sessions_for",

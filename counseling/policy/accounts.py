@@ -24,19 +24,20 @@ def may_act_on_own_consent(user: Person, student: Person) -> bool:
 
 
 def needs_second_factor(user: Person) -> bool:
-    """A counselor or admin signed in with the password alone reaches no data."""
+    """A counselor, admin or data protection officer signed in with the password alone
+    reaches no data."""
     return bool(
         settings.AMANAH_REQUIRE_2FA
-        and has_role(user, Role.COUNSELOR, Role.ADMIN)
+        and has_role(user, Role.COUNSELOR, Role.ADMIN, Role.DPO)
         # django-otp's middleware gives each user `is_verified()`.
         and not cast(Any, user).is_verified()
     )
 
 
 def enrols_second_factor(user: Person) -> bool:
-    """Counselors and admins enrol a second factor, through a one-time link to their own
-    e-mail address; students have none."""
-    return has_role(user, Role.COUNSELOR, Role.ADMIN)
+    """Counselors, admins and the data protection officer enrol a second factor, through
+    a one-time link to their own e-mail address; students have none."""
+    return has_role(user, Role.COUNSELOR, Role.ADMIN, Role.DPO)
 
 
 def must_choose_password(user: Person) -> bool:

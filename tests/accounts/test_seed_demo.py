@@ -34,9 +34,10 @@ def test_seed_demo_builds_the_demo_school_and_is_idempotent(settings, client):
     first = counts()
     call_command("seed_demo", password="sandi-demo-uji")
     # siswa8-10 (the guardians' demo) are on konselor1's caseload too; guru1 and siswa7
-    # (referrals); siswa11 and siswa12 (retention) have records and a counselor, no sessions.
+    # (referrals); siswa11 and siswa12 (retention) have records and a counselor, no sessions;
+    # the data protection officer (dpo).
     # Eleven sessions: ten booked or walked in, and siswa1's crisis session.
-    assert counts() == first == (16, 12, 13, 11, 7, 5, 1)
+    assert counts() == first == (17, 12, 13, 11, 7, 5, 1)
 
     konselor1 = User.objects.get(username="konselor1")
     caseload = Counselee.objects.filter(
@@ -139,7 +140,7 @@ def test_seed_demo_opens_hours_and_leaves_bookings_in_every_state(settings):
 
 
 @pytest.mark.django_db
-def test_seed_demo_prints_an_enrolment_link_for_each_counselor_and_the_admin(settings):
+def test_seed_demo_prints_an_enrolment_link_for_each_counselor_the_admin_and_the_dpo(settings):
     import io
     import re
 
@@ -151,7 +152,7 @@ def test_seed_demo_prints_an_enrolment_link_for_each_counselor_and_the_admin(set
     links = dict(
         re.findall(r"dua langkah (\w+): http://\S+?(/accounts/2fa/enrol/\S+/)", out.getvalue())
     )
-    assert sorted(links) == ["admin", "konselor1", "konselor2"]
+    assert sorted(links) == ["admin", "dpo", "konselor1", "konselor2"]
     # The demo passwords are the accounts' own, not temporary ones.
     assert not User.objects.filter(password_is_temporary=True).exists()
 

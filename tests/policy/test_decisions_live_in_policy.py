@@ -26,6 +26,7 @@ NOT_DECISIONS = {
     ("counseling/accounts/models.py", "self.role == self.Role.COUNSELOR"),
     ("counseling/accounts/models.py", "self.role == self.Role.ADMIN"),
     ("counseling/accounts/models.py", "self.role == self.Role.TEACHER"),
+    ("counseling/accounts/models.py", "self.role == self.Role.DPO"),
 }
 
 

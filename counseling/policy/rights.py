@@ -1,0 +1,114 @@
+"""Who makes, sees, reviews and decides a student's requests under UU PDP.
+
+The student makes her own requests and sees their status, clock and answer. Her
+counselor (an active, unconflicted assignment; the coordinator when she has none)
+reviews a copy before it is released and sees the requests of her caseload. The data
+protection officer sees every request, its clock and what was asked, decides erasure,
+restriction, objection and directory corrections, and never reads counseling content:
+a copy is released by the counselor who can read what is in it. Admins see none of it.
+"""
+
+from django.db.models import Q, QuerySet
+
+from counseling.accounts.models import User
+from counseling.policy.accounts import coordinators
+from counseling.policy.core import Person, Role, fetch, has_role
+from counseling.policy.records import assigned_counselees, has_active_assignment, has_conflict
+from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+from counseling.retention import schedule
+from counseling.rights.models import DataRequest
+
+Kind = DataRequest.Kind
+
+# Decided by the data protection officer; a copy is reviewed and released by a counselor,
+# and a student's view of a note is added at once, as an addendum.
+DECIDED_BY_DPO = frozenset({Kind.CORRECTION, Kind.ERASURE, Kind.RESTRICTION, Kind.OBJECTION})
+
+
+def is_dpo(user: Person) -> bool:
+    return has_role(user, Role.DPO)
+
+
+def dpos() -> "QuerySet[User]":
+    return User.objects.filter(role=Role.DPO, is_active=True)
+
+
+def may_make_data_request(user: Person, counselee: Counselee | None) -> bool:
+    """The student herself, about her own record, while it has not been erased."""
+    return (
+        has_role(user, Role.STUDENT)
+        and counselee is not None
+        and counselee.user_id == user.pk
+        and not schedule.is_erased(counselee)
+    )
+
+
+def data_requests_for(user: Person) -> QuerySet[DataRequest]:
+    """Her own requests for a student; her caseload's for a counselor (the coordinator's
+    also those of students with no counselor); all of them for the DPO."""
+    requests = DataRequest.objects.select_related("counselee__user")
+    if is_dpo(user):
+        return requests
+    if has_role(user, Role.STUDENT):
+        return requests.filter(counselee__user=user)
+    if has_role(user, Role.COUNSELOR):
+        reach = assigned_counselees(user)
+        if user.is_coordinator:
+            counseled = CaseAssignment.objects.active().values("counselee_id")
+            conflicted = ConflictOfInterest.objects.filter(counselor=user).values("counselee_id")
+            reach |= ~Q(counselee_id__in=counseled) & ~Q(counselee_id__in=conflicted)
+        return requests.filter(reach)
+    return requests.none()
+
+
+def get_data_request_for(user: Person, public_id: object) -> DataRequest:
+    return fetch(
+        user,
+        data_requests_for(user),
+        public_id,
+        may=lambda request: True,
+        counselee_of=lambda request: request.counselee,
+    )
+
+
+def reviewers_of(counselee: Counselee) -> "QuerySet[User]":
+    """Who reviews her copy: her active counselors, or the coordinators when she has none;
+    never a counselor who declared a conflict with her."""
+    if has_active_assignment(counselee):
+        assigned = CaseAssignment.objects.active().filter(counselee=counselee)
+        counselors = User.objects.filter(
+            role=Role.COUNSELOR, is_active=True, pk__in=assigned.values("counselor_id")
+        )
+    else:
+        counselors = coordinators()
+    conflicted = ConflictOfInterest.objects.filter(counselee=counselee).values("counselor_id")
+    return counselors.exclude(pk__in=conflicted)
+
+
+def may_review_copy(user: Person, request: DataRequest) -> bool:
+    return (
+        request.kind == Kind.COPY
+        and request.is_open
+        and has_role(user, Role.COUNSELOR)
+        and not has_conflict(user, request.counselee)
+        and reviewers_of(request.counselee).filter(pk=user.pk).exists()
+    )
+
+
+def may_decide_data_request(user: Person, request: DataRequest) -> bool:
+    return is_dpo(user) and request.is_open and request.kind in DECIDED_BY_DPO
+
+
+def may_withdraw_data_request(user: Person, request: DataRequest) -> bool:
+    return has_role(user, Role.STUDENT) and request.counselee.user_id == user.pk and request.is_open
+
+
+def may_download_copy(user: Person, request: DataRequest) -> bool:
+    """Her released copy: the student herself, nobody else, not even the DPO."""
+    return (
+        has_role(user, Role.STUDENT)
+        and request.counselee.user_id == user.pk
+        and request.kind == Kind.COPY
+        and request.status == DataRequest.Status.DONE
+        and not schedule.is_erased(request.counselee)
+    )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class RightsConfig(AppConfig):
+    """The student's rights under UU PDP: requests, her copy, and the data protection
+    officer's view of them."""
+
+    name = "counseling.rights"
+    label = "rights"
+    verbose_name = "Hak subjek data"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from counseling.rights import views
+
+urlpatterns = [
+    path("student/data/", views.my_data, name="my-data"),
+    path("data-requests/", views.request_list, name="data-request-list"),
+    path("data-requests/<uuid:public_id>/", views.request_detail, name="data-request"),
+    path("dpo/", views.dpo_dashboard, name="dpo-dashboard"),
+]
