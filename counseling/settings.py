@@ -367,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "counseling.retention.tasks.erase_due_counselees",
         "schedule": crontab(hour=1, minute=15),
     },
+    # The 3 x 24-hour clock of the students' data-rights requests (UU PDP).
+    "data-request-clock": {
+        "task": "counseling.rights.tasks.remind_data_requests_due",
+        "schedule": crontab(minute="*/15"),
+    },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",
         "schedule": crontab(hour=3, minute=30),

@@ -205,11 +205,11 @@ def client_for(client):
 
 
 def login(client, user, *, verified=True):
-    """force_login, and for counselors and admins the verified second factor too."""
+    """force_login, and for staff (counselors, admins, the DPO) the verified second factor too."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
     client.force_login(user)
-    if verified and user.role in ("counselor", "admin"):
+    if verified and user.role in ("counselor", "admin", "dpo"):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = second_factor(user).persistent_id
         session.save()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from counseling.accounts.models import User
 from counseling.encryption import encrypted_paths
 from counseling.policy.core import Person, Role, deny, fetch, has_role
-from counseling.policy.records import has_active_assignment, record_access
+from counseling.policy.records import has_active_assignment, is_restricted, record_access
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from sessions.models import AvailabilityRule, Booking, DayOff
 
@@ -46,8 +46,11 @@ def can_book(user: Person, counselor: User) -> bool:
 
 
 def may_book(user: Person, counselee: Counselee, counselor: User) -> bool:
-    """A student books for herself, a counselor she may book."""
-    return counselee.user_id == user.pk and can_book(user, counselor)
+    """A student books for herself, a counselor she may book, unless she asked that her
+    data be processed no further for now."""
+    return (
+        counselee.user_id == user.pk and not is_restricted(counselee) and can_book(user, counselor)
+    )
 
 
 def get_bookable_counselor_for(user: Person, username: str) -> User:

@@ -24,6 +24,7 @@ from counseling.messaging.models import RETRACT_WINDOW as RETRACT_WINDOW
 from counseling.messaging.models import Conversation, Message
 from counseling.policy.accounts import is_coordinator
 from counseling.policy.core import Person, Purpose, Role, deny, fetch, has_role
+from counseling.policy.records import is_restricted
 from counseling.policy.shares import READ_ONLY
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 
@@ -164,7 +165,11 @@ def visible_messages(conversation: Conversation, access: ConversationAccess) -> 
 
 
 def may_send(user: Person, conversation: Conversation) -> bool:
-    return conversation_access(user, conversation).write
+    """Write in a conversation one may write in, unless the student has restricted the
+    processing of her data (UU PDP art. 41): then the conversation is kept, read-only."""
+    return conversation_access(user, conversation).write and not is_restricted(
+        conversation.counselee
+    )
 
 
 def may_retract(user: Person, message: Message) -> bool:
@@ -190,7 +195,7 @@ def message_partners_for(user: Person) -> QuerySet[User]:
     if not has_role(user, Role.STUDENT):
         return User.objects.none()
     counselee = Counselee.objects.filter(user=user).first()
-    if counselee is None or counselee.counseling_ended_at is not None:
+    if counselee is None or counselee.counseling_ended_at is not None or is_restricted(counselee):
         return User.objects.none()
     conflicted = ConflictOfInterest.objects.filter(counselee=counselee).values("counselor_id")
     counselors = User.objects.filter(role=Role.COUNSELOR, is_active=True).exclude(pk__in=conflicted)

@@ -14,12 +14,14 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from counseling.crisis.models import CrisisRequest
 from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
     assigned_counselees,
+    is_restricted,
     readable_counselees,
     record_access,
 )
@@ -73,15 +75,21 @@ def may_run_session(
     user: Person, session: CounselingSession, access: RecordAccess | None = None
 ) -> bool:
     """Start, complete, mark a no-show, write notes: the session's own counselor, while
-    she is on the case (emergency access is read-only)."""
+    she is on the case (emergency access is read-only), and not while the student has
+    processing restricted, unless the session is a crisis session."""
     if session.counselor_id != user.pk:
         return False
     access = access or record_access(user, session.counselee)
-    return access.write_counseling_data
+    if not access.write_counseling_data:
+        return False
+    return (
+        not is_restricted(session.counselee)
+        or CrisisRequest.objects.filter(session_id=session.pk).exists()
+    )
 
 
 def may_create_walk_in(user: Person, counselee: Counselee) -> bool:
-    return record_access(user, counselee).write_counseling_data
+    return record_access(user, counselee).write_counseling_data and not is_restricted(counselee)
 
 
 # Notes

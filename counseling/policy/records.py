@@ -164,6 +164,9 @@ def _decide(user: Person, counselee: Counselee) -> RecordAccess:
         return RecordAccess(Purpose.OWN, False, False, True, None)
     if has_role(user, Role.ADMIN):
         return RecordAccess(Purpose.ADMINISTRATION, False, False, False, None)
+    if has_role(user, Role.DPO):
+        # Requests and their metadata; never the counseling content of the record.
+        return RecordAccess(Purpose.DATA_PROTECTION, False, False, False, None)
     if not has_role(user, Role.COUNSELOR):
         return NO_ACCESS
     pair = {"counselor": user, "counselee": OuterRef("pk")}
@@ -240,6 +243,16 @@ def is_assigned(counselor: Person, counselee: Counselee) -> bool:
     if not has_role(counselor, Role.COUNSELOR):
         return False
     return CaseAssignment.objects.active().filter(counselor=counselor, counselee=counselee).exists()
+
+
+def is_restricted(counselee: Counselee) -> bool:
+    """Whether processing of her data is restricted at her request (UU PDP art. 41).
+
+    While it is, nobody books, runs a session, writes a note or a message about her; the
+    crisis pathway and the limits of confidentiality stay open (her vital interest and
+    the safety of others are the law's own exceptions, art. 41(2)).
+    """
+    return counselee.processing_restricted_at is not None
 
 
 def has_active_assignment(counselee: Counselee) -> bool:

@@ -13,10 +13,16 @@ from django.db.models import Q, QuerySet
 from counseling.accounts.models import User
 from counseling.policy.accounts import coordinators
 from counseling.policy.core import Person, Role, fetch, has_role
-from counseling.policy.records import assigned_counselees, has_active_assignment, has_conflict
+from counseling.policy.records import (
+    assigned_counselees,
+    has_active_assignment,
+    has_conflict,
+    is_restricted,
+)
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from counseling.retention import schedule
 from counseling.rights.models import DataRequest
+from sessions.models import SessionNote
 
 Kind = DataRequest.Kind
 
@@ -112,3 +118,26 @@ def may_download_copy(user: Person, request: DataRequest) -> bool:
         and request.status == DataRequest.Status.DONE
         and not schedule.is_erased(request.counselee)
     )
+
+
+def may_add_view_to_note(user: Person, note: SessionNote) -> bool:
+    """A correction of a note: the student adds her view beside a final note of her own
+    sessions. She does not read the note here (her copy shows what was released)."""
+    counselee = note.session.counselee
+    return note.status == SessionNote.Status.FINAL and may_make_data_request(user, counselee)
+
+
+def notes_to_answer(user: Person) -> QuerySet[SessionNote]:
+    """Final notes of her own sessions, by date only: what she may add her view to."""
+    if not has_role(user, Role.STUDENT):
+        return SessionNote.objects.none()
+    return (
+        SessionNote.objects.filter(session__counselee__user=user, status=SessionNote.Status.FINAL)
+        .select_related("session")
+        .only("public_id", "session__scheduled_start", "created_at")
+    )
+
+
+def may_end_restriction(user: Person, counselee: Counselee) -> bool:
+    """Only she ends a restriction she asked for."""
+    return may_make_data_request(user, counselee) and is_restricted(counselee)

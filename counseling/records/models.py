@@ -47,6 +47,9 @@ class Counselee(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the student ends counseling; only her own new request opens a case again.
     counseling_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set while processing is restricted at her request (UU PDP art. 41): her records are
+    # kept, but no new booking, session, note or message is made (`policy.is_restricted`).
+    processing_restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EncryptedFieldsQuerySet.as_manager()
 

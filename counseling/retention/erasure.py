@@ -98,6 +98,26 @@ def erase(counselee: Counselee, *, today: datetime.date | None = None) -> Erasur
     if not schedule.due_by(today).filter(pk=counselee.pk).exists():
         raise NotDue(f"Counselee #{counselee.pk} is not due for erasure.")
     status = SchoolStatus.objects.get(counselee=counselee)
+    erasure = shred(
+        counselee, status=status.status, left_on=status.since, due_on=schedule.due_on(status.since)
+    )
+    log.record(
+        log.Action.COUNSELEE_ERASED,
+        obj=erasure,
+        counselee=counselee,
+        purpose=log.Purpose.SYSTEM,
+    )
+    return erasure
+
+
+def shred(
+    counselee: Counselee, *, status: str, left_on: datetime.date, due_on: datetime.date
+) -> Erasure:
+    """Crypto-shred one counselee whose row the caller has locked, and write her tombstone.
+
+    The caller decided that she may be erased now (her date has come, or the data
+    protection officer granted her own request) and records who did it in the log.
+    """
     uid = counselee.public_id
     walk = sealed_models()
     counts: dict[str, int] = {}
@@ -120,21 +140,14 @@ def erase(counselee: Counselee, *, today: datetime.date | None = None) -> Erasur
             # Something else must keep pointing at these rows; they stay, erased in place.
             logger.info("erasure kept rows of %s that others point at", label)
     _empty_directory(counselee)
-    erasure = Erasure.objects.create(
+    return Erasure.objects.create(
         counselee=counselee,
         pseudonym=uid,
-        status=status.status,
-        left_on=status.since,
-        due_on=schedule.due_on(status.since),
+        status=status,
+        left_on=left_on,
+        due_on=due_on,
         counts=counts,
     )
-    log.record(
-        log.Action.COUNSELEE_ERASED,
-        obj=erasure,
-        counselee=counselee,
-        purpose=log.Purpose.SYSTEM,
-    )
-    return erasure
 
 
 def _empty_directory(counselee: Counselee) -> None:

@@ -5,6 +5,7 @@ service does), asks the policy under that lock, writes a history row and an acce
 entry in the same transaction, and tells whoever must act next through the outbox.
 """
 
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +15,14 @@ from django.utils.translation import gettext as _
 
 from counseling import notices, policy
 from counseling.audit import log
+from counseling.crisis.models import CrisisRequest
 from counseling.notices.models import Notice
 from counseling.records.models import Counselee
+from counseling.retention import erasure, schedule
+from counseling.retention.models import SchoolStatus
 from counseling.rights import law
 from counseling.rights.models import DataRequest, DataRequestEvent
+from sessions.models import CounselingSession, NoteAddendum, SessionNote
 
 Kind = DataRequest.Kind
 Status = DataRequest.Status
@@ -30,7 +35,10 @@ def _locked(counselee: Counselee) -> Counselee:
 
 def _locked_request(data_request: DataRequest) -> DataRequest:
     _locked(data_request.counselee)
-    return DataRequest.objects.select_related("counselee__user").get(pk=data_request.pk)
+    locked: DataRequest = DataRequest.objects.select_related("counselee__user").get(
+        pk=data_request.pk
+    )
+    return locked
 
 
 def step(data_request: DataRequest, name: str, *, by: Any, status: str | None = None) -> None:
@@ -43,7 +51,7 @@ def step(data_request: DataRequest, name: str, *, by: Any, status: str | None = 
     )
 
 
-def handlers_of(data_request: DataRequest) -> list:
+def handlers_of(data_request: DataRequest) -> list[Any]:
     """Who is told of a new request: the DPO, and for a copy the counselor who reviews it."""
     people = list(policy.dpos())
     if data_request.kind == Kind.COPY:
@@ -82,3 +90,194 @@ def make_request(
     )
     notices.notify_all(handlers_of(data_request), Notice.Kind.DATA_REQUEST, about=data_request)
     return data_request
+
+
+@transaction.atomic
+def withdraw(data_request: DataRequest, *, by: Any) -> DataRequest:
+    """She no longer wants what she asked for, while it is still open."""
+    data_request = _locked_request(data_request)
+    policy.require(policy.may_withdraw_data_request(by, data_request), data_request)
+    step(data_request, "withdrawn", by=by, status=Status.WITHDRAWN)
+    log.record(
+        log.Action.DATA_REQUEST_WITHDRAWN,
+        actor=by,
+        obj=data_request,
+        counselee=data_request.counselee,
+        purpose=log.Purpose.OWN,
+    )
+    return data_request
+
+
+@transaction.atomic
+def add_view_to_note(note: SessionNote, *, by: Any, view: str) -> DataRequest:
+    """A correction of a note (UU PDP art. 30): her view is added beside the counselor's
+    as a dated addendum written in her name; the note itself never changes."""
+    counselee = _locked(note.session.counselee)
+    policy.require(policy.may_add_view_to_note(by, note), note, counselee=counselee)
+    view = view.strip()
+    if not view:
+        raise ValidationError(_("Tuliskan pandanganmu tentang catatan itu."))
+    now = timezone.now()
+    data_request = DataRequest.objects.create(
+        counselee=counselee,
+        requested_by=by,
+        kind=Kind.CORRECTION,
+        note=note,
+        received_at=now,
+        due_at=law.due_at(now),
+        status=Status.DONE,
+        decided_at=now,
+    )
+    NoteAddendum.objects.create(note=note, author=by, body=view)
+    step(data_request, "student_view_added", by=by)
+    log.record(
+        log.Action.DATA_CORRECTED,
+        actor=by,
+        obj=note,
+        counselee=counselee,
+        purpose=log.Purpose.OWN,
+    )
+    # Her counselors learn that a note has her view beside it; never what she wrote.
+    notices.notify_all(policy.reviewers_of(counselee), Notice.Kind.DATA_REQUEST, about=data_request)
+    return data_request
+
+
+def proposed_values(data_request: DataRequest) -> dict[str, str]:
+    """The directory values a correction asks for ({"full_name": ..., ...})."""
+    if not data_request.proposed:
+        return {}
+    values = json.loads(data_request.proposed)
+    return {name: str(values[name]) for name in DIRECTORY_FIELDS if values.get(name)}
+
+
+# What a student may ask to have corrected in the directory, and where it is kept.
+DIRECTORY_FIELDS = ("full_name", "class_name", "email")
+
+
+def _apply_correction(data_request: DataRequest, by: Any) -> None:
+    values = proposed_values(data_request)
+    if not values:
+        raise ValidationError(_("Permintaan ini tidak menyebut data yang harus diperbaiki."))
+    counselee = data_request.counselee
+    user = counselee.user
+    if "class_name" in values:
+        counselee.class_name = values["class_name"]
+        counselee.save(update_fields=["class_name"])
+    user_fields = [name for name in ("full_name", "email") if name in values]
+    for name in user_fields:
+        setattr(user, name, values[name])
+    if user_fields:
+        user.save(update_fields=user_fields)
+    log.record(
+        log.Action.DATA_CORRECTED,
+        actor=by,
+        obj=counselee,
+        counselee=counselee,
+        purpose=log.Purpose.DATA_PROTECTION,
+    )
+
+
+def erasure_obstacles(counselee: Counselee) -> list[str]:
+    """The grounds that stand in the way of erasing her now, for the DPO to weigh."""
+    grounds: list[str] = []
+    if schedule.pausing_holds().filter(counselee=counselee).exists():
+        grounds.append(DataRequest.Ground.LEGAL_HOLD)
+    waiting = counselee.crisis_requests.filter(status=CrisisRequest.Status.WAITING)
+    running = CounselingSession.objects.filter(
+        counselee=counselee, status=CounselingSession.Status.IN_PROGRESS
+    )
+    if waiting.exists() or running.exists():
+        grounds.append(DataRequest.Ground.PENDING_CASE)
+    return grounds
+
+
+def _carry_out(data_request: DataRequest, by: Any) -> None:
+    counselee = data_request.counselee
+    if data_request.kind == Kind.CORRECTION:
+        _apply_correction(data_request, by)
+    elif data_request.kind == Kind.RESTRICTION:
+        counselee.processing_restricted_at = timezone.now()
+        counselee.save(update_fields=["processing_restricted_at"])
+        log.record(
+            log.Action.PROCESSING_RESTRICTED,
+            actor=by,
+            obj=counselee,
+            counselee=counselee,
+            purpose=log.Purpose.DATA_PROTECTION,
+        )
+    elif data_request.kind == Kind.ERASURE:
+        if DataRequest.Ground.LEGAL_HOLD in erasure_obstacles(counselee):
+            raise ValidationError(
+                _(
+                    "Catatan siswa ini ditahan untuk perkara hukum: penghapusan harus ditolak "
+                    "dengan dasar itu, atau menunggu penahanan berakhir."
+                )
+            )
+        status = getattr(counselee, "school_status", None)
+        today = timezone.localdate()
+        erasure.shred(
+            counselee,
+            status=status.status if status else SchoolStatus.Status.ACTIVE,
+            left_on=status.since if status else today,
+            due_on=today,
+        )
+        log.record(
+            log.Action.COUNSELEE_ERASED,
+            actor=by,
+            obj=data_request,
+            counselee=counselee,
+            purpose=log.Purpose.DATA_PROTECTION,
+        )
+
+
+@transaction.atomic
+def decide(
+    data_request: DataRequest, *, by: Any, grant: bool, ground: str = "", answer: str = ""
+) -> DataRequest:
+    """The DPO grants (and carries out) or refuses a correction, erasure, restriction or
+    objection; a refusal names the law's ground, and she is told either way."""
+    data_request = _locked_request(data_request)
+    policy.require(policy.may_decide_data_request(by, data_request), data_request)
+    if not grant and not ground:
+        raise ValidationError(_("Pilih dasar penolakan: siswa berhak tahu alasannya."))
+    if data_request.kind == Kind.OBJECTION and not answer.strip():
+        raise ValidationError(_("Tuliskan jawaban atas keberatan siswa."))
+    data_request.decided_by = by
+    data_request.decided_at = timezone.now()
+    data_request.ground = "" if grant else ground
+    data_request.answer = answer.strip()  # type: ignore[assignment]
+    data_request.status = Status.DONE if grant else Status.REFUSED
+    data_request.save(update_fields=["decided_by", "decided_at", "ground", "answer", "status"])
+    step(data_request, "granted" if grant else "refused", by=by)
+    log.record(
+        log.Action.DATA_REQUEST_DECIDED,
+        actor=by,
+        obj=data_request,
+        counselee=data_request.counselee,
+        purpose=log.Purpose.DATA_PROTECTION,
+    )
+    if grant:
+        _carry_out(data_request, by)
+    if not (grant and data_request.kind == Kind.ERASURE):
+        # After an erasure her account is closed and her address gone: nobody to tell.
+        notices.notify(
+            data_request.counselee.user, Notice.Kind.DATA_REQUEST_ANSWERED, about=data_request
+        )
+    return data_request
+
+
+@transaction.atomic
+def end_restriction(counselee: Counselee, *, by: Any) -> Counselee:
+    """She lifts the restriction she asked for: bookings and messages open again."""
+    counselee = _locked(counselee)
+    policy.require(policy.may_end_restriction(by, counselee), counselee)
+    counselee.processing_restricted_at = None
+    counselee.save(update_fields=["processing_restricted_at"])
+    log.record(
+        log.Action.PROCESSING_RESUMED,
+        actor=by,
+        obj=counselee,
+        counselee=counselee,
+        purpose=log.Purpose.OWN,
+    )
+    return counselee

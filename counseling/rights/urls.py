@@ -4,7 +4,12 @@ from counseling.rights import views
 
 urlpatterns = [
     path("student/data/", views.my_data, name="my-data"),
+    path("student/data/new/<slug:kind>/", views.new_request, name="data-request-new"),
+    path("student/data/note-view/", views.note_view, name="data-note-view"),
+    path("student/data/end-restriction/", views.end_restriction, name="end-restriction"),
     path("data-requests/", views.request_list, name="data-request-list"),
     path("data-requests/<uuid:public_id>/", views.request_detail, name="data-request"),
+    path("data-requests/<uuid:public_id>/decide/", views.decide, name="data-request-decide"),
+    path("data-requests/<uuid:public_id>/withdraw/", views.withdraw, name="data-request-withdraw"),
     path("dpo/", views.dpo_dashboard, name="dpo-dashboard"),
 ]

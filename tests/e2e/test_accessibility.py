@@ -238,7 +238,31 @@ def _pages():
         ("admin", "crisis queue", reverse("crisis-queue")),
     ]
     assert budi and nabila
-    return pages + _referral_pages()
+    return pages + _referral_pages() + _rights_pages()
+
+
+def _rights_pages():
+    """ "Data saya", each request form, and the requests as the student, her counselor and
+    the data protection officer see them."""
+    from counseling.rights.models import DataRequest
+
+    correction = DataRequest.objects.get(
+        kind=DataRequest.Kind.CORRECTION, counselee__user__username="siswa2"
+    )
+    forms = [
+        ("siswa3", f"ask: {kind}", reverse("data-request-new", args=[kind]))
+        for kind in DataRequest.Kind.values
+    ]
+    return [
+        ("siswa1", "my data", reverse("my-data")),
+        ("siswa1", "view of a note", reverse("data-note-view")),
+        *forms,
+        ("siswa2", "my request", reverse("data-request", args=[correction.public_id])),
+        ("konselor1", "data requests", reverse("data-request-list")),
+        ("dpo", "dpo home", reverse("dpo-dashboard")),
+        ("dpo", "data requests", reverse("data-request-list")),
+        ("dpo", "request to decide", reverse("data-request", args=[correction.public_id])),
+    ]
 
 
 def _referral_pages():
