@@ -34,6 +34,7 @@ OBJECT_LABELS = {
     "referrals.externalreferral": gettext_lazy("rujukanmu ke luar sekolah"),
     "retention.legalhold": gettext_lazy("penahanan hukum atas catatanmu"),
     "retention.erasure": gettext_lazy("penghapusan catatanmu"),
+    "rights.datarequest": gettext_lazy("permintaanmu tentang datamu"),
 }
 
 # Events about her account, told as what happened to it.
@@ -94,6 +95,7 @@ ADMIN_OBJECT_LABELS = {
     "referrals.externalreferral": gettext_lazy("rujukan ke luar sekolah"),
     "retention.legalhold": gettext_lazy("penahanan hukum"),
     "retention.erasure": gettext_lazy("penghapusan data konseli"),
+    "rights.datarequest": gettext_lazy("permintaan hak atas data"),
     "field_encryption": gettext_lazy("enkripsi data"),
     "data_keys": gettext_lazy("kunci data konseli"),
 }

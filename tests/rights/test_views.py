@@ -173,3 +173,12 @@ def test_she_ends_her_restriction_from_data_saya(client_for, siti, bu_laras):
     assert client_for(siti).post(reverse("end-restriction")).status_code == 302
     siti.counselee.refresh_from_db()
     assert siti.counselee.processing_restricted_at is None
+
+
+def test_her_access_page_tells_each_step_of_her_request(client_for, siti, bu_laras, objection):
+    client_for(bu_laras).get(reverse("data-request", args=[objection.public_id]))
+    services.decide(objection, by=bu_laras, grant=True, answer="Dijawab.")
+    page = client_for(siti).get(reverse("my-access-log")).content.decode()
+    assert "Larasati Putri (Petugas pelindungan data)" in page
+    assert "membuka permintaanmu tentang datamu" in page
+    assert "memutus permintaan hak atas data: permintaanmu tentang datamu" in page
