@@ -254,6 +254,8 @@ from counseling.policy.retention import (
     to_be_erased_for,
 )
 from counseling.policy.rights import (
+    copy_link_for,
+    copy_review_notes_for,
     data_requests_for,
     dpos,
     get_data_request_for,
@@ -262,6 +264,7 @@ from counseling.policy.rights import (
     may_download_copy,
     may_make_data_request,
     may_review_copy,
+    may_use_copy_link,
     may_withdraw_data_request,
     reviewers_of,
 )
@@ -324,6 +327,8 @@ __all__ = [
     "counselees_for_guardians",
     "crisis_alert_recipients",
     "crisis_poll_filter",
+    "copy_link_for",
+    "copy_review_notes_for",
     "data_requests_for",
     "days_off_for",
     "deny",
@@ -457,6 +462,7 @@ __all__ = [
     "may_reschedule",
     "may_retract",
     "may_review_copy",
+    "may_use_copy_link",
     "may_review_emergency_access",
     "may_review_legal_hold",
     "may_run_session",
