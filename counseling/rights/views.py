@@ -3,7 +3,7 @@ from django.views.decorators.http import require_GET
 
 from counseling import policy
 from counseling.policy import Role
-from counseling.rights import law
+from counseling.rights import copy_views, law
 
 
 @require_GET
@@ -50,7 +50,11 @@ def request_detail(request, public_id):
     return render(
         request,
         "rights/request_detail.html",
-        {"data_request": data_request, "articles": law.ARTICLES[data_request.kind]},
+        {
+            "data_request": data_request,
+            "articles": law.ARTICLES[data_request.kind],
+            **copy_views.detail_context(request.user, data_request),
+        },
     )
 
 
