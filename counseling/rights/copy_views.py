@@ -130,7 +130,7 @@ def copy_link(request: HttpRequest, public_id: str, format: str) -> HttpResponse
         messages.error(request, " ".join(error.messages))
         return redirect("data-request", public_id=data_request.public_id)
     waiting = copies.waiting_copy(data_request)
-    # Every page is sent with Cache-Control: no-store (counseling.ops), this one too.
+    # Every page is sent with Cache-Control: no-store (counseling.accounts.security), this one too.
     return render(
         request,
         "rights/copy_link.html",
