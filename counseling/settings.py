@@ -370,6 +370,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "counseling.retention.tasks.erase_due_counselees",
         "schedule": crontab(hour=1, minute=15),
     },
+    "purge-expired-copies": {
+        "task": "counseling.rights.copy_tasks.purge_expired_copies",
+        "schedule": crontab(minute=45),
+    },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",
         "schedule": crontab(hour=3, minute=30),

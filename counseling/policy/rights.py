@@ -126,13 +126,10 @@ def copy_review_notes_for(user: Person, request: DataRequest) -> QuerySet[Sessio
     """
     if not may_review_copy(user, request):
         return SessionNote.objects.none()
-    return (
-        SessionNote.objects.filter(
-            session__counselee=request.counselee, status=SessionNote.Status.FINAL
-        )
-        .select_related("session", "author")
-        .order_by("finalised_at", "pk")  # type: ignore[no-untyped-call]
-    )
+    notes: QuerySet[SessionNote] = SessionNote.objects.filter(
+        session__counselee=request.counselee, status=SessionNote.Status.FINAL
+    ).select_related("session", "author")
+    return notes.order_by("finalised_at", "pk")
 
 
 def may_use_copy_link(user: Person, link: CopyLink) -> bool:

@@ -63,7 +63,10 @@ def token_hash(token: str) -> str:
 def _locked_request(data_request: DataRequest) -> DataRequest:
     # no_key: a KEY SHARE lock from a log insert naming her must not deadlock with us.
     Counselee.objects.select_for_update(no_key=True).get(pk=data_request.counselee_id)
-    return DataRequest.objects.select_related("counselee__user").get(pk=data_request.pk)
+    locked: DataRequest = DataRequest.objects.select_related("counselee__user").get(
+        pk=data_request.pk
+    )
+    return locked
 
 
 def notes_for_review(data_request: DataRequest, *, by: User) -> list[SessionNote]:

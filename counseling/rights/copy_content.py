@@ -190,7 +190,7 @@ def collect(
                 }
                 for r in counselee.data_requests.defer("details", "proposed", "answer").order_by(
                     "received_at"
-                )
+                )  # type: ignore[no-untyped-call]
             ],
         },
     }
@@ -199,7 +199,7 @@ def collect(
 def _directory(counselee: Counselee, redact: Redactor) -> dict[str, Any]:
     guardians = [
         {"name": guardian.name, "relation": guardian.get_relation_display()}
-        for guardian in Guardian.objects.filter(counselee=counselee).order_by("pk")
+        for guardian in Guardian.objects.filter(counselee=counselee).order_by("pk")  # type: ignore[no-untyped-call]
     ]
     if counselee.guardian_name and not guardians:
         guardians.append({"name": counselee.guardian_name, "relation": _("Wali")})
@@ -249,7 +249,7 @@ def _bookings(counselee: Counselee, redact: Redactor) -> list[dict[str, Any]]:
         }
         for booking in Booking.objects.filter(counselee=counselee)
         .select_related("counselor")
-        .order_by("start")
+        .order_by("start")  # type: ignore[no-untyped-call]
     ]
 
 

@@ -199,3 +199,12 @@ def test_someone_else_following_her_link_gets_404(released, siti, dimas, bu_rina
 def test_only_she_gets_a_link(released, bu_rina):
     with pytest.raises(policy.Denied):
         copies.issue_link(released, by=bu_rina, format="pdf")
+
+
+def test_the_hourly_task_purges_expired_copies(released, settings):
+    from counseling.rights.copy_tasks import purge_expired_copies
+
+    assert "purge-expired-copies" in settings.CELERY_BEAT_SCHEDULE
+    SealedCopy.objects.update(expires_at=timezone.now())
+    assert purge_expired_copies.apply().get() == 1
+    assert not SealedCopy.objects.exists()
