@@ -184,6 +184,9 @@ AMANAH_ENROLMENT_LINK_LIFETIME = datetime.timedelta(hours=env.int("ENROLMENT_LIN
 GUARDIAN_BASIS = env.str("GUARDIAN_BASIS", default="consent_required")
 # How long a guardian's one-time link to the guardian consent document stays valid.
 AMANAH_GUARDIAN_LINK_LIFETIME = datetime.timedelta(hours=env.int("GUARDIAN_LINK_HOURS", 168))
+# How long a released data copy waits for the student (UU PDP art. 32): her one-time
+# download links expire with it, and its sealed files are deleted then at the latest.
+AMANAH_COPY_LINK_HOURS = env.int("COPY_LINK_HOURS", default=72)
 # Per user: at most so many of each action within the period (counseling.accounts.ratelimit).
 AMANAH_RATE_LIMITS = {
     "booking": (env.int("RATE_LIMIT_BOOKINGS", 10), datetime.timedelta(hours=1)),
@@ -371,6 +374,10 @@ CELERY_BEAT_SCHEDULE = {
     "data-request-clock": {
         "task": "counseling.rights.tasks.remind_data_requests_due",
         "schedule": crontab(minute="*/15"),
+    },
+    "purge-expired-copies": {
+        "task": "counseling.rights.copy_tasks.purge_expired_copies",
+        "schedule": crontab(minute=45),
     },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",

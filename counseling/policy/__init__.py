@@ -255,6 +255,8 @@ from counseling.policy.retention import (
     to_be_erased_for,
 )
 from counseling.policy.rights import (
+    copy_link_for,
+    copy_review_notes_for,
     data_requests_for,
     dpos,
     get_data_request_for,
@@ -265,6 +267,7 @@ from counseling.policy.rights import (
     may_end_restriction,
     may_make_data_request,
     may_review_copy,
+    may_use_copy_link,
     may_withdraw_data_request,
     notes_to_answer,
     reviewers_of,
@@ -324,6 +327,8 @@ __all__ = [
     "conversation_access",
     "conversations_for",
     "coordinators",
+    "copy_link_for",
+    "copy_review_notes_for",
     "counselees_for",
     "counselees_for_guardians",
     "crisis_alert_recipients",
@@ -476,6 +481,7 @@ __all__ = [
     "may_start_crisis_session",
     "may_take_crisis_request",
     "may_take_urgent_request",
+    "may_use_copy_link",
     "may_withdraw_data_request",
     "may_withdraw_referral",
     "may_write_safety_plan",

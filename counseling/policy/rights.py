@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from counseling.accounts.models import User
 from counseling.policy.accounts import coordinators
-from counseling.policy.core import Person, Role, fetch, has_role
+from counseling.policy.core import Person, Role, deny, fetch, has_role
 from counseling.policy.records import (
     assigned_counselees,
     has_active_assignment,
@@ -21,7 +21,7 @@ from counseling.policy.records import (
 )
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from counseling.retention import schedule
-from counseling.rights.models import DataRequest
+from counseling.rights.models import CopyLink, DataRequest
 from sessions.models import SessionNote
 
 Kind = DataRequest.Kind
@@ -141,3 +141,40 @@ def notes_to_answer(user: Person) -> QuerySet[SessionNote]:
 def may_end_restriction(user: Person, counselee: Counselee) -> bool:
     """Only she ends a restriction she asked for."""
     return may_make_data_request(user, counselee) and is_restricted(counselee)
+
+
+def copy_review_notes_for(user: Person, request: DataRequest) -> QuerySet[SessionNote]:
+    """Every final note of the counselee, for the counselor who reviews her copy.
+
+    The law asks for a review of what is released (UU PDP art. 33), and her copy holds
+    every final note of her record, so the reviewer reads them all, earlier counselors'
+    included: a wider reach than her caseload gives, for this purpose only. Drafts belong
+    to their authors and never travel. The review page records each note it shows in
+    the access log (purpose: data protection), so the student sees who read what.
+    """
+    if not may_review_copy(user, request):
+        return SessionNote.objects.none()
+    notes: QuerySet[SessionNote] = SessionNote.objects.filter(
+        session__counselee=request.counselee, status=SessionNote.Status.FINAL
+    ).select_related("session", "author")
+    return notes.order_by("finalised_at", "pk")
+
+
+def may_use_copy_link(user: Person, link: CopyLink) -> bool:
+    """A download link works only for the student it was made for, signed in: a link
+    forwarded to anyone else is not a key to her copy."""
+    return may_download_copy(user, link.request)
+
+
+def copy_link_for(user: Person, token_hash: str) -> CopyLink:
+    """Her link by its token's hash, or 404 (logged) for anyone else or no such link."""
+    links = CopyLink.objects.select_related("request__counselee__user", "request__copy")
+    link = links.filter(token_hash=token_hash).first()
+    if link is not None and may_use_copy_link(user, link):
+        return link
+    deny(
+        user,
+        object_type="rights.copylink",
+        object_id=str(link.pk) if link is not None else "",
+        counselee=link.request.counselee if link is not None else None,
+    )

@@ -9,3 +9,7 @@ class RightsConfig(AppConfig):
     label = "rights"
     verbose_name = "Hak subjek data"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Celery discovers `tasks` modules only; the copy's purge lives beside the copy.
+        from counseling.rights import copy_tasks  # noqa: F401

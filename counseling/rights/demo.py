@@ -1,7 +1,9 @@
 """The demo school's data-rights requests, one of each kind and state.
 
-siswa1 asked for a copy of her records (her counselor reviews it); siswa2 asked for her
-class to be corrected (the DPO decides); siswa5 added her view beside a session note;
+siswa1 asked for a copy of her records (waiting for konselor1's review); siswa2's copy was
+reviewed and released by konselor1, who withheld one note (the download page and the
+withheld list with its reason), and she asked for her class to be corrected (the DPO
+decides); siswa5 added her view beside a session note;
 siswa4's objection was answered; siswa12's erasure request was refused because a legal
 hold is asked for; siswa10 asked for processing to be restricted (waiting).
 """
@@ -10,8 +12,8 @@ import json
 
 from counseling.accounts.models import User
 from counseling.records.models import Counselee
-from counseling.rights import services
-from counseling.rights.models import DataRequest
+from counseling.rights import copies, services
+from counseling.rights.models import DataRequest, WithheldNote
 from sessions.models import SessionNote
 
 Kind = DataRequest.Kind
@@ -33,6 +35,14 @@ def seed(users: dict, counselees: dict, log=print) -> None:
         details="Saya ingin menyimpan catatan konseling saya sebelum lulus.",
     )
     siswa2 = counselees["siswa2"]
+    copy_request = services.make_request(siswa2, by=siswa2.user, kind=Kind.COPY)
+    reviewer = users["konselor1"]
+    notes = copies.notes_for_review(copy_request, by=reviewer)
+    withheld = {}
+    if notes:
+        first: SessionNote = notes[0]
+        withheld[str(first.public_id)] = WithheldNote.Reason.ENDANGERS_OTHERS
+    copies.release(copy_request, by=reviewer, withheld=withheld, phrases=[])
     services.make_request(
         siswa2,
         by=siswa2.user,
@@ -77,7 +87,8 @@ def seed(users: dict, counselees: dict, log=print) -> None:
     if restricted is not None:
         services.make_request(restricted, by=restricted.user, kind=Kind.RESTRICTION)
     log(
-        "Hak atas data: siswa1 minta salinan, siswa2 perbaikan kelas, siswa5 menambah "
+        "Hak atas data: siswa1 minta salinan, salinan siswa2 dirilis konselor1 (satu "
+        "catatan ditahan), siswa2 minta perbaikan kelas, siswa5 menambah "
         "pandangan, siswa4 keberatan dijawab, siswa12 penghapusan ditolak (penahanan "
         "hukum), siswa10 minta pembatasan; petugas pelindungan data: dpo"
     )

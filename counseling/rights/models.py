@@ -188,3 +188,35 @@ class CopyLink(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.format}"
+
+
+class SealedCopy(models.Model):
+    """Her copy as built at release, kept only until she downloads it or it expires.
+
+    Both files are sealed under her own data key (the PDF as base64), so erasing her
+    record by destroying that key also destroys any copy still waiting here. A file is
+    emptied the moment it is downloaded, and both are emptied when the copy expires.
+    """
+
+    request = models.OneToOneField(DataRequest, on_delete=models.CASCADE, related_name="copy")
+    counselee = models.ForeignKey("records.Counselee", on_delete=models.PROTECT, related_name="+")
+    pdf = CounseleeEncryptedTextField(counselee_path="counselee", blank=True)
+    json = CounseleeEncryptedTextField(counselee_path="counselee", blank=True)
+    # Plain flags beside the sealed files, so a page can tell what is left without
+    # decrypting (and a lookup never touches an encrypted column).
+    has_pdf = models.BooleanField(default=False)
+    has_json = models.BooleanField(default=False)
+    built_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = EncryptedFieldsQuerySet.as_manager()
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    def has(self, format: str) -> bool:
+        return self.has_pdf if format == CopyLink.Format.PDF else self.has_json
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counseling.rights import views
+from counseling.rights import copy_views, views
 
 urlpatterns = [
     path("student/data/", views.my_data, name="my-data"),
@@ -12,4 +12,22 @@ urlpatterns = [
     path("data-requests/<uuid:public_id>/decide/", views.decide, name="data-request-decide"),
     path("data-requests/<uuid:public_id>/withdraw/", views.withdraw, name="data-request-withdraw"),
     path("dpo/", views.dpo_dashboard, name="dpo-dashboard"),
+    # A copy: the counselor's review and release, the student's one-time links.
+    path("data-requests/<uuid:public_id>/copy/review/", copy_views.copy_review, name="copy-review"),
+    path(
+        "data-requests/<uuid:public_id>/copy/preview/",
+        copy_views.copy_preview,
+        name="copy-preview",
+    ),
+    path(
+        "data-requests/<uuid:public_id>/copy/release/",
+        copy_views.copy_release,
+        name="copy-release",
+    ),
+    path(
+        "data-requests/<uuid:public_id>/copy/link/<str:format>/",
+        copy_views.copy_link,
+        name="copy-link",
+    ),
+    path("copy/<str:token>/", copy_views.copy_download, name="copy-download"),
 ]

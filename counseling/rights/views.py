@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from counseling import policy
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
-from counseling.rights import law, services
+from counseling.rights import copy_views, law, services
 from counseling.rights.forms import FORMS, DecisionForm, NoteViewForm
 from counseling.rights.models import DataRequest
 
@@ -152,6 +152,7 @@ def request_detail(request, data_request, access):
             "obstacles": services.erasure_obstacles(data_request.counselee)
             if may_decide and data_request.kind == DataRequest.Kind.ERASURE
             else [],
+            **copy_views.detail_context(request.user, data_request),
         },
     )
 

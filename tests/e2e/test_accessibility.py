@@ -238,7 +238,7 @@ def _pages():
         ("admin", "crisis queue", reverse("crisis-queue")),
     ]
     assert budi and nabila
-    return pages + _referral_pages() + _rights_pages()
+    return pages + _referral_pages() + _rights_pages() + _copy_pages()
 
 
 def _rights_pages():
@@ -312,6 +312,19 @@ def _referral_pages():
             "teacher referral",
             reverse("bk-referral-detail", args=[bk_referral.public_id]),
         ),
+    ]
+
+
+def _copy_pages():
+    """A copy waiting for konselor1's review (siswa1's), and one released (siswa2's)."""
+    from counseling.rights.models import DataRequest
+
+    waiting = DataRequest.objects.get(counselee__user__username="siswa1", kind="copy")
+    released = DataRequest.objects.get(counselee__user__username="siswa2", kind="copy")
+    return [
+        ("konselor1", "copy review", reverse("copy-review", args=[waiting.public_id])),
+        ("konselor1", "released copy", reverse("data-request", args=[released.public_id])),
+        ("siswa2", "her released copy", reverse("data-request", args=[released.public_id])),
     ]
 
 
