@@ -196,6 +196,16 @@ def retention_of(key: str) -> list[str]:
     if key == "notices":
         days = settings.AMANAH_OUTBOX_RETENTION.days
         return [_("%(days)s hari setelah terkirim atau ditarik.") % {"days": days}]
+    if key == "consent":
+        return [
+            _(
+                "Persetujuan dan penarikannya tidak dapat diubah dan tetap disimpan, juga "
+                "setelah siswa dihapus, sebagai bukti; dokumen persetujuan menyebut lama "
+                "penyimpanan catatan: %(years)s tahun."
+            )
+            % {"years": settings.AMANAH_RETENTION_YEARS},
+            _backups(),
+        ]
     if key == "security":
         return [_("Selama akun petugas aktif; diganti bila perangkat hilang.")]
     lines = [_retention_years()]

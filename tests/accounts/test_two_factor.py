@@ -111,9 +111,7 @@ def test_the_session_key_changes_when_the_second_factor_is_verified(client, bu_r
 
 def test_the_dpo_enrols_and_verifies_like_other_staff(client, dpo):
     client = password_only(client, dpo)
-    assert client.get(reverse("dpo-dashboard"))["Location"].startswith(
-        reverse("two-factor-verify")
-    )
+    assert client.get(reverse("dpo-dashboard"))["Location"].startswith(reverse("two-factor-verify"))
     client.get(enrolment_link(dpo))
     client.get(reverse("two-factor-setup"))
     device = AuthenticatorDevice.objects.get(user=dpo, confirmed=False)
