@@ -337,6 +337,9 @@ AMANAH_RETENTION_YEARS = env.int("RETENTION_YEARS", default=3)
 AMANAH_RETENTION_NOTICE_DAYS = env.int("RETENTION_NOTICE_DAYS", default=30)
 AMANAH_LEGAL_HOLD_CONFIRM_DAYS = env.int("LEGAL_HOLD_CONFIRM_DAYS", default=14)
 AMANAH_OUTBOX_RETENTION = datetime.timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=30))
+# How long deploy/backup keeps its nightly backups. The backup reads it from its own
+# environment file; set the same value here so the record of processing quotes it.
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {
         "task": "counseling.audit.tasks.verify_audit_chain",

@@ -104,6 +104,12 @@ def bu_wati(db):
 
 
 @pytest.fixture
+def dpo(db):
+    """The school's data protection officer (petugas pelindungan data)."""
+    return make_user("laras", "Larasati Putri", User.Role.DPO)
+
+
+@pytest.fixture
 def consent_v1(db, admin):
     """Version 1 of the consent document, published."""
     from consent import services as consent_services
@@ -205,7 +211,8 @@ def client_for(client):
 
 
 def login(client, user, *, verified=True):
-    """force_login, and for staff (counselors, admins, the DPO) the verified second factor too."""
+    """force_login, and for staff (counselors, admins, the DPO) the verified second
+    factor too."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
     client.force_login(user)

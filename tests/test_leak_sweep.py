@@ -44,6 +44,8 @@ from counseling.referrals import services as referral_services
 from counseling.referrals.models import BkReferral, ExternalReferral, Referral
 from counseling.retention import services as retention_services
 from counseling.retention.models import LegalHold
+from counseling.rights import services as rights_services
+from counseling.rights.models import DataRequest
 from sessions import availability, bookings, cases
 from sessions import services as session_services
 from sessions.models import AvailabilityRule, Booking, CounselingSession, NoteAddendum, SessionNote
@@ -54,7 +56,8 @@ STUDENTS = [f"siswa{n}" for n in range(1, 8)]
 COUNSELORS = ["konselor1", "konselor2"]
 TEACHERS = ["guru1"]
 COORDINATORS = {"konselor1"}
-EVERYONE = ["admin", *COUNSELORS, *STUDENTS, *TEACHERS]
+DPO = "dpo"
+EVERYONE = ["admin", DPO, *COUNSELORS, *STUDENTS, *TEACHERS]
 
 # Who is on whose active caseload once the sweep's own story below has run: the demo's
 # caseloads, with konselor1's short assignment to siswa4 ended again.
@@ -99,6 +102,7 @@ RECEIVER_KNOWS = {
     Referral.Status.WAITING_RECEIVER,
     Referral.Status.ACCEPTED,
 }
+RIZKY_REQUEST = "RAHASIA-PERMINTAAN-4501: hapus catatan lamaku tentang utang."
 SITI_HOLD = "RAHASIA-PENAHANAN-6101: penyidik Polres meminta catatan Siti disimpan."
 
 # Places that name a room, not a secret: the counselors publish them with their hours.
@@ -110,7 +114,7 @@ class Secret:
     text: str
     student: str  # the username of the student it is about
     # contact, record, topic, justification, review, exemption, message, draft, retracted,
-    # crisis, plan, referral_*, external, bk_reason
+    # crisis, plan, referral_*, external, bk_reason, hold, data_request
     kind: str
     counselor: str = ""  # the counselor a booking was made with, or who broke the glass
     receiver: str = ""  # a referral's receiver, once the student accepted it
@@ -126,6 +130,14 @@ def may_see(viewer: str, secret: Secret) -> bool:
         return viewer == secret.counselor  # its author's alone
     if secret.kind == "retracted":
         return False  # erased when it was taken back
+    if secret.kind == "data_request":
+        # What a student wrote in a request under UU PDP: the DPO who handles it, the
+        # student's own counselors (who review her copy), and the student herself.
+        return viewer in (DPO, secret.student) or secret.student in ACTIVE_CASELOAD.get(viewer, ())
+    if viewer == DPO:
+        # The data protection officer sees metadata, clocks and the access log: no
+        # encrypted value of anyone's, not a hold's reason nor a break-glass justification.
+        return False
     if viewer == "admin":
         # Admins audit emergency access, reading why it was used and their own review;
         # they keep the guardians' contact data (never an exemption's detail).
@@ -286,6 +298,13 @@ def add_markers(users, counselees):
     )
     # konselor1 asked for a legal hold on siswa1's records; its reason is on no page.
     retention_services.request_legal_hold(counselees["siswa1"], reason=SITI_HOLD, by=konselor1)
+    # siswa4 asked for his old notes to be erased: the DPO decides it.
+    rights_services.make_request(
+        counselees["siswa4"],
+        by=users["siswa4"],
+        kind=DataRequest.Kind.ERASURE,
+        details=RIZKY_REQUEST,
+    )
 
 
 def collect_secrets() -> list[Secret]:
@@ -357,6 +376,9 @@ def collect_secrets() -> list[Secret]:
         add(bk_referral.reason, bk_referral.counselee, "bk_reason")
     for hold in LegalHold.objects.select_related("counselee__user"):
         add(hold.reason, hold.counselee, "hold")  # seen by no one
+    for data_request in DataRequest.objects.select_related("counselee__user"):
+        for text in (data_request.details, data_request.proposed, data_request.answer):
+            add(text, data_request.counselee, "data_request")
     return secrets
 
 
@@ -562,6 +584,7 @@ def test_no_one_sees_a_secret_outside_their_reach(
         assert marker in texts
     for marker in (AYU_REFERRAL_REASON, AYU_REFERRAL_SUMMARY, AYU_TEACHER_REASON, DIMAS_LETTER):
         assert marker in texts
+    assert RIZKY_REQUEST in texts
     any_secret = pattern_for(secrets)
     forbidden = {viewer: pattern_for(hidden_from(viewer, secrets)) for viewer in EVERYONE}
     allowed_seen = {viewer: set() for viewer in EVERYONE}
@@ -643,6 +666,9 @@ def test_no_one_sees_a_secret_outside_their_reach(
     assert AYU_TEACHER_REASON in allowed_seen["konselor1"]
     assert DIMAS_LETTER in allowed_seen["siswa2"]
     assert len(reached["guru1"]) > 3
+    # The data protection officer reached her registers and the log through her menu.
+    for path in ("/audit/", "/dpo/processing/", "/dpo/holds/", "/data-requests/"):
+        assert path in reached[DPO], path
     # Every role reached its inbox from the header, and the notices there passed the
     # same checks: headlines and links, nothing of what they are about.
     for viewer in EVERYONE:

@@ -12,9 +12,11 @@ from django.urls import reverse
 from counseling.referrals import bk
 from counseling.referrals import services as referral_services
 from counseling.referrals.models import Referral
+from counseling.rights import services as rights_services
+from counseling.rights.models import DataRequest
 from tests.conftest import login, slot_at
 
-ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin", "bu_wati"]
+ROLES = ["anonymous", "siti", "dimas", "bu_rina", "pak_budi", "admin", "bu_wati", "dpo"]
 
 # page name -> the roles that get 200; everyone else signed in gets 404.
 PAGES = {
@@ -28,8 +30,9 @@ PAGES = {
     "admin-index": {"admin"},
     "admin-siti-record": {"admin"},
     "admin-users": {"admin"},
-    "audit-log": {"admin"},
-    "audit-export": {"admin"},
+    # The data protection officer reads the log's metadata, as the admin does.
+    "audit-log": {"admin", "dpo"},
+    "audit-export": {"admin", "dpo"},
     "emergency-access-list": {"admin"},
     "emergency-access-request": {"bu_rina", "pak_budi"},
     "my-access-log": {"siti", "dimas"},
@@ -55,6 +58,15 @@ PAGES = {
     "teacher-refer-dimas": set(),
     "bk-referral-list": {"bu_rina", "pak_budi"},
     "siti-bk-referral": {"bu_rina", "pak_budi"},
+    # The data protection officer: requests, their clocks, holds and erasures, the record
+    # of processing; never content. Siti asked for a copy of her data.
+    "dpo-dashboard": {"dpo"},
+    "data-request-list": {"bu_rina", "pak_budi", "dpo"},
+    "siti-data-request": {"siti", "bu_rina", "dpo"},
+    "my-data": {"siti", "dimas"},
+    "processing-record": {"admin", "dpo"},
+    "holds-and-erasures": {"admin", "dpo"},
+    "retention-overview": {"bu_rina", "pak_budi", "admin"},
 }
 
 
@@ -93,6 +105,8 @@ def url_of(page, people):
         return reverse("external-referral-create", args=[people["siti"].counselee.public_id])
     if page == "siti-bk-referral":
         return reverse("bk-referral-detail", args=[people["bk_referral"].public_id])
+    if page == "siti-data-request":
+        return reverse("data-request", args=[people["data_request"].public_id])
     if page == "siti-referral-create":
         return reverse("referral-create", args=[people["siti"].counselee.public_id])
     if page in BOOKING_PAGES:
@@ -101,9 +115,13 @@ def url_of(page, people):
 
 
 @pytest.fixture
-def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking, bu_wati):
+def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking, bu_wati, dpo):
     return {
         "bu_wati": bu_wati,
+        "dpo": dpo,
+        "data_request": rights_services.make_request(
+            siti.counselee, by=siti, kind=DataRequest.Kind.COPY, details="Salinan, ya."
+        ),
         "bk_referral": bk.refer(siti.counselee, by=bu_wati, reason="Alasan."),
         "siti": siti,
         "dimas": dimas,
@@ -151,6 +169,7 @@ def test_home_sends_each_role_to_its_own_dashboard(client, people, role):
         "pak_budi": "counselor-dashboard",
         "admin": "admin-dashboard",
         "bu_wati": "teacher-dashboard",
+        "dpo": "dpo-dashboard",
     }[role]
     response = client.get("/")
     assert response.status_code == 302

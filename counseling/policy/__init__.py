@@ -26,6 +26,7 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `crisis`: "I need to talk now", walk-ins in a crisis, the roster, the safety plan.
 - `retention`: the school lifecycle, the erasure schedule and legal holds.
 - `rights`: the student's requests under UU PDP, her copy, the data protection officer.
+- `processing`: the record of processing activities, and who sees each kind of data.
 """
 
 from counseling.policy.accounts import (
@@ -78,6 +79,7 @@ from counseling.policy.core import (
     Denied,
     Purpose,
     Role,
+    allowed_by,
     deny,
     deny_object,
     fetch,
@@ -194,6 +196,7 @@ from counseling.policy.notes import (
     sessions_on_record,
 )
 from counseling.policy.notices import alerted_admins, get_notice_for, notices_for
+from counseling.policy.processing import may_see_processing_record
 from counseling.policy.records import (
     RecordAccess,
     active_emergency_accesses,
@@ -245,12 +248,14 @@ from counseling.policy.referrals import (
     shareable_notes,
 )
 from counseling.policy.retention import (
+    erasures_for,
     get_legal_hold_for,
     legal_holds_for,
     may_confirm_legal_hold,
     may_release_legal_hold,
     may_request_legal_hold,
     may_review_legal_hold,
+    may_see_erasures,
     may_set_school_status,
     to_be_erased_for,
 )
@@ -303,6 +308,7 @@ __all__ = [
     "Role",
     "active_emergency_accesses",
     "alerted_admins",
+    "allowed_by",
     "approved_exemption",
     "assigned_counselees",
     "assignment_refusal",
@@ -344,6 +350,7 @@ __all__ = [
     "emergency_accesses_for",
     "enrolment_approvers_for",
     "enrols_second_factor",
+    "erasures_for",
     "escalation_recipients",
     "events_for",
     "exemption_approvers",
@@ -473,8 +480,10 @@ __all__ = [
     "may_review_legal_hold",
     "may_run_session",
     "may_see_crisis_request",
+    "may_see_erasures",
     "may_see_guardians",
     "may_see_message_counts",
+    "may_see_processing_record",
     "may_see_urgent_request",
     "may_send",
     "may_set_school_status",

@@ -12,11 +12,20 @@ from counseling.records.models import Counselee
 
 
 def can_audit(user: Person) -> bool:
+    """Who reads the access log's metadata (and exports it): the admin, and the data
+    protection officer, who answers for breaches and requests from it."""
+    return has_role(user, Role.ADMIN, Role.DPO)
+
+
+def _reviews_emergency_access(user: Person) -> bool:
+    # Emergency access is the admin's to review: its justification is about the student,
+    # and the DPO, who audits only metadata, never reads it.
     return has_role(user, Role.ADMIN)
 
 
 def events_for(user: Person) -> QuerySet[AccessEvent]:
-    """Access-log entries `user` may read: all for an admin, their own record's for a student.
+    """Access-log entries `user` may read: all for an admin and the data protection
+    officer (metadata only), their own record's for a student.
 
     A student sees every event about them (who opened their record, when and why),
     and nothing about anyone else.
@@ -38,7 +47,7 @@ def events_for(user: Person) -> QuerySet[AccessEvent]:
 
 def emergency_accesses_for(user: Person) -> QuerySet[EmergencyAccess]:
     accesses = EmergencyAccess.objects.select_related("counselor", "counselee__user", "reviewed_by")
-    if can_audit(user):
+    if _reviews_emergency_access(user):
         return accesses
     if has_role(user, Role.COUNSELOR):
         return accesses.filter(counselor=user)
@@ -51,7 +60,7 @@ def get_emergency_access_for(user: Person, public_id: Any) -> EmergencyAccess:
         user,
         EmergencyAccess.objects.select_related("counselor", "counselee__user", "reviewed_by"),
         public_id,
-        may=lambda access: can_audit(user),
+        may=lambda access: _reviews_emergency_access(user),
     )
 
 
@@ -65,4 +74,4 @@ def may_request_emergency_access(user: Person, counselee: Counselee) -> bool:
 
 
 def may_review_emergency_access(user: Person, access: EmergencyAccess) -> bool:
-    return can_audit(user) and access.counselor_id != user.pk
+    return _reviews_emergency_access(user) and access.counselor_id != user.pk

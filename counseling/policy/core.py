@@ -82,6 +82,25 @@ def role_required(*roles: str) -> Callable[[V], V]:
     return decorator
 
 
+def allowed_by(predicate: Callable[[Person], bool]) -> Callable[[V], V]:
+    """View decorator: users `predicate` refuses get 404, as `role_required` answers.
+
+    For pages whose audience is a policy question (`can_audit`) rather than a list of
+    roles, so that the view and the querysets behind it ask the same predicate.
+    """
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not predicate(request.user):
+                deny(request.user, object_type="page", object_id=request.path)
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
 def by_public_id(queryset: QuerySet[M], public_id: Any) -> M | None:
     """The row with `public_id`, or None for no such row and for a malformed id alike."""
     try:

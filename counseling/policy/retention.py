@@ -4,16 +4,18 @@ The admin sets the school lifecycle (one student, or a class at the end of the y
 and sees every counselee due for erasure; a counselor sees those of her caseload. A
 legal hold is asked for by the admin or the counselee's counselor and confirmed by a
 second person, an admin who did not ask for it; only an admin reviews or releases one.
+The data protection officer lists every hold and every erasure tombstone, read-only.
 Nobody reads content here: the lists show name, class and date.
 """
 
 from django.db.models import QuerySet
 
+from counseling.encryption import encrypted_paths
 from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.records import caseload_for, is_assigned
 from counseling.records.models import Counselee
 from counseling.retention import schedule
-from counseling.retention.models import LegalHold
+from counseling.retention.models import Erasure, LegalHold
 
 
 def may_set_school_status(user: Person) -> bool:
@@ -31,15 +33,27 @@ def to_be_erased_for(user: Person) -> QuerySet[Counselee]:
 
 
 def legal_holds_for(user: Person) -> QuerySet[LegalHold]:
-    """Holds `user` may list (never their reason): all for an admin, her caseload's
-    (and her own requests) for a counselor."""
+    """Holds `user` may list (never their reason): all for an admin and the data
+    protection officer, her caseload's (and her own requests) for a counselor."""
     holds = LegalHold.objects.select_related("counselee__user", "requested_by", "confirmed_by")
-    holds = holds.defer("reason")
-    if has_role(user, Role.ADMIN):
+    # Names and dates only: neither the reason nor her record's sealed fields are read.
+    holds = holds.defer("reason", *encrypted_paths(Counselee, "counselee"))
+    if has_role(user, Role.ADMIN, Role.DPO):
         return holds
     if has_role(user, Role.COUNSELOR):
         return holds.filter(counselee__in=caseload_for(user).values("pk"))
     return holds.none()
+
+
+def may_see_erasures(user: Person) -> bool:
+    """The register of holds and erasure tombstones: the admin's and the DPO's."""
+    return has_role(user, Role.ADMIN, Role.DPO)
+
+
+def erasures_for(user: Person) -> QuerySet[Erasure]:
+    """Erasure tombstones (a pseudonym, dates and counts; the erased name is gone)."""
+    erasures = Erasure.objects.all()
+    return erasures if may_see_erasures(user) else erasures.none()
 
 
 def get_legal_hold_for(user: Person, public_id: object) -> LegalHold:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counseling.rights import copy_views, views
+from counseling.rights import copy_views, dpo_views, views
 
 urlpatterns = [
     path("student/data/", views.my_data, name="my-data"),
@@ -30,4 +30,6 @@ urlpatterns = [
         name="copy-link",
     ),
     path("copy/<str:token>/", copy_views.copy_download, name="copy-download"),
+    path("dpo/processing/", dpo_views.processing_record, name="processing-record"),
+    path("dpo/holds/", dpo_views.holds_and_erasures, name="holds-and-erasures"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -205,10 +206,23 @@ def withdraw(request, public_id):
 @require_GET
 @policy.role_required(Role.DPO)
 def dpo_dashboard(request):
-    """The DPO's desk: open requests by their clock (metadata only)."""
+    """The DPO's desk: open requests by their clock, and her registers (metadata only).
+
+    The breaches card is drawn by `rights/_dpo_breaches.html`, which the breach pages
+    fill in; it renders nothing until they do.
+    """
     requests = policy.data_requests_for(request.user).defer("details", "proposed", "answer")
+    open_requests = requests.open()
     return render(
         request,
         "rights/dpo_dashboard.html",
-        {"open_requests": requests.open().order_by("due_at")[:50]},
+        {
+            "open_requests": open_requests.order_by("due_at")[:50],
+            "open_count": open_requests.count(),
+            "overdue_count": open_requests.filter(due_at__lt=timezone.now()).count(),
+            "holds_count": policy.legal_holds_for(request.user)
+            .filter(released_at__isnull=True)
+            .count(),
+            "erasures_count": policy.erasures_for(request.user).count(),
+        },
     )

@@ -1,6 +1,8 @@
-"""Counselors and admins need a second factor; a password alone reaches no student data."""
+"""Staff (counselors, admins, the data protection officer) need a second factor; a
+password alone reaches no student data."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 
@@ -20,9 +22,19 @@ def password_only(client, user):
 
 @pytest.mark.parametrize(
     "url",
-    ["/counselor/", "/caseload/", "/admin-dashboard/", "/audit/", "/admin/", "/emergency-access/"],
+    [
+        "/counselor/",
+        "/caseload/",
+        "/admin-dashboard/",
+        "/audit/",
+        "/admin/",
+        "/emergency-access/",
+        "/dpo/",
+        "/dpo/processing/",
+        "/data-requests/",
+    ],
 )
-@pytest.mark.parametrize("who", ["bu_rina", "admin"])
+@pytest.mark.parametrize("who", ["bu_rina", "admin", "dpo"])
 def test_a_password_alone_reaches_no_data(client, request, siti, who, url):
     user = request.getfixturevalue(who)
     second_factor(user)
@@ -95,6 +107,23 @@ def test_the_session_key_changes_when_the_second_factor_is_verified(client, bu_r
     before = client.session.session_key
     client.post(reverse("two-factor-verify"), {"token": code(device)})
     assert client.session.session_key != before
+
+
+def test_the_dpo_enrols_and_verifies_like_other_staff(client, dpo):
+    client = password_only(client, dpo)
+    assert client.get(reverse("dpo-dashboard"))["Location"].startswith(reverse("two-factor-verify"))
+    client.get(enrolment_link(dpo))
+    client.get(reverse("two-factor-setup"))
+    device = AuthenticatorDevice.objects.get(user=dpo, confirmed=False)
+    response = client.post(reverse("two-factor-setup"), {"token": code(device)})
+    assert len(response.context["codes"]) == 10
+    assert client.get(reverse("dpo-dashboard")).status_code == 200
+    assert AccessEvent.objects.filter(action="2fa_enrolled", actor=dpo).exists()
+
+    # Another day, another browser: the password, then a recovery code.
+    fresh = password_only(Client(), dpo)
+    fresh.post(reverse("two-factor-verify"), {"token": response.context["codes"][0]})
+    assert fresh.get(reverse("dpo-dashboard")).status_code == 200
 
 
 def test_students_sign_in_with_a_password(client, siti):

@@ -32,6 +32,7 @@ DASHBOARDS = {
     "siswa1": "student-dashboard",
     "konselor1": "counselor-dashboard",
     "admin": "admin-dashboard",
+    "dpo": "dpo-dashboard",
 }
 
 
@@ -238,7 +239,7 @@ def _pages():
         ("admin", "crisis queue", reverse("crisis-queue")),
     ]
     assert budi and nabila
-    return pages + _referral_pages() + _rights_pages() + _copy_pages()
+    return pages + _referral_pages() + _rights_pages() + _copy_pages() + _dpo_pages()
 
 
 def _rights_pages():
@@ -259,9 +260,23 @@ def _rights_pages():
         *forms,
         ("siswa2", "my request", reverse("data-request", args=[correction.public_id])),
         ("konselor1", "data requests", reverse("data-request-list")),
-        ("dpo", "dpo home", reverse("dpo-dashboard")),
-        ("dpo", "data requests", reverse("data-request-list")),
         ("dpo", "request to decide", reverse("data-request", args=[correction.public_id])),
+    ]
+
+
+def _dpo_pages():
+    """The data protection officer's pages: her home, the requests, the access log, the
+    holds and erasures register and the printable record of processing."""
+    from counseling.rights.models import DataRequest
+
+    request = DataRequest.objects.first()
+    return [
+        ("dpo", "dashboard", reverse("dpo-dashboard")),
+        ("dpo", "data requests", reverse("data-request-list")),
+        ("dpo", "data request", reverse("data-request", args=[request.public_id])),
+        ("dpo", "access log", reverse("audit-log")),
+        ("dpo", "holds and erasures", reverse("holds-and-erasures")),
+        ("dpo", "processing record", reverse("processing-record")),
     ]
 
 

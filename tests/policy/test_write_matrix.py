@@ -26,6 +26,8 @@ from counseling.records.models import CaseAssignment, ConflictOfInterest
 from counseling.referrals import bk
 from counseling.referrals import services as referral_services
 from counseling.referrals.models import BkReferral, Referral
+from counseling.retention import services as retention_services
+from counseling.retention.models import LegalHold
 from sessions import bookings, hours
 from sessions import services as session_services
 from sessions.models import (
@@ -49,6 +51,7 @@ ROLES = [
     "pak_budi",
     "admin",
     "bu_wati",
+    "dpo",
 ]
 STUDENTS = {"siti", "dimas"}
 COUNSELORS = {"bu_rina", "bu_lama", "pak_konflik", "pak_eko", "pak_budi"}
@@ -110,11 +113,17 @@ EXPECTED = {
     "open crisis walk-in": ({"pak_budi"}, set()),
     "save safety plan": ({"bu_rina"}, set()),
     "edit duty roster": ({"admin"}, set()),
+    # A legal hold Bu Rina asked for: a second person, an admin, confirms or releases it.
+    # The data protection officer lists holds; she decides none.
+    "confirm legal hold": ({"admin"}, set()),
+    "release legal hold": ({"admin"}, set()),
 }
 
 
 @pytest.fixture
-def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, rina_hours, bu_wati):
+def case(
+    siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, rina_hours, bu_wati, dpo
+):
     """Siti's case with something of every kind to act on."""
     requested = bookings.book(
         siti.counselee, bu_rina, slot_at(bu_rina, days=2, hour=9).start, by=siti, topic="Topik."
@@ -165,6 +174,7 @@ def case(siti, dimas, bu_rina, bu_lama, pak_konflik, pak_eko, pak_budi, admin, r
             "pak_budi": pak_budi,
             "admin": admin,
             "bu_wati": bu_wati,
+            "dpo": dpo,
         },
         "requested": requested,
         "urgent": urgent,
@@ -347,6 +357,12 @@ def request_for(action, case, actor):
             "end_time": "09:00",
             "place": "Ruang BK 1",
         }
+    if action.endswith("legal hold"):
+        hold = retention_services.request_legal_hold(
+            siti.counselee, reason="Perkara di Polres.", by=case["people"]["bu_rina"]
+        )
+        name = "legal-hold-confirm" if action == "confirm legal hold" else "legal-hold-release"
+        return reverse(name, args=[hold.public_id]), {}
     raise AssertionError(action)
 
 
@@ -375,6 +391,7 @@ def state():
         "acknowledgements": ConsentAcknowledgement.objects.count(),
         "withdrawals": ConsentWithdrawal.objects.count(),
         "referrals": sorted(Referral.objects.values_list("pk", "status")),
+        "legal_holds": sorted(LegalHold.objects.values_list("pk", "confirmed_at", "released_at")),
         "bk_referrals": sorted(
             BkReferral.objects.values_list("pk", "status", "invited_at", "student_answer")
         ),
