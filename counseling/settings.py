@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "counseling.ops",
     "counseling.retention",
     "counseling.rights",
+    "counseling.breaches",
 ]
 
 MIDDLEWARE = [
@@ -366,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
     "erase-due-counselees": {
         "task": "counseling.retention.tasks.erase_due_counselees",
         "schedule": crontab(hour=1, minute=15),
+    },
+    # Breaches: the 3 x 24-hour clock of each open breach's notices (UU PDP art. 46).
+    "remind-breach-notices": {
+        "task": "counseling.breaches.tasks.remind_breach_notices",
+        "schedule": 300.0,
     },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",
