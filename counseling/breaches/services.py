@@ -125,10 +125,12 @@ def compute_exposure(breach: Breach, *, by: Any) -> list[BreachExposure]:
 def _draft_letters(breach: Breach, rows: list[BreachExposure]) -> None:
     """One letter to each exposed student, one to the guardians of each exposed minor
     without an approved exemption, one to the authority; drafts no longer wanted go."""
-    wanted = {(Audience.STUDENT, row.counselee_id) for row in rows}
+    wanted: set[tuple[str, int | None]] = {(Audience.STUDENT, row.counselee_id) for row in rows}
     wanted |= {(Audience.GUARDIAN, row.counselee_id) for row in rows if row.gets_guardian_letter}
     wanted.add((Audience.AUTHORITY, None))
-    existing = {(n.audience, n.counselee_id): n for n in breach.notices.all()}
+    existing: dict[tuple[str, int | None], BreachNotice] = {
+        (n.audience, n.counselee_id): n for n in breach.notices.all()
+    }
     stale = [n.pk for key, n in existing.items() if key not in wanted and not n.is_sent]
     BreachNotice.objects.filter(pk__in=stale).delete()
     BreachNotice.objects.bulk_create(
