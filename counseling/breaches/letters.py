@@ -11,7 +11,6 @@ from a note, a topic or a disclosure. The authority's letter has counts and no n
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -117,13 +116,3 @@ def letter_for(notice: BreachNotice) -> Letter:
     if letter.exposure is not None:
         letter.kinds = data_kinds(letter.exposure.object_types)
     return letter
-
-
-def summary(breach: Breach) -> dict[str, Any]:
-    """Counts for the breach's page: students, minors, guardian letters withheld."""
-    exposures = list(breach.exposures.all())
-    return {
-        "students": len(exposures),
-        "minors": sum(1 for e in exposures if e.minor),
-        "exempt": sum(1 for e in exposures if e.minor and e.guardian_exempt),
-    }
