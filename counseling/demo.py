@@ -11,6 +11,7 @@ from counseling.accounts import enrolment
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.audit.models import EmergencyAccess
+from counseling.breaches import demo as breaches_demo
 from counseling.crisis import demo as crisis_demo
 from counseling.guardians import demo as guardians_demo
 from counseling.messaging import demo as messaging_demo
@@ -309,6 +310,7 @@ def seed(password: str, log=print) -> dict[str, str]:
     if not EmergencyAccess.objects.exists():
         _history(admin, users, counselees)
         log("Log akses: riwayat contoh, termasuk satu akses darurat yang menunggu tinjauan")
+    breaches_demo.seed(dpo, users, log=log)
 
     links = _enrolment_links([admin, dpo, *users.values()])
     for username, path in links.items():

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "counseling.ops",
     "counseling.retention",
     "counseling.rights",
+    "counseling.breaches",
 ]
 
 MIDDLEWARE = [
@@ -381,6 +382,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-copies": {
         "task": "counseling.rights.copy_tasks.purge_expired_copies",
         "schedule": crontab(minute=45),
+    },
+    # Breaches: the 3 x 24-hour clock of each open breach's notices (UU PDP art. 46).
+    "remind-breach-notices": {
+        "task": "counseling.breaches.tasks.remind_breach_notices",
+        "schedule": 300.0,
     },
     "housekeeping": {
         "task": "counseling.ops.tasks.housekeeping_nightly",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("counseling.referrals.urls")),
     path("", include("counseling.retention.urls")),
     path("", include("counseling.rights.urls")),
+    path("", include("counseling.breaches.urls")),
     # The language switcher sits in the footer of the login page too.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -4,11 +4,15 @@ Expected answers: 200 for what the role may see, 404 for what it may not know ab
 302 to the login page for anonymous visitors.
 """
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from counseling.breaches import services as breach_services
+from counseling.breaches.models import Breach
 from counseling.referrals import bk
 from counseling.referrals import services as referral_services
 from counseling.referrals.models import Referral
@@ -67,6 +71,10 @@ PAGES = {
     "processing-record": {"admin", "dpo"},
     "holds-and-erasures": {"admin", "dpo"},
     "retention-overview": {"bu_rina", "pak_budi", "admin"},
+    # Breaches (UU PDP art. 46): the data protection officer and the admins, nobody else.
+    "breach-list": {"admin", "dpo"},
+    "breach-new": {"admin", "dpo"},
+    "breach-detail": {"admin", "dpo"},
 }
 
 
@@ -109,6 +117,8 @@ def url_of(page, people):
         return reverse("data-request", args=[people["data_request"].public_id])
     if page == "siti-referral-create":
         return reverse("referral-create", args=[people["siti"].counselee.public_id])
+    if page == "breach-detail":
+        return reverse("breach-detail", args=[people["breach"].public_id])
     if page in BOOKING_PAGES:
         return reverse(BOOKING_PAGES[page], args=[people["booking"].public_id])
     return reverse(page)
@@ -117,6 +127,16 @@ def url_of(page, people):
 @pytest.fixture
 def people(siti, dimas, bu_rina, pak_budi, admin, siti_booking, bu_wati, dpo):
     return {
+        "breach": breach_services.record_breach(
+            by=admin,
+            description="Kata sandi sebuah akun tersebar.",
+            how_found="Dilaporkan.",
+            handling="Kata sandi diganti.",
+            occurred_from=timezone.now() - datetime.timedelta(days=1),
+            occurred_to=timezone.now(),
+            discovered_at=timezone.now(),
+            scope=Breach.Scope.WINDOW,
+        ),
         "bu_wati": bu_wati,
         "dpo": dpo,
         "data_request": rights_services.make_request(

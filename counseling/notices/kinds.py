@@ -195,7 +195,8 @@ _LINKS = {
     Kind.COPY_READY: Link("data-request", with_about=True),
     Kind.BREACH_RECORDED: Link("breach-detail", with_about=True),
     Kind.BREACH_NOTICE_DUE: Link("breach-detail", with_about=True),
-    Kind.BREACH_NOTICE: Link("my-data"),
+    # Her own letter, once the school marked it sent (policy.breach_notices_for).
+    Kind.BREACH_NOTICE: Link("breach-letter", with_about=True),
 }
 
 

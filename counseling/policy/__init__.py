@@ -27,6 +27,7 @@ The rules are in DESIGN.md; each module states the part it decides:
 - `retention`: the school lifecycle, the erasure schedule and legal holds.
 - `rights`: the student's requests under UU PDP, her copy, the data protection officer.
 - `processing`: the record of processing activities, and who sees each kind of data.
+- `breaches`: breaches of personal data (UU PDP art. 46), their exposure and their letters.
 """
 
 from counseling.policy.accounts import (
@@ -74,6 +75,20 @@ from counseling.policy.bookings import (
     may_take_urgent_request,
     urgent_alert_recipients,
     urgent_requests_for,
+)
+from counseling.policy.breaches import (
+    breach_handlers,
+    breach_notices_for,
+    breach_scope_account,
+    breach_scope_counselee,
+    breaches_for,
+    get_breach_for,
+    get_breach_notice_for,
+    guardians_get_breach_letter,
+    handles_breaches,
+    may_compute_exposure,
+    may_mark_breach_notice_sent,
+    may_record_breach,
 )
 from counseling.policy.core import (
     Denied,
@@ -319,6 +334,11 @@ __all__ = [
     "bookable_counselors_for",
     "booking_requests_for",
     "bookings_for",
+    "breach_handlers",
+    "breach_notices_for",
+    "breach_scope_account",
+    "breach_scope_counselee",
+    "breaches_for",
     "can_audit",
     "can_book",
     "can_read_counseling_data",
@@ -366,6 +386,8 @@ __all__ = [
     "get_bk_referral_for",
     "get_bookable_counselor_for",
     "get_booking_for",
+    "get_breach_for",
+    "get_breach_notice_for",
     "get_changeable_assignment_for",
     "get_conversation_for",
     "get_counselee_for",
@@ -397,6 +419,8 @@ __all__ = [
     "guardian_gate_is_open",
     "guardian_standing",
     "guardians_for",
+    "guardians_get_breach_letter",
+    "handles_breaches",
     "has_active_assignment",
     "has_conflict",
     "has_role",
@@ -426,6 +450,7 @@ __all__ = [
     "may_change_hours",
     "may_choose_receiver",
     "may_close_case",
+    "may_compute_exposure",
     "may_confirm",
     "may_confirm_crisis_counselor",
     "may_confirm_legal_hold",
@@ -451,6 +476,7 @@ __all__ = [
     "may_manage_accounts",
     "may_manage_guardians",
     "may_manage_hours",
+    "may_mark_breach_notice_sent",
     "may_mark_informed",
     "may_mark_urgent",
     "may_move_external_referral",
@@ -463,6 +489,7 @@ __all__ = [
     "may_read_external_referral",
     "may_read_referral",
     "may_receive_bk_referral",
+    "may_record_breach",
     "may_record_disclosure",
     "may_record_exemption",
     "may_record_paper_form",

@@ -90,12 +90,19 @@ WHO_SEES: dict[str, dict[str, Promise]] = {
         Role.DPO: _("seluruh log (metadata), tanpa alasan akses darurat"),
     },
     "rights": {
-        Role.STUDENT: _("permintaannya sendiri, jam hitung mundurnya dan jawabannya"),
+        Role.STUDENT: _(
+            "permintaannya sendiri, jam hitung mundurnya dan jawabannya; surat kegagalan "
+            "pelindungan data untuknya"
+        ),
         Role.COUNSELOR: _("permintaan siswa di kasusnya; meninjau salinan sebelum dirilis"),
-        Role.ADMIN: _("penahanan hukum dan penghapusan, tanpa alasan penahanan"),
+        Role.ADMIN: _(
+            "penahanan hukum dan penghapusan, tanpa alasan penahanan; kegagalan pelindungan "
+            "data, siswa terdampak dan suratnya"
+        ),
         Role.TEACHER: NOTHING,
         Role.DPO: _(
-            "semua permintaan dan rinciannya; penahanan hukum (tanpa alasannya) dan penghapusan"
+            "semua permintaan dan rinciannya; penahanan hukum (tanpa alasannya) dan penghapusan; "
+            "kegagalan pelindungan data, siswa terdampak dan suratnya"
         ),
     },
     "notices": {

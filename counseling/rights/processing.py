@@ -44,6 +44,7 @@ KIND_OF_APP = {
     "audit": "access_log",
     "rights": "rights",
     "retention": "rights",
+    "breaches": "rights",
     "notices": "notices",
 }
 KIND_OF_MODEL = {
@@ -73,7 +74,9 @@ TITLES = {
     "crisis": gettext_lazy("Krisis: bicara sekarang dan rencana keselamatan"),
     "referrals": gettext_lazy("Rujukan"),
     "access_log": gettext_lazy("Log akses"),
-    "rights": gettext_lazy("Hak atas data, penahanan hukum dan penghapusan"),
+    "rights": gettext_lazy(
+        "Hak atas data, penahanan hukum, penghapusan dan kegagalan pelindungan data"
+    ),
     "notices": gettext_lazy("Pemberitahuan"),
     "security": gettext_lazy("Keamanan akun dan kunci"),
     UNCLASSIFIED: gettext_lazy("Belum digolongkan"),
@@ -105,8 +108,8 @@ PURPOSES = {
         "kerahasiaan dijaga."
     ),
     "rights": gettext_lazy(
-        "Menjawab permintaan siswa atas datanya, menahan catatan untuk perkara hukum, dan "
-        "membuktikan penghapusan."
+        "Menjawab permintaan siswa atas datanya, menahan catatan untuk perkara hukum, "
+        "membuktikan penghapusan, dan menangani kegagalan pelindungan data (pasal 46)."
     ),
     "notices": gettext_lazy("Memberi tahu orang tentang jadwal dan tugasnya, tanpa isi."),
     "security": gettext_lazy("Masuk dengan faktor kedua dan memeriksa kunci saat mulai."),

@@ -239,7 +239,9 @@ def _pages():
         ("admin", "crisis queue", reverse("crisis-queue")),
     ]
     assert budi and nabila
-    return pages + _referral_pages() + _rights_pages() + _copy_pages() + _dpo_pages()
+    return (
+        pages + _referral_pages() + _rights_pages() + _copy_pages() + _dpo_pages() + _breach_pages()
+    )
 
 
 def _rights_pages():
@@ -340,6 +342,26 @@ def _copy_pages():
         ("konselor1", "copy review", reverse("copy-review", args=[waiting.public_id])),
         ("konselor1", "released copy", reverse("data-request", args=[released.public_id])),
         ("siswa2", "her released copy", reverse("data-request", args=[released.public_id])),
+    ]
+
+
+def _breach_pages():
+    """The demo's breach: its list, form, detail and letters (the admin handles breaches
+    as the DPO does), and siswa1's own letter, which the DPO marked sent."""
+    from counseling.breaches.models import Breach, BreachNotice
+
+    breach = Breach.objects.get()
+    Audience = BreachNotice.Audience
+    hers = breach.notices.get(audience=Audience.STUDENT, counselee__user__username="siswa1")
+    authority = breach.notices.get(audience=Audience.AUTHORITY)
+    guardian = breach.notices.filter(audience=Audience.GUARDIAN).first()
+    return [
+        ("admin", "breaches", reverse("breach-list")),
+        ("admin", "breach form", reverse("breach-new")),
+        ("admin", "breach", reverse("breach-detail", args=[breach.public_id])),
+        ("admin", "authority letter", reverse("breach-letter", args=[authority.public_id])),
+        ("admin", "guardian letter", reverse("breach-letter", args=[guardian.public_id])),
+        ("siswa1", "my breach letter", reverse("breach-letter", args=[hers.public_id])),
     ]
 
 
