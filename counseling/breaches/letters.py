@@ -95,6 +95,12 @@ class Letter:
 
 
 def letter_for(notice: BreachNotice) -> Letter:
+    """The letter for `notice`, its words in Indonesian (see `Letter.render`)."""
+    with translation.override("id"):
+        return _letter_for(notice)
+
+
+def _letter_for(notice: BreachNotice) -> Letter:
     breach = notice.breach
     letter = Letter(
         notice=notice,
