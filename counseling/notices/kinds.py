@@ -76,6 +76,7 @@ HEADLINES = {
     Kind.DATA_REQUEST_DUE: _("Batas waktu sebuah permintaan hak atas data segera tiba"),
     Kind.DATA_REQUEST_ANSWERED: _("Permintaanmu tentang datamu sudah dijawab"),
     Kind.COPY_READY: _("Salinan datamu siap diunduh"),
+    Kind.LEGAL_HOLD_REVIEW: _("Sebuah penahanan hukum sudah setahun: tinjau apakah masih perlu"),
     Kind.BREACH_RECORDED: _("Dugaan kegagalan pelindungan data tercatat"),
     Kind.BREACH_NOTICE_DUE: _("Batas 3 x 24 jam pemberitahuan kegagalan data segera tiba"),
     Kind.BREACH_NOTICE: _("Pemberitahuan dari sekolah tentang kegagalan pelindungan datamu"),
@@ -124,6 +125,7 @@ EMAIL_TEMPLATES = {
     Kind.DATA_REQUEST_DUE: "data_request",
     Kind.DATA_REQUEST_ANSWERED: "data_request",
     Kind.COPY_READY: "data_request",
+    Kind.LEGAL_HOLD_REVIEW: "legal_hold_review",
     Kind.BREACH_RECORDED: "breach",
     Kind.BREACH_NOTICE_DUE: "breach",
     Kind.BREACH_NOTICE: "breach",
@@ -193,6 +195,7 @@ _LINKS = {
     Kind.DATA_REQUEST_DUE: Link("data-request", with_about=True),
     Kind.DATA_REQUEST_ANSWERED: Link("data-request", with_about=True),
     Kind.COPY_READY: Link("data-request", with_about=True),
+    Kind.LEGAL_HOLD_REVIEW: Link("retention-overview"),
     Kind.BREACH_RECORDED: Link("breach-detail", with_about=True),
     Kind.BREACH_NOTICE_DUE: Link("breach-detail", with_about=True),
     # Her own letter, once the school marked it sent (policy.breach_notices_for).

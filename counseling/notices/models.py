@@ -104,6 +104,8 @@ class Notice(models.Model):
         BREACH_RECORDED = "breach_recorded", _("dugaan kegagalan pelindungan data tercatat")
         BREACH_NOTICE_DUE = "breach_notice_due", _("batas 3x24 jam pemberitahuan kegagalan")
         BREACH_NOTICE = "breach_notice", _("pemberitahuan kegagalan pelindungan data")
+        # A confirmed legal hold is a year old: the admins review it (`about`: the hold).
+        LEGAL_HOLD_REVIEW = "legal_hold_review", _("penahanan hukum perlu ditinjau")
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("menunggu")

@@ -22,6 +22,12 @@ def may_set_school_status(user: Person) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def may_change_directory(user: Person, counselee: Counselee) -> bool:
+    """The admin keeps directory data (NIS, class, birth date); of an erased counselee
+    only the emptied row is left, kept for the access log, and nobody changes it."""
+    return has_role(user, Role.ADMIN) and not schedule.is_erased(counselee)
+
+
 def to_be_erased_for(user: Person) -> QuerySet[Counselee]:
     """Counselees due for erasure within the notice window that `user` may list."""
     due = schedule.due_soon()

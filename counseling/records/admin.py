@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from counseling import policy
 from counseling.adminsite import AdminRoleModelAdmin
 from counseling.encryption import encrypted_field_names, encrypted_paths
 from counseling.records import services
@@ -23,6 +24,12 @@ class CounseleeAdmin(AdminRoleModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Re-attaching a record to another account would hand it one student's data.
         return ["user"] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        # An erased counselee's emptied row is shown, never changed (a save would fail on
+        # the emptied fields the form cannot hold).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or policy.may_change_directory(request.user, obj))
 
     def get_queryset(self, request):
         # The list and the autocomplete never need, so never decrypt, the content.

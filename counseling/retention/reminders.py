@@ -1,16 +1,19 @@
-"""Before her records are erased, a counselee is offered a copy and her counselor is told.
+"""Before her records are erased, a counselee is offered a copy and her counselor is told;
+a legal hold a year old is put before the admins for its review.
 
 Run nightly with the erasure: every counselee due within `AMANAH_RETENTION_NOTICE_DAYS`
 gets one notice (in-app inbox, and e-mail if she has an address), her active counselors
 another. The dedupe key carries the due date, so each is sent once per date.
 """
 
+import datetime
+
 from django.db import transaction
 
 from counseling import notices
 from counseling.notices.models import Notice
 from counseling.records.models import CaseAssignment
-from counseling.retention import schedule
+from counseling.retention import schedule, services
 
 
 @transaction.atomic
@@ -38,4 +41,22 @@ def notify_due_soon() -> int:
                 dedupe_key=f"{key}:{counselor.pk}",
             ):
                 written += 1
+    return written
+
+
+@transaction.atomic
+def remind_hold_reviews(today: datetime.date | None = None) -> int:
+    """A confirmed hold a year old: every admin is told once per review date, until one
+    of them reviews it (another year) or releases it. No name, no reason."""
+    written = 0
+    admins = list(notices.admins())
+    for hold in services.holds_due_for_review(today).only("pk", "public_id", "review_due"):
+        written += len(
+            notices.notify_all(
+                admins,
+                Notice.Kind.LEGAL_HOLD_REVIEW,
+                about=hold,
+                dedupe_key=f"legal-hold-review:{hold.public_id}:{hold.review_due}",
+            )
+        )
     return written

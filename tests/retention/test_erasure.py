@@ -107,7 +107,7 @@ def test_the_access_log_still_verifies_after_erasures(due, siti_record, dimas, a
     graduate(dimas.counselee, admin, years_ago=4, today=due)
     before = AccessEvent.objects.filter(counselee=siti_record).count()
     outcome = tasks.erase_due_counselees()
-    assert outcome == {"told": 4, "erased": 2, "failed": 0}
+    assert outcome == {"told": 4, "reviews": 0, "erased": 2, "failed": 0}
     # Her entries stay, pointing at her tombstone, and the chain is whole.
     assert AccessEvent.objects.filter(counselee=siti_record).count() == before + 1
     _head, broken = verification.verify()
@@ -150,3 +150,19 @@ def test_a_status_set_late_still_gives_her_the_notice_period(settings, admin, si
     assert erasure.erase_due(today).erased == []
     later = today + datetime.timedelta(days=settings.AMANAH_RETENTION_NOTICE_DAYS)
     assert erasure.erase_due(later).erased == [str(siti_record.public_id)]
+
+
+def test_the_admin_site_shows_an_erased_record_and_refuses_to_change_it(
+    due, siti_record, admin, client_for
+):
+    from django.urls import reverse
+
+    erasure.erase(siti_record, today=due)
+    url = reverse("admin:records_counselee_change", args=[siti_record.pk])
+    page = client_for(admin).get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    response = client_for(admin).post(url, {"nis": "9999", "class_name": "X-9"})
+    assert response.status_code == 403
+    siti_record.refresh_from_db()
+    assert siti_record.nis == f"erased-{siti_record.pk}"

@@ -93,3 +93,26 @@ def test_no_hold_for_an_erased_counselee(admin, siti):
     assert Erasure.objects.filter(counselee=siti.counselee).exists()
     with pytest.raises(policy.Denied):
         services.request_legal_hold(siti.counselee, reason=REASON, by=admin)
+
+
+def test_the_admins_are_reminded_once_when_a_hold_is_a_year_old(admin, bu_sari, siti):
+    from counseling.notices.models import Notice
+    from counseling.retention import reminders
+
+    hold = services.request_legal_hold(siti.counselee, reason=REASON, by=admin)
+    services.confirm_legal_hold(hold, by=bu_sari)
+    assert reminders.remind_hold_reviews() == 0  # a year to go
+    # A year later: its review date has come.
+    LegalHold.objects.filter(pk=hold.pk).update(review_due=timezone.localdate())
+    assert reminders.remind_hold_reviews() == 2  # both admins
+    assert reminders.remind_hold_reviews() == 0  # once per review date
+    told = Notice.objects.filter(kind=Notice.Kind.LEGAL_HOLD_REVIEW)
+    assert {n.recipient for n in told} == {admin, bu_sari}
+    assert {n.about for n in told} == {str(hold.public_id)}
+    # Reviewed, it waits another year; released, it is never put forward again.
+    services.review_legal_hold(LegalHold.objects.get(pk=hold.pk), by=admin)
+    a_year_on = timezone.localdate() + datetime.timedelta(days=365)
+    assert reminders.remind_hold_reviews(a_year_on - datetime.timedelta(days=1)) == 0
+    assert reminders.remind_hold_reviews(a_year_on) == 2
+    services.release_legal_hold(LegalHold.objects.get(pk=hold.pk), by=admin)
+    assert reminders.remind_hold_reviews(a_year_on + datetime.timedelta(days=365)) == 0
