@@ -256,6 +256,9 @@ AMANAH_CRISIS_SCHOOL_DAYS = tuple(
 # A crisis assignment lapses after this many days unless the student confirms the counselor;
 # a consent asked for after a crisis session is due within this many hours.
 AMANAH_CRISIS_ASSIGNMENT_DAYS = 7
+# A walk-in opens her case to the counselor on duty without a request of hers: that reach
+# lapses sooner, after this many hours, unless she keeps the counselor.
+AMANAH_CRISIS_WALK_IN_HOURS = env.int("CRISIS_WALK_IN_HOURS", default=24)
 AMANAH_CRISIS_CONSENT_HOURS = 24
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, log that
 # address; otherwise REMOTE_ADDR (a client could forge the header).

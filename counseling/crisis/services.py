@@ -136,21 +136,25 @@ def _lock(request: CrisisRequest) -> CrisisRequest:
     return locked
 
 
-def _open_crisis_case(locked: CrisisRequest, *, by: User) -> None:
+def _open_crisis_case(
+    locked: CrisisRequest, *, by: User, lapse_after: datetime.timedelta | None = None
+) -> None:
     """Give the taker what she needs to help now: a session, and the case if need be.
 
     Not on the caseload: a crisis assignment ("darurat"), which lapses after
-    `AMANAH_CRISIS_ASSIGNMENT_DAYS` unless the student confirms the counselor.
+    `lapse_after` (`AMANAH_CRISIS_ASSIGNMENT_DAYS` by default) unless the student
+    confirms the counselor.
     """
     counselee = locked.counselee
     now = timezone.now()
+    lapse_after = lapse_after or datetime.timedelta(days=settings.AMANAH_CRISIS_ASSIGNMENT_DAYS)
     if not policy.is_assigned(by, counselee):
         locked.assignment = records_services.open_assignment(
             by,
             counselee,
             by=by,
             opened_by=CaseAssignment.OpenedBy.CRISIS,
-            expires_at=now + datetime.timedelta(days=settings.AMANAH_CRISIS_ASSIGNMENT_DAYS),
+            expires_at=now + lapse_after,
         )
     session = CounselingSession.objects.create(
         counselee=counselee,
@@ -272,7 +276,10 @@ def open_walk_in(counselee: Counselee, *, by: User, text: str = "") -> CrisisReq
         text=text.strip(),
         after_hours=not is_school_hours(),
     )
-    _open_crisis_case(request, by=by)
+    # She did not ask for this counselor: the case opens to her for a day, not a week.
+    _open_crisis_case(
+        request, by=by, lapse_after=datetime.timedelta(hours=settings.AMANAH_CRISIS_WALK_IN_HOURS)
+    )
     request.save()
     log.record(
         log.Action.CRISIS_TAKEN,

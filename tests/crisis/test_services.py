@@ -222,6 +222,15 @@ def test_the_counselor_on_duty_opens_a_walk_in_for_a_student_off_her_caseload(
     assert crisis.taken_by == bu_wati and crisis.session is not None
     assert crisis.assignment.opened_by == CaseAssignment.OpenedBy.CRISIS
     assert not policy.may_open_crisis_walk_in(bu_rina, dimas.counselee)
+    # She did not ask for Bu Wati: the reach lapses after a day, not after the week a
+    # request she made gives.
+    lapse = crisis.assignment.expires_at - crisis.taken_at
+    assert datetime.timedelta(hours=23) < lapse <= datetime.timedelta(hours=24)
+    assignment = CaseAssignment.objects.get(pk=crisis.assignment.pk)
+    CaseAssignment.objects.filter(pk=assignment.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert not policy.record_access(bu_wati, dimas.counselee).read_counseling_data
 
 
 def test_a_walk_in_is_told_to_the_student_her_counselors_and_the_admins(dimas, bu_wati, admin):
