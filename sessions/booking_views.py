@@ -95,6 +95,10 @@ def choose_counselor(request):
     """Screen 1: the counselors this student may book."""
     if gate := _consent_first(request):
         return gate
+    counselee = policy.own_counselee(request.user, decrypt=False)
+    if counselee is not None and policy.is_restricted(counselee):
+        messages.info(request, bookings.RESTRICTED)
+        return redirect("my-data")
     counselors = list(policy.bookable_counselors_for(request.user))
     if len(counselors) == 1:
         return redirect("book-slots", username=counselors[0].username)

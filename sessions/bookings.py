@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from counseling import policy
 from counseling.accounts.models import User
@@ -48,6 +49,13 @@ def _lock_counselor(counselor: User) -> User:
     # row: a full FOR UPDATE made it wait while holding the log's lock, which this
     # booking then waited for in turn (a deadlock).
     return User.objects.select_for_update(no_key=True).get(pk=counselor.pk)
+
+
+# She asked that her data be processed no further for now (UU PDP art. 41).
+RESTRICTED = gettext_lazy(
+    "Pemrosesan datamu sedang dibatasi atas permintaanmu, jadi belum ada jadwal baru. Akhiri "
+    "pembatasan di halaman Data saya bila kamu ingin memesan lagi."
+)
 
 
 @transaction.atomic
@@ -85,6 +93,8 @@ def _book_locked(
     rescheduled_from: Booking | None,
 ) -> Booking:
     """`book`, for a caller that holds the counselor's lock already."""
+    if policy.is_restricted(counselee):
+        raise BookingRefused(str(RESTRICTED))
     policy.require(policy.may_book(by, counselee, counselor), counselor)
     slot = availability.find_free_slot(counselor, start)
     if slot is None:

@@ -182,3 +182,19 @@ def test_her_access_page_tells_each_step_of_her_request(client_for, siti, bu_lar
     assert "Larasati Putri (Petugas pelindungan data)" in page
     assert "membuka permintaanmu tentang datamu" in page
     assert "memutus permintaan hak atas data: permintaanmu tentang datamu" in page
+
+
+def test_a_restricted_student_is_told_why_she_cannot_book(
+    client_for, siti, bu_rina, bu_laras, rina_hours
+):
+    from sessions import bookings
+    from tests.conftest import slot_at
+
+    restriction = services.make_request(siti.counselee, by=siti, kind=Kind.RESTRICTION)
+    services.decide(restriction, by=bu_laras, grant=True)
+    response = client_for(siti).get(reverse("book"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("my-data")
+    assert "Pemrosesan datamu sedang dibatasi atas permintaanmu" in response.content.decode()
+    siti.counselee.refresh_from_db()
+    with pytest.raises(bookings.BookingRefused, match="dibatasi"):
+        bookings.book(siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti)
