@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,11 @@ class BreachForm(forms.Form):
         if value > timezone.now():
             raise forms.ValidationError(_("Waktu diketahui tidak boleh di masa depan."))
         return value
+
+    def clean_occurred_to(self):
+        # The form is precise to the minute: "until 10:30" means to the end of 10:30.
+        value = self.cleaned_data["occurred_to"]
+        return value + datetime.timedelta(seconds=59, microseconds=999999)
 
     def clean(self):
         data = super().clean()

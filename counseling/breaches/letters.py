@@ -41,18 +41,31 @@ DATA_KINDS = {
     "referrals.referral": _("alih tangan kasus"),
     "referrals.bkreferral": _("rujukan guru ke BK"),
     "referrals.externalreferral": _("surat rujukan ke luar sekolah"),
-    "rights.datarequest": _("salinan data pribadi"),
+    "rights.datarequest": _("permintaan atas data pribadi dan salinannya"),
 }
 OTHER_KIND = _("data lain dalam catatan konseling")
+# What her own letter does not name: she is not always told of a disclosure or of a
+# guardian exemption (the access page hides them too), so they count as "other data".
+NOT_NAMED_TO_HER = {"consent.disclosure", "guardians.guardianexemption"}
+# A guardian's letter names the kinds coarsely: which records were opened would tell a
+# parent of a crisis, a safety plan or a disclosure that the student never told them of.
+GUARDIAN_KIND = _("data anak Anda dalam catatan layanan bimbingan dan konseling (BK)")
 
 # UU PDP art. 58: the authority (lembaga) is the one the President forms; until then the
 # ministry for communication and digital affairs (Komdigi) acts for it.
 AUTHORITY = _("Lembaga Pelindungan Data Pribadi (saat ini Kementerian Komunikasi dan Digital)")
 
 
-def data_kinds(object_types: list[str] | tuple[str, ...]) -> list[str]:
+def data_kinds(
+    object_types: list[str] | tuple[str, ...], *, for_student: bool = False
+) -> list[str]:
     """The kinds of data the object types name, each once, in a stable order."""
-    kinds = [str(DATA_KINDS.get(object_type, OTHER_KIND)) for object_type in object_types]
+    kinds = [
+        str(OTHER_KIND)
+        if for_student and object_type in NOT_NAMED_TO_HER
+        else str(DATA_KINDS.get(object_type, OTHER_KIND))
+        for object_type in object_types
+    ]
     return sorted(set(kinds))
 
 
@@ -124,5 +137,8 @@ def _letter_for(notice: BreachNotice) -> Letter:
         return letter
     letter.exposure = breach.exposures.filter(counselee=notice.counselee).first()
     if letter.exposure is not None:
-        letter.kinds = data_kinds(letter.exposure.object_types)
+        if notice.audience == Audience.GUARDIAN:
+            letter.kinds = [str(GUARDIAN_KIND)]
+        else:
+            letter.kinds = data_kinds(letter.exposure.object_types, for_student=True)
     return letter

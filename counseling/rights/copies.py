@@ -35,7 +35,7 @@ from counseling.rights import copy_json, copy_pdf
 from counseling.rights.copy_content import Redactor, collect, redactor_for
 from counseling.rights.models import CopyLink, DataRequest, SealedCopy, WithheldNote
 from counseling.rights.services import step
-from sessions.models import SessionNote
+from sessions.models import NoteAddendum, SessionNote
 
 Format = CopyLink.Format
 Reason = WithheldNote.Reason
@@ -70,8 +70,9 @@ def _locked_request(data_request: DataRequest) -> DataRequest:
 
 
 def notes_for_review(data_request: DataRequest, *, by: User) -> list[SessionNote]:
-    """The final notes the reviewer reads, each recorded in the access log as shown."""
-    notes = list(policy.copy_review_notes_for(by, data_request))
+    """The final notes the reviewer reads (with their addenda), each recorded in the
+    access log as shown."""
+    notes = list(policy.copy_review_notes_for(by, data_request).prefetch_related("addenda__author"))
     with transaction.atomic():
         for note in notes:
             log.record(
@@ -82,6 +83,16 @@ def notes_for_review(data_request: DataRequest, *, by: User) -> list[SessionNote
                 purpose=log.Purpose.DATA_PROTECTION,
             )
     return notes
+
+
+def fingerprint(notes: list[SessionNote]) -> str:
+    """What the reviewer saw: each final note and its addenda, as one hash. The release
+    posts it back, so that a note finalised or an addendum written since is not released
+    unseen."""
+    addenda = NoteAddendum.objects.filter(note__in=notes).order_by("pk")
+    seen = sorted(str(note.public_id) for note in notes)
+    seen += [str(public_id) for public_id in addenda.values_list("public_id", flat=True)]
+    return hashlib.sha256("|".join(seen).encode()).hexdigest()
 
 
 def _withheld_by_pk(
@@ -152,16 +163,29 @@ def preview(
 
 @transaction.atomic
 def release(
-    data_request: DataRequest, *, by: User, withheld: dict[str, str], phrases: list[str]
+    data_request: DataRequest,
+    *,
+    by: User,
+    withheld: dict[str, str],
+    phrases: list[str],
+    reviewed: str,
 ) -> SealedCopy:
     """The reviewer releases her copy: built now, sealed under her key, the request done.
 
     `withheld` maps a final note's public id to a `WithheldNote.Reason` (empty: release
-    it); `phrases` are extra words to redact, used for this build and not stored.
+    it); `phrases` are extra words to redact, used for this build and not stored;
+    `reviewed` is the `fingerprint` of the notes the review page showed.
     """
     data_request = _locked_request(data_request)
     counselee = data_request.counselee
     policy.require(policy.may_review_copy(by, data_request), data_request, counselee=counselee)
+    if reviewed != fingerprint(list(policy.copy_review_notes_for(by, data_request))):
+        raise ValidationError(
+            _(
+                "Ada catatan atau tambahan catatan baru sejak halaman ini dibuka. Tinjau "
+                "lagi catatan di bawah, lalu rilis."
+            )
+        )
     chosen = _withheld_by_pk(data_request, withheld, by)
     now = timezone.now()
     WithheldNote.objects.bulk_create(

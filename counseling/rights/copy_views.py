@@ -73,6 +73,7 @@ def _review_page(request: HttpRequest, data_request: DataRequest, **extra: Any) 
             "data_request": data_request,
             "counselee": data_request.counselee,
             "notes": [(note, withheld.get(str(note.public_id), "")) for note in notes],
+            "reviewed": copies.fingerprint(notes),
             "reasons": WithheldNote.Reason.choices,
             **extra,
         },
@@ -112,7 +113,13 @@ def copy_release(request: HttpRequest, public_id: str) -> HttpResponse:
     data_request = _review_request(request, public_id)
     withheld, phrases = _choices(request)
     try:
-        copies.release(data_request, by=request.user, withheld=withheld, phrases=phrases)  # type: ignore[arg-type]
+        copies.release(
+            data_request,
+            by=request.user,  # type: ignore[arg-type]
+            withheld=withheld,
+            phrases=phrases,
+            reviewed=request.POST.get("reviewed", ""),
+        )
     except ValidationError as error:
         return _review_page(request, data_request, withheld=withheld, errors=error.messages)
     messages.success(request, _("Salinan dirilis. Siswa diberi tahu bahwa salinannya siap."))

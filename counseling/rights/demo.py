@@ -42,7 +42,13 @@ def seed(users: dict, counselees: dict, log=print) -> None:
     if notes:
         first: SessionNote = notes[0]
         withheld[str(first.public_id)] = WithheldNote.Reason.ENDANGERS_OTHERS
-    copies.release(copy_request, by=reviewer, withheld=withheld, phrases=[])
+    copies.release(
+        copy_request,
+        by=reviewer,
+        withheld=withheld,
+        phrases=[],
+        reviewed=copies.fingerprint(notes),
+    )
     services.make_request(
         siswa2,
         by=siswa2.user,

@@ -93,3 +93,23 @@ def test_what_counts_as_exposure_is_the_documented_list():
     } == exposure.EXPOSING_ACTIONS
     for action in exposure.EXPOSING_ACTIONS:
         assert f"`{action.value}`" in exposure.__doc__
+
+
+def test_the_window_a_person_types_includes_its_last_minute(dpo):
+    from counseling.breaches.forms import BreachForm
+
+    form = BreachForm(
+        {
+            "description": "Laptop hilang.",
+            "how_found": "Dilaporkan.",
+            "handling": "Kata sandi diganti.",
+            "occurred_from": "2026-11-30T08:00",
+            "occurred_to": "2026-11-30T10:30",
+            "discovered_at": "2026-11-30T12:00",
+            "scope": "window",
+        },
+        user=dpo,
+    )
+    assert form.is_valid(), form.errors
+    end = form.cleaned_data["occurred_to"]
+    assert (end.hour, end.minute, end.second) == (10, 30, 59)

@@ -1,5 +1,7 @@
 """The letters hold what UU PDP art. 46(2) asks for, and nothing a student said."""
 
+import datetime
+
 import pytest
 
 from counseling.breaches import letters, services
@@ -78,3 +80,28 @@ def test_no_letter_carries_counseling_content(breach):
         assert BOOKING_TOPIC not in text
         assert "Sering cemas" not in text  # Siti's background notes
         assert "Ibu Suryani" not in text  # her guardian's name
+
+
+def test_a_guardians_letter_never_names_which_records_were_opened(siti_note, clock, siti, dpo):
+    from counseling.audit import log
+
+    for object_type in ("crisis.safetyplan", "consent.disclosure", "crisis.crisisrequest"):
+        clock.after(minutes=5)
+        log.record(
+            log.Action.VIEW,
+            actor=siti_note.author,
+            counselee=siti.counselee,
+            object_type=object_type,
+            object_id="x",
+        )
+    clock.after(hours=5)
+    breach = record(dpo, clock, occurred_to=clock.start + datetime.timedelta(hours=1))
+    services.compute_exposure(breach, by=dpo)
+    guardian = text_of(breach, Audience.GUARDIAN, siti.counselee)
+    for kind in ("rencana keselamatan", "pengungkapan", "permintaan bantuan segera"):
+        assert kind not in guardian
+    assert "catatan layanan bimbingan dan konseling" in guardian
+    # Her own letter names the safety plan she made, not a disclosure she may not know of.
+    hers = text_of(breach, Audience.STUDENT, siti.counselee)
+    assert "rencana keselamatan" in hers
+    assert "pengungkapan" not in hers

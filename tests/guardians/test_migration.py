@@ -15,6 +15,14 @@ def migrate(target):
     return executor.loader.project_state(target).apps
 
 
+@pytest.fixture(autouse=True)
+def newest_schema_after():
+    """Back to the newest migrations once the test is done, for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_old_columns_become_a_guardian_record_and_are_emptied():
     # The accounts and records tables are at their newest; only the guardians app goes back.

@@ -68,6 +68,7 @@ def release(copy_request, bu_rina, story, phrases=()):
         by=bu_rina,
         withheld={str(story["withheld"].public_id): WithheldNote.Reason.ENDANGERS_STUDENT},
         phrases=list(phrases),
+        reviewed=copies.fingerprint(copies.notes_for_review(copy_request, by=bu_rina)),
     )
 
 

@@ -93,6 +93,7 @@ def test_a_withhold_reason_outside_the_closed_list_is_refused(copy_request, bu_r
             by=bu_rina,
             withheld={str(story["withheld"].public_id): "because"},
             phrases=[],
+            reviewed=copies.fingerprint(copies.notes_for_review(copy_request, by=bu_rina)),
         )
 
 
@@ -103,6 +104,7 @@ def test_a_draft_cannot_be_withheld_because_it_never_travels(copy_request, bu_ri
             by=bu_rina,
             withheld={str(story["draft"].public_id): WithheldNote.Reason.OTHERS_DATA},
             phrases=[],
+            reviewed=copies.fingerprint(copies.notes_for_review(copy_request, by=bu_rina)),
         )
 
 
@@ -208,3 +210,27 @@ def test_the_hourly_task_purges_expired_copies(released, settings):
     SealedCopy.objects.update(expires_at=timezone.now())
     assert purge_expired_copies.apply().get() == 1
     assert not SealedCopy.objects.exists()
+
+
+def test_a_note_finalised_after_the_review_page_is_not_released_unseen(
+    copy_request, bu_rina, story, siti
+):
+    from tests.referrals.conftest import session_with_note
+
+    seen = copies.fingerprint(copies.notes_for_review(copy_request, by=bu_rina))
+    session_with_note(siti.counselee, bu_rina, "Catatan yang belum ditinjau.")
+    with pytest.raises(ValidationError, match="Tinjau"):
+        copies.release(copy_request, by=bu_rina, withheld={}, phrases=[], reviewed=seen)
+    copy_request.refresh_from_db()
+    assert copy_request.status == DataRequest.Status.RECEIVED
+
+
+def test_an_addendum_written_after_the_review_page_is_not_released_unseen(
+    copy_request, bu_rina, story
+):
+    from sessions import services as session_services
+
+    seen = copies.fingerprint(copies.notes_for_review(copy_request, by=bu_rina))
+    session_services.add_addendum(story["first"], by=bu_rina, body="Tambahan baru.")
+    with pytest.raises(ValidationError, match="Tinjau"):
+        copies.release(copy_request, by=bu_rina, withheld={}, phrases=[], reviewed=seen)

@@ -46,7 +46,12 @@ def test_the_preview_counts_without_releasing(client_for, bu_rina, copy_request,
 def test_release_withholds_the_chosen_note_and_returns_to_the_request(
     client_for, bu_rina, copy_request, story
 ):
-    data = {f"withhold-{story['withheld'].public_id}": "endangers_student", "phrases": ""}
+    page = client_for(bu_rina).get(review_url(copy_request, "copy-review"))
+    data = {
+        f"withhold-{story['withheld'].public_id}": "endangers_student",
+        "phrases": "",
+        "reviewed": page.context["reviewed"],
+    }
     response = client_for(bu_rina).post(review_url(copy_request, "copy-release"), data)
 
     assert response.status_code == 302
