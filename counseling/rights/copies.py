@@ -89,9 +89,9 @@ def fingerprint(notes: list[SessionNote]) -> str:
     """What the reviewer saw: each final note and its addenda, as one hash. The release
     posts it back, so that a note finalised or an addendum written since is not released
     unseen."""
-    addenda = NoteAddendum.objects.filter(note__in=notes).order_by("pk")
+    addenda = NoteAddendum.objects.filter(note__in=notes).values_list("public_id", flat=True)
     seen = sorted(str(note.public_id) for note in notes)
-    seen += [str(public_id) for public_id in addenda.values_list("public_id", flat=True)]
+    seen += sorted(str(public_id) for public_id in addenda)
     return hashlib.sha256("|".join(seen).encode()).hexdigest()
 
 
