@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consent import services as consent_services
 from counseling import policy
@@ -302,7 +303,23 @@ def _locked_draft(note: SessionNote, by: User) -> SessionNote:
     policy.require(policy.is_own_note(by, locked), locked, counselee=note.counselee)
     if locked.is_final:
         raise FinalisedNoteError("A finalised note cannot be changed; add an addendum.")
+    _refuse_if_restricted(note.counselee)
     return locked
+
+
+# The student asked that her data be processed no further for now (UU PDP art. 41).
+RESTRICTED = gettext_lazy(
+    "Siswa ini meminta agar pemrosesan datanya dibatasi: catatan tidak dapat ditulis atau "
+    "diubah sampai ia sendiri mengakhiri pembatasan. Catatan yang ada tetap tersimpan."
+)
+
+
+def _refuse_if_restricted(counselee: Counselee) -> None:
+    # Read afresh: the record the caller holds may predate the restriction.
+    if policy.is_restricted(
+        Counselee.objects.only("pk", "processing_restricted_at").get(pk=counselee.pk)
+    ):
+        raise ValidationError(str(RESTRICTED))
 
 
 @transaction.atomic
@@ -348,6 +365,7 @@ def finalise_note(note: SessionNote, *, by: User, shown_version: str | None = No
 @transaction.atomic
 def add_addendum(note: SessionNote, *, by: User, body: str) -> NoteAddendum:
     """Add a dated addendum to a finalised note (a draft is simply edited instead)."""
+    _refuse_if_restricted(note.counselee)
     counselee = note.session.counselee
     body = (body or "").strip()
     if not body:

@@ -94,6 +94,8 @@ def may_read_booking(user: Person, booking: Booking) -> bool:
         return booking.counselee.user_id == user.pk
     if not has_role(user, Role.COUNSELOR) or booking.counselor_id != user.pk:
         return False
+    if is_restricted(booking.counselee):
+        return False
     access = record_access(user, booking.counselee)
     return not access.conflicted and (booking.status == Requested or access.write_counseling_data)
 
@@ -139,6 +141,8 @@ def may_confirm(user: Person, booking: Booking) -> bool:
     click puts her back on the case.
     """
     if not has_role(user, Role.COUNSELOR) or booking.counselor_id != user.pk:
+        return False
+    if is_restricted(booking.counselee):
         return False
     access = record_access(user, booking.counselee)
     if access.conflicted:

@@ -164,8 +164,13 @@ def is_own_note(user: Person, note: SessionNote, access: RecordAccess | None = N
 
 
 def may_edit_note(user: Person, note: SessionNote, access: RecordAccess | None = None) -> bool:
-    """A draft is its author's to edit and finalise, while she is on the case."""
-    return note.status == SessionNote.Status.DRAFT and is_own_note(user, note, access)
+    """A draft is its author's to edit and finalise, while she is on the case and the
+    student has not restricted the processing of her data."""
+    return (
+        note.status == SessionNote.Status.DRAFT
+        and is_own_note(user, note, access)
+        and not is_restricted(note.counselee)
+    )
 
 
 def may_add_addendum(user: Person, note: SessionNote, access: RecordAccess | None = None) -> bool:
@@ -174,6 +179,7 @@ def may_add_addendum(user: Person, note: SessionNote, access: RecordAccess | Non
     return (
         access.write_counseling_data
         and note.status == Final
+        and not is_restricted(note.counselee)
         and note_is_readable(user, note, access)
     )
 

@@ -91,10 +91,15 @@ def reviewers_of(counselee: Counselee) -> "QuerySet[User]":
     return counselors.exclude(pk__in=conflicted)
 
 
+def _answerable(request: DataRequest) -> bool:
+    """Still waiting for an answer, about a student whose records still exist."""
+    return request.is_open and not schedule.is_erased(request.counselee)
+
+
 def may_review_copy(user: Person, request: DataRequest) -> bool:
     return (
         request.kind == Kind.COPY
-        and request.is_open
+        and _answerable(request)
         and has_role(user, Role.COUNSELOR)
         and not has_conflict(user, request.counselee)
         and reviewers_of(request.counselee).filter(pk=user.pk).exists()
@@ -102,7 +107,7 @@ def may_review_copy(user: Person, request: DataRequest) -> bool:
 
 
 def may_decide_data_request(user: Person, request: DataRequest) -> bool:
-    return is_dpo(user) and request.is_open and request.kind in DECIDED_BY_DPO
+    return is_dpo(user) and request.kind in DECIDED_BY_DPO and _answerable(request)
 
 
 def may_withdraw_data_request(user: Person, request: DataRequest) -> bool:

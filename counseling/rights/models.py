@@ -19,7 +19,9 @@ from counseling.encryption import CounseleeEncryptedTextField, EncryptedFieldsQu
 
 class DataRequestQuerySet(EncryptedFieldsQuerySet):
     def open(self) -> "DataRequestQuerySet":
-        return self.filter(status__in=DataRequest.OPEN)
+        """Waiting for an answer: received or in review, of a student not erased (the
+        nightly erasure leaves nothing for her requests to be about)."""
+        return self.filter(status__in=DataRequest.OPEN, counselee__erasure__isnull=True)
 
 
 class DataRequest(models.Model):

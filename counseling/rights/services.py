@@ -22,6 +22,8 @@ from counseling.retention import erasure, schedule
 from counseling.retention.models import SchoolStatus
 from counseling.rights import law
 from counseling.rights.models import DataRequest, DataRequestEvent
+from sessions import bookings
+from sessions import services as session_services
 from sessions.models import CounselingSession, NoteAddendum, SessionNote
 
 Kind = DataRequest.Kind
@@ -191,13 +193,39 @@ def erasure_obstacles(counselee: Counselee) -> list[str]:
     return grounds
 
 
+def _refuse_erasure_now(counselee: Counselee) -> None:
+    obstacles = erasure_obstacles(counselee)
+    if DataRequest.Ground.LEGAL_HOLD in obstacles:
+        raise ValidationError(
+            _(
+                "Catatan siswa ini ditahan untuk perkara hukum: penghapusan harus ditolak "
+                "dengan dasar itu, atau menunggu penahanan berakhir."
+            )
+        )
+    if DataRequest.Ground.PENDING_CASE in obstacles:
+        raise ValidationError(
+            _(
+                "Siswa ini sedang ditangani (sesi berlangsung atau permintaan bicara sekarang "
+                "menunggu): putuskan setelah itu selesai, atau tolak dengan dasar itu."
+            )
+        )
+
+
 def _carry_out(data_request: DataRequest, by: Any) -> None:
+    """Do what was granted. Row work only, every lock taken here before the caller's
+    access-log entries (TRAPS.md, deadlocks); each step logs after its own rows."""
     counselee = data_request.counselee
     if data_request.kind == Kind.CORRECTION:
         _apply_correction(data_request, by)
     elif data_request.kind == Kind.RESTRICTION:
+        # What is booked would wait on sessions nobody may run: it is cancelled, and she
+        # is told as when a case closes.
+        booked = bookings.lock_active(counselee)
+        upcoming = session_services.lock_upcoming(counselee)
         counselee.processing_restricted_at = timezone.now()
         counselee.save(update_fields=["processing_restricted_at"])
+        bookings.cancel_all(booked, by=by)
+        session_services.cancel_locked_sessions(upcoming, by=by)
         log.record(
             log.Action.PROCESSING_RESTRICTED,
             actor=by,
@@ -206,15 +234,10 @@ def _carry_out(data_request: DataRequest, by: Any) -> None:
             purpose=log.Purpose.DATA_PROTECTION,
         )
     elif data_request.kind == Kind.ERASURE:
-        if DataRequest.Ground.LEGAL_HOLD in erasure_obstacles(counselee):
-            raise ValidationError(
-                _(
-                    "Catatan siswa ini ditahan untuk perkara hukum: penghapusan harus ditolak "
-                    "dengan dasar itu, atau menunggu penahanan berakhir."
-                )
-            )
         status = getattr(counselee, "school_status", None)
         today = timezone.localdate()
+        # Her other requests have nothing left to answer.
+        counselee.data_requests.open().exclude(pk=data_request.pk).update(status=Status.WITHDRAWN)
         erasure.shred(
             counselee,
             status=status.status if status else SchoolStatus.Status.ACTIVE,
@@ -242,6 +265,8 @@ def decide(
         raise ValidationError(_("Pilih dasar penolakan: siswa berhak tahu alasannya."))
     if data_request.kind == Kind.OBJECTION and not answer.strip():
         raise ValidationError(_("Tuliskan jawaban atas keberatan siswa."))
+    if grant and data_request.kind == Kind.ERASURE:
+        _refuse_erasure_now(data_request.counselee)
     data_request.decided_by = by
     data_request.decided_at = timezone.now()
     data_request.ground = "" if grant else ground
@@ -249,6 +274,8 @@ def decide(
     data_request.status = Status.DONE if grant else Status.REFUSED
     data_request.save(update_fields=["decided_by", "decided_at", "ground", "answer", "status"])
     step(data_request, "granted" if grant else "refused", by=by)
+    if grant:
+        _carry_out(data_request, by)
     log.record(
         log.Action.DATA_REQUEST_DECIDED,
         actor=by,
@@ -256,8 +283,6 @@ def decide(
         counselee=data_request.counselee,
         purpose=log.Purpose.DATA_PROTECTION,
     )
-    if grant:
-        _carry_out(data_request, by)
     if not (grant and data_request.kind == Kind.ERASURE):
         # After an erasure her account is closed and her address gone: nobody to tell.
         notices.notify(

@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counseling import policy
+from counseling.audit import log
 from counseling.audit.decorators import shows_confidential
 from counseling.policy import Role
 from counseling.rights import copy_views, law, services
@@ -137,6 +138,10 @@ def request_list(request):
 def request_detail(request, data_request, access):
     """One request: what was asked, its clock and history, its answer; for the DPO the
     decision form, for the student "withdraw"."""
+    return _detail_page(request, data_request)
+
+
+def _detail_page(request, data_request, decision_form=None, status=200):
     user = request.user
     may_decide = policy.may_decide_data_request(user, data_request)
     return render(
@@ -149,12 +154,13 @@ def request_detail(request, data_request, access):
             "events": data_request.events.select_related("by"),
             "may_withdraw": policy.may_withdraw_data_request(user, data_request),
             "may_decide": may_decide,
-            "decision_form": DecisionForm() if may_decide else None,
+            "decision_form": (decision_form or DecisionForm()) if may_decide else None,
             "obstacles": services.erasure_obstacles(data_request.counselee)
             if may_decide and data_request.kind == DataRequest.Kind.ERASURE
             else [],
-            **copy_views.detail_context(request.user, data_request),
+            **copy_views.detail_context(user, data_request),
         },
+        status=status,
     )
 
 
@@ -178,20 +184,15 @@ def decide(request, public_id):
         else:
             messages.success(request, _("Keputusan tercatat dan siswa diberi tahu."))
             return redirect("data-request-list")
-    return render(
-        request,
-        "rights/request_detail.html",
-        {
-            "data_request": data_request,
-            "articles": law.ARTICLES[data_request.kind],
-            "proposed": services.proposed_values(data_request),
-            "events": data_request.events.select_related("by"),
-            "may_decide": True,
-            "decision_form": form,
-            "obstacles": services.erasure_obstacles(data_request.counselee),
-        },
-        status=400,
+    # The page shows her request again: a look at it, recorded as every look is.
+    log.record(
+        log.Action.VIEW,
+        actor=request.user,
+        obj=data_request,
+        counselee=data_request.counselee,
+        purpose=policy.record_access(request.user, data_request.counselee).purpose,
     )
+    return _detail_page(request, data_request, decision_form=form, status=400)
 
 
 @require_POST

@@ -100,4 +100,6 @@ def siti_note(siti, bu_rina):
     note = session_services.write_note(
         session, by=bu_rina, presenting_concern="Siti sering terlambat.", body="Catatan Bu Rina."
     )
-    return session_services.finalise_note(note, by=bu_rina)
+    note = session_services.finalise_note(note, by=bu_rina)
+    session_services.complete_session(session, by=bu_rina)
+    return note

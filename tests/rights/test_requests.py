@@ -206,3 +206,45 @@ def test_an_erased_student_asks_nothing_more(siti, bu_laras):
     services.decide(ask(siti, Kind.ERASURE), by=bu_laras, grant=True)
     siti.refresh_from_db()
     assert not policy.may_make_data_request(siti, siti.counselee)
+
+
+def test_a_restriction_stops_notes_and_addenda_too_and_cancels_what_is_booked(
+    siti, bu_rina, bu_laras, siti_note, siti_booking
+):
+    from sessions import services as session_services
+    from sessions.models import Booking
+
+    draft = session_services.write_note(siti_note.session, by=bu_rina, body="Draf.")
+    services.decide(ask(siti, Kind.RESTRICTION), by=bu_laras, grant=True)
+    siti_booking.refresh_from_db()
+    assert siti_booking.status == Booking.Status.CANCELLED
+    with pytest.raises(ValidationError, match="dibatasi"):
+        session_services.edit_note(draft, by=bu_rina, body="Diubah.")
+    with pytest.raises(ValidationError, match="dibatasi"):
+        session_services.finalise_note(draft, by=bu_rina)
+    with pytest.raises(ValidationError, match="dibatasi"):
+        session_services.add_addendum(siti_note, by=bu_rina, body="Tambahan.")
+    note = SessionNote.objects.get(pk=siti_note.pk)
+    assert not policy.may_add_addendum(bu_rina, note)
+    assert not policy.may_edit_note(bu_rina, SessionNote.objects.get(pk=draft.pk))
+    # Her own view beside a note is hers to add still.
+    services.add_view_to_note(siti_note, by=siti, view="Pandanganku.")
+
+
+def test_an_erasure_waits_while_she_is_being_helped(siti, bu_laras, bu_rina):
+    from counseling.crisis import services as crisis_services
+
+    crisis_services.ask_for_help(siti)
+    data_request = ask(siti, Kind.ERASURE)
+    with pytest.raises(ValidationError, match="sedang ditangani"):
+        services.decide(data_request, by=bu_laras, grant=True)
+    assert not Erasure.objects.exists()
+
+
+def test_a_granted_erasure_closes_her_other_requests(siti, bu_laras, bu_rina):
+    copy = ask(siti, Kind.COPY)
+    services.decide(ask(siti, Kind.ERASURE), by=bu_laras, grant=True)
+    copy.refresh_from_db()
+    assert copy.status == Status.WITHDRAWN
+    assert not policy.may_review_copy(bu_rina, copy)
+    assert not DataRequest.objects.open().exists()

@@ -198,3 +198,13 @@ def test_a_restricted_student_is_told_why_she_cannot_book(
     siti.counselee.refresh_from_db()
     with pytest.raises(bookings.BookingRefused, match="dibatasi"):
         bookings.book(siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti)
+
+
+def test_the_decision_page_shown_again_records_the_look(client_for, bu_laras, objection):
+    url = reverse("data-request-decide", args=[objection.public_id])
+    response = client_for(bu_laras).post(url, {"decision": "refuse"})
+    assert response.status_code == 400
+    assert "Keberatan Siti soal wali kelas." in response.content.decode()
+    assert AccessEvent.objects.filter(
+        action=AccessEvent.Action.VIEW, actor=bu_laras, object_id=str(objection.public_id)
+    ).exists()
