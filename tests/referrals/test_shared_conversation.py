@@ -19,7 +19,6 @@ from counseling.referrals import services as referrals
 from counseling.referrals.models import Referral
 from sessions import cases
 from tests.conftest import login
-from tests.messaging.conftest import online_consent, siti_online  # noqa: F401
 from tests.referrals.conftest import propose
 
 BEFORE = "RAHASIA-DARING-5501: aku sulit tidur sejak ujian."
