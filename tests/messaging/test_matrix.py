@@ -2,9 +2,10 @@
 
 Siti's conversation with Bu Rina (her counselor) and her old one with Bu Lama (whose
 assignment ended) are asked for by everyone. Pak Terima and Bu Tanpa took her case over
-from Bu Lama by referrals that did and did not share that old conversation. The answer is "ok" (the page, or the change
-made) for the roles listed, 404 for every other signed-in role (with nothing changed and
-the attempt logged), and the login page for anonymous visitors.
+from Bu Lama by referrals that did and did not share that old conversation. The answer
+is "ok" (the page, or the change made) for the roles listed, 404 for every other
+signed-in role (with nothing changed and the attempt logged), and the login page for
+anonymous visitors.
 
 Adding a role is one line in ROLES (and its fixture): it is then expected to get 404
 everywhere until a row below names it.
