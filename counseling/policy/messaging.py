@@ -125,9 +125,7 @@ def _shared_access(user: Person, conversation: Conversation) -> ConversationAcce
         )
         .filter(Exists(CaseAssignment.objects.active().filter(**pair)))
         .exclude(Exists(ConflictOfInterest.objects.filter(**pair)))
-        .order_by("-student_answered_at")
-        .values_list("student_answered_at", flat=True)
-        .first()
+        .aggregate(at=Max("student_answered_at"))["at"]
     )
     if consented_at is None:
         return NO_ACCESS
