@@ -124,8 +124,12 @@ def may_see(viewer: str, secret: Secret) -> bool:
     """The table: DESIGN.md's confidentiality rules, for the people of the demo school."""
     if secret.kind == "message":
         # A conversation is the student's and its counselor's (one whose assignment
-        # ended reads what was written while she was on the case); admins see counts.
-        return viewer in (secret.student, secret.counselor)
+        # ended reads what was written while she was on the case), and the receiver's of
+        # a referral that shared it with the student's consent, for what was written
+        # until then, while she is on the case; admins see counts.
+        return viewer in (secret.student, secret.counselor) or (
+            viewer == secret.receiver and secret.student in ACTIVE_CASELOAD.get(viewer, ())
+        )
     if secret.kind == "draft":
         return viewer == secret.counselor  # its author's alone
     if secret.kind == "retracted":
@@ -349,11 +353,26 @@ def collect_secrets() -> list[Secret]:
     for access in EmergencyAccess.objects.select_related("counselee__user", "counselor"):
         add(access.justification, access.counselee, "justification", access.counselor.username)
         add(access.review_comment, access.counselee, "review")
+    shared = Referral.objects.filter(
+        status=Referral.Status.ACCEPTED, shared_conversation__isnull=False
+    ).select_related("to_counselor")
     for message in Message.objects.select_related(
         "conversation__counselee__user", "conversation__counselor"
     ):
         conversation = message.conversation
-        add(message.body, conversation.counselee, "message", conversation.counselor.username)
+        receivers = [
+            referral.to_counselor.username
+            for referral in shared
+            if referral.shared_conversation_id == conversation.pk
+            and message.sent_at <= referral.student_answered_at
+        ]
+        add(
+            message.body,
+            conversation.counselee,
+            "message",
+            conversation.counselor.username,
+            *receivers[:1],
+        )
     for draft in MessageDraft.objects.select_related("conversation__counselee__user", "author"):
         add(draft.body, draft.conversation.counselee, "draft", draft.author.username)
     secrets.append(Secret(SITI_RETRACTED, "siswa1", "retracted"))

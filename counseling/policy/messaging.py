@@ -6,9 +6,11 @@ on the case, read-only, and nothing after. A student without a counselor writes 
 coordinator (an intake conversation), who reads and writes it until someone is assigned;
 then it is read-only for her. Once the student ends counseling every conversation of hers
 is read-only for everyone and kept with the record. A counselor with a conflict of
-interest reaches none of it. Admins see counts, never a conversation. Every other role
-(a teacher, when that role exists) reaches nothing: the checks below name the roles that
-may, so a new role is denied until a line here lets it in.
+interest reaches none of it. The receiver of an accepted referral that shared the
+conversation (with the student's consent) reads what was written until the student
+consented, read-only, while she is on the case. Admins see counts, never a conversation.
+Every other role (a teacher, when that role exists) reaches nothing: the checks below
+name the roles that may, so a new role is denied until a line here lets it in.
 """
 
 import datetime
@@ -25,8 +27,9 @@ from counseling.messaging.models import Conversation, Message
 from counseling.policy.accounts import is_coordinator
 from counseling.policy.core import Person, Purpose, Role, deny, fetch, has_role
 from counseling.policy.records import is_restricted
-from counseling.policy.shares import READ_ONLY
+from counseling.policy.shares import READ_ONLY, conversation_shares_with
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
+from counseling.referrals.models import Referral
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,9 @@ def conversation_access(user: Person, conversation: Conversation) -> Conversatio
         if state["user_id"] != user.pk:
             return NO_ACCESS
         return ConversationAccess(True, open_ and reachable, Purpose.OWN, student_side=True)
-    if conversation.counselor_id != user.pk or state["conflicted"]:
+    if conversation.counselor_id != user.pk:
+        return _shared_access(user, conversation)
+    if state["conflicted"]:
         return NO_ACCESS
     if reachable:
         return ConversationAccess(True, open_, Purpose.CASELOAD)
@@ -107,9 +112,30 @@ def conversation_access(user: Person, conversation: Conversation) -> Conversatio
     return NO_ACCESS
 
 
+def _shared_access(user: Person, conversation: Conversation) -> ConversationAccess:
+    """The receiver of an accepted referral that shared `conversation`: the messages
+    written until the student consented to share it, read-only, while the receiver is on
+    the case and has declared no conflict; one query."""
+    pair = {"counselor_id": user.pk, "counselee_id": conversation.counselee_id}
+    consented_at = (
+        Referral.objects.filter(
+            to_counselor_id=user.pk,
+            status=Referral.Status.ACCEPTED,
+            shared_conversation=conversation,
+        )
+        .filter(Exists(CaseAssignment.objects.active().filter(**pair)))
+        .exclude(Exists(ConflictOfInterest.objects.filter(**pair)))
+        .aggregate(at=Max("student_answered_at"))["at"]
+    )
+    if consented_at is None:
+        return NO_ACCESS
+    return ConversationAccess(True, False, Purpose.REFERRAL, consented_at)
+
+
 def conversations_for(user: Person) -> QuerySet[Conversation]:
     """The conversations `user` may open: a student's own; a counselor's, on a case she
-    holds or held, or an intake she received; none for anyone else."""
+    holds or held, or an intake she received, and one a referral she accepted shared
+    with her while she is on the case; none for anyone else."""
     rows = Conversation.objects.select_related("counselor", "counselee__user").defer(
         "counselee__guardian_name", "counselee__guardian_phone", "counselee__background_notes"
     )
@@ -120,9 +146,12 @@ def conversations_for(user: Person) -> QuerySet[Conversation]:
         conflict = ConflictOfInterest.objects.filter(
             counselor=user, counselee=OuterRef("counselee_id")
         )
-        return rows.filter(Q(Exists(held)) | Q(intake=True), counselor=user).exclude(
-            Exists(conflict)
+        on_case = CaseAssignment.objects.active().filter(
+            counselor=user, counselee=OuterRef("counselee_id")
         )
+        own = (Q(Exists(held)) | Q(intake=True)) & Q(counselor=user)
+        shared = Q(conversation_shares_with(user)) & Q(Exists(on_case))
+        return rows.filter(own | shared).exclude(Exists(conflict))
     return rows.none()
 
 
@@ -221,7 +250,10 @@ def unread_messages_for(user: Person) -> int:
         field = "unread_for_counselor"
     else:
         return 0
-    return conversations_for(user).aggregate(n=Sum(field))["n"] or 0
+    # Her own conversations only: one shared with her by a referral is history, and its
+    # counter is the other counselor's.
+    rows = conversations_for(user).filter(Q(counselee__user=user) | Q(counselor_id=user.pk))
+    return rows.aggregate(n=Sum(field))["n"] or 0
 
 
 def may_assign_from_intake(user: Person, conversation: Conversation) -> bool:

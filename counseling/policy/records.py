@@ -107,7 +107,9 @@ class RecordAccess:
 
     `read_counseling_data`: the record's sessions and disclosures (which notes of them
     she reads is `policy.notes`' decision); `write_counseling_data`: sessions, notes and
-    disclosures of her own; `read_contact`: the guardian's name and phone.
+    disclosures of her own; `read_contact`: the guardian's name and phone;
+    `read_background`: the record's background notes, which are the case's, not one
+    counselor's (the referring counselor's read-only days are for her own notes only).
     """
 
     purpose: str
@@ -116,6 +118,7 @@ class RecordAccess:
     read_contact: bool
     emergency_access: EmergencyAccess | None
     conflicted: bool = False
+    read_background: bool = False
 
 
 NO_ACCESS = RecordAccess(Purpose.NONE, False, False, False, None)
@@ -183,13 +186,14 @@ def _decide(user: Person, counselee: Counselee) -> RecordAccess:
     if conflicted:
         return RecordAccess(Purpose.NONE, False, False, False, None, conflicted=True)
     if assigned:
-        return RecordAccess(Purpose.CASELOAD, True, True, True, None)
+        return RecordAccess(Purpose.CASELOAD, True, True, True, None, read_background=True)
     emergency = active_emergency_accesses(user).filter(counselee=counselee)
     grant = emergency.order_by("-expires_at").first()
     if grant is not None:
-        return RecordAccess(Purpose.EMERGENCY, True, False, False, grant)
+        return RecordAccess(Purpose.EMERGENCY, True, False, False, grant, read_background=True)
     if handed_over:
-        # After an accepted referral: her own notes, read-only, for 14 days (`policy.shares`).
+        # After an accepted referral: her own notes, read-only, for 14 days (`policy.shares`);
+        # not the background notes, which now serve the receiver's work.
         return RecordAccess(Purpose.REFERRAL, True, False, False, None)
     return RecordAccess(Purpose.BOOKING if booked else Purpose.NONE, False, False, False, None)
 

@@ -6,7 +6,12 @@ learns nothing, until she accepts. The receiver then reads the hand-over summary
 accepts or declines. Once accepted, the receiver reads the final notes and disclosures the
 student left in (`shared_note`, `shared_disclosure`, consulted by `policy.notes` and
 `policy.disclosures`), and the referring counselor keeps read-only reach to her own notes
-for `READ_ONLY_DAYS` (`policy.records`). Admins never see a referral's content.
+for `READ_ONLY_DAYS` (`policy.records`), and to the referral itself for as long
+(`policy.shares.referrer_reach`). The referring counselor may offer her online-counseling
+conversation with the student; the receiver reads it, read-only, only if the student left
+it in (`policy.messaging`). A change the student asked for is read by a coordinator only
+while it waits for one to choose the receiver, and by the one who chose until the student
+answers: who and why, never what is shared. Admins never see a referral's content.
 """
 
 from typing import Any
@@ -15,12 +20,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from consent.models import Disclosure
 from counseling.accounts.models import User
-from counseling.policy.accounts import is_coordinator
+from counseling.messaging.models import Conversation
+from counseling.policy.accounts import coordinators, is_coordinator
 from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.disclosures import disclosures_for
+from counseling.policy.messaging import conversation_access
 from counseling.policy.notes import notes_for
 from counseling.policy.records import has_conflict, record_access
-from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS
+from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS, referrer_reach
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from counseling.referrals.models import Referral
 from sessions.models import SessionNote
@@ -35,7 +42,9 @@ _RECEIVER_KNOWS = (Status.WAITING_RECEIVER, Status.ACCEPTED)
 
 
 def _referrals() -> QuerySet[Referral]:
-    return Referral.objects.select_related("counselee__user", "from_counselor", "to_counselor")
+    return Referral.objects.select_related(
+        "counselee__user", "from_counselor", "to_counselor", "shared_conversation"
+    )
 
 
 def referrals_for(user: Person) -> QuerySet[Referral]:
@@ -46,12 +55,21 @@ def referrals_for(user: Person) -> QuerySet[Referral]:
     if has_role(user, Role.STUDENT):
         return _referrals().filter(counselee__user=user)
     if has_role(user, Role.COUNSELOR):
-        made = Q(from_counselor=user)
+        made = referrer_reach(user)
         received = Q(to_counselor=user, status__in=_RECEIVER_KNOWS)
         if is_coordinator(user):
-            received |= Q(requested_by_student=True)
+            received |= _coordinating(user)
         return _referrals().filter(made | received).exclude(_conflicted(user))
     return Referral.objects.none()
+
+
+def _coordinating(user: Person) -> Q:
+    """A filter on referrals: a change a student asked for that a coordinator reads,
+    while it waits for a coordinator's choice, or that she chose, until the student
+    answers. Callers check that `user` is a coordinator and exclude conflicts."""
+    waiting = Q(status=Status.WAITING_COORDINATOR)
+    chosen = Q(chosen_by_id=user.pk, status=Status.WAITING_STUDENT)
+    return Q(requested_by_student=True) & (waiting | chosen)
 
 
 def _conflicted(user: User) -> Exists:
@@ -68,18 +86,58 @@ def referrals_awaiting_student(user: Person) -> QuerySet[Referral]:
 
 
 def may_read_referral(user: Person, referral: Referral) -> bool:
-    """The student concerned; the referring counselor; the receiver once the student
-    accepted; a coordinator, for a change the student asked for. Never anyone with a
-    declared conflict."""
+    """The student concerned; the referring counselor, until her read-only days after
+    the hand-over end; the receiver once the student accepted; a coordinator, for a
+    change the student asked for, while she chooses (`_coordinating`). Never anyone
+    with a declared conflict."""
     if has_role(user, Role.STUDENT):
         return referral.counselee.user_id == user.pk
     if not has_role(user, Role.COUNSELOR) or has_conflict(user, referral.counselee):
         return False
+    if _is_receiver(user, referral):
+        return True
     if referral.from_counselor_id == user.pk:
-        return True
-    if referral.requested_by_student and is_coordinator(user):
-        return True
+        return Referral.objects.filter(referrer_reach(user), pk=referral.pk).exists()
+    return (
+        is_coordinator(user)
+        and Referral.objects.filter(_coordinating(user), pk=referral.pk).exists()
+    )
+
+
+def _is_receiver(user: Person, referral: Referral) -> bool:
     return referral.to_counselor_id == user.pk and referral.status in _RECEIVER_KNOWS
+
+
+def may_read_handover(user: Person, referral: Referral) -> bool:
+    """What the referral carries (the summary, the counselor's reason, the list of the
+    sessions, disclosures and conversation shared): the student, the referring counselor
+    and the receiver, as far as they read the referral. Never a coordinator by her role:
+    choosing a receiver needs who and why in general, not what is shared."""
+    if not may_read_referral(user, referral):
+        return False
+    if has_role(user, Role.STUDENT):
+        return True
+    return _is_receiver(user, referral) or referral.from_counselor_id == user.pk
+
+
+def staff_told_of(referral: Referral, *candidates: User | None) -> list[User]:
+    """Whom of `candidates` a notice about `referral` may reach: never a counselor who
+    has declared a conflict with the student (the link would answer her 404)."""
+    conflicted = set(
+        ConflictOfInterest.objects.filter(counselee_id=referral.counselee_id).values_list(
+            "counselor_id", flat=True
+        )
+    )
+    return [user for user in candidates if user is not None and user.pk not in conflicted]
+
+
+def coordinators_told_of_change(referral: Referral) -> QuerySet[User]:
+    """The coordinators told that a student asked to change counselor: any coordinator
+    but the counselor she wants to leave, none with a conflict with her."""
+    conflicted = ConflictOfInterest.objects.filter(
+        counselor=OuterRef("pk"), counselee_id=referral.counselee_id
+    )
+    return coordinators().exclude(pk=referral.from_counselor_id).exclude(Exists(conflicted))
 
 
 def get_referral_for(user: Person, public_id: Any) -> Referral:
@@ -136,6 +194,21 @@ def shareable_notes(user: Person, counselee: Counselee) -> QuerySet[SessionNote]
 
 def shareable_disclosures(user: Person, counselee: Counselee) -> QuerySet[Disclosure]:
     return disclosures_for(user).filter(counselee=counselee)
+
+
+def shareable_conversation(user: Person, counselee: Counselee) -> Conversation | None:
+    """The online-counseling conversation `user` may offer in a referral: her own with
+    `counselee`, when she reads it herself."""
+    if not has_role(user, Role.COUNSELOR):
+        return None
+    conversation = (
+        Conversation.objects.filter(counselee=counselee, counselor_id=user.pk)
+        .select_related("counselee")
+        .first()
+    )
+    if conversation is None or not conversation_access(user, conversation).read:
+        return None
+    return conversation
 
 
 def may_answer_as_student(user: Person, referral: Referral) -> bool:

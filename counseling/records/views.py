@@ -60,6 +60,7 @@ def counselee_detail(request, counselee, access):
             "counselors": counselors,
             "show_contact": access.read_contact,
             "show_counseling_data": show_counseling_data,
+            "show_background": access.read_background,
             "emergency_access": access.emergency_access,
             "handed_over": access.purpose == policy.Purpose.REFERRAL,
             "can_write": may_write,

@@ -2,7 +2,8 @@
 
 siswa7 (Maya) was on konselor1's caseload; konselor1 handed her to konselor2 after three
 attempts that ended otherwise (Maya declined; konselor2 declined; konselor1 withdrew),
-and konselor1 still reads her own notes, read-only, for 14 days. konselor2 now proposes
+and konselor1 still reads her own notes, read-only, for 14 days; the hand-over shared
+Maya's online conversation with konselor1, which konselor2 reads. konselor2 now proposes
 handing her back, and her dashboard asks her. siswa6 asked to change counselor and
 konselor1, the coordinator, is to choose; siswa5's referral waits for konselor1. guru1,
 wali kelas X-2, referred Maya.
@@ -17,6 +18,7 @@ from consent import services as consent_services
 from counseling.accounts.models import User
 from counseling.guardians import services as guardian_services
 from counseling.guardians.models import Guardian
+from counseling.messaging import services as messaging
 from counseling.records import services as records_services
 from counseling.records.models import Counselee
 from counseling.referrals import bk, external
@@ -39,6 +41,8 @@ STUDENT = (
     "Suka menggambar; jarang bicara di kelas.",
 )
 MAYA_NOTE = "Maya cemas tampil di depan kelas; berlatih napas dan langkah kecil presentasi."
+MAYA_MESSAGE = "Bu, aku deg-degan sekali kalau harus presentasi minggu depan."
+MAYA_REPLY = "Kita latihan napas dulu ya, Maya. Kamu sudah berani bercerita."
 SUMMARY = "Maya butuh pendampingan kecemasan tampil; sudah dua sesi latihan pernapasan."
 
 
@@ -89,7 +93,7 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
     note = session_services.write_note(session, by=konselor1, body=MAYA_NOTE)
     session_services.finalise_note(note, by=konselor1)
 
-    def propose(by, to, reason, scope=Scope.ALL, counselee=maya):
+    def propose(by, to, reason, scope=Scope.ALL, counselee=maya, share_conversation=False):
         return referrals.propose(
             counselee,
             by=by,
@@ -98,7 +102,14 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
             reason_text="",
             summary=SUMMARY if counselee == maya else "Pendampingan persiapan studi lanjut.",
             scope=scope,
+            share_conversation=share_conversation,
         )
+
+    # Maya wrote to konselor1 online; the accepted referral shares it (she left it in),
+    # so konselor2 reads these lines, read-only.
+    conversation = messaging.open_conversation(student, konselor1, by=student)
+    messaging.send(conversation, by=student, body=MAYA_MESSAGE)
+    messaging.send(conversation, by=konselor1, body=MAYA_REPLY)
 
     referrals.answer_as_student(
         propose(konselor1, konselor2, Reason.WORKLOAD), by=student, accept=False
@@ -107,7 +118,7 @@ def seed(users: dict, counselees: dict, make_user, admin, log=print) -> None:
     referrals.answer_as_student(declined, by=student, accept=True)
     referrals.answer_as_receiver(declined, by=konselor2, accept=False)
     referrals.withdraw(propose(konselor1, konselor2, Reason.OTHER), by=konselor1)
-    accepted = propose(konselor1, konselor2, Reason.SPECIALIST)
+    accepted = propose(konselor1, konselor2, Reason.SPECIALIST, share_conversation=True)
     referrals.answer_as_student(accepted, by=student, accept=True)
     referrals.answer_as_receiver(accepted, by=konselor2, accept=True)
     # konselor2 now proposes handing Maya back to konselor1: her dashboard asks her.

@@ -58,12 +58,22 @@ class ReferralForm(forms.Form):
     disclosures = forms.MultipleChoiceField(
         label=_("Pengungkapan yang dipilih"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    share_conversation = forms.BooleanField(
+        label=_("Bagikan juga percakapan daring Anda dengan siswa"),
+        required=False,
+        help_text=_(
+            "Konselor penerima membacanya tanpa bisa membalas, hanya pesan sampai siswa "
+            "menyetujui. Siswa dapat menghapus centangnya."
+        ),
+    )
 
     def __init__(self, *args: object, user: User, counselee: Counselee, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         receiver = self.fields["to_counselor"]
         assert isinstance(receiver, ReceiverChoiceField)
         receiver.queryset = policy.receivers_for(user, counselee)
+        if policy.shareable_conversation(user, counselee) is None:
+            del self.fields["share_conversation"]
         notes = policy.shareable_notes(user, counselee).select_related("session")
         sessions = {note.session.public_id: note.session for note in notes}.values()
         session_field = self.fields["sessions"]

@@ -2,7 +2,9 @@
 
 Nothing moves until the student accepts (asas kesukarelaan), and then only what she
 accepted: the hand-over summary, and the final notes and disclosures she left in. The
-receiver then accepts or declines. What a referral shares is read through
+receiver then accepts or declines. A referral may also share the online-counseling
+conversation between the student and the referring counselor, with the student's consent
+like the rest. What a referral shares is read through
 `counseling.policy.notes` and `counseling.policy.disclosures`; the referring counselor's
 14 days of read-only reach through `counseling.policy.records`.
 """
@@ -89,6 +91,27 @@ class Referral(models.Model):
     # and disclosures only (drafts never travel).
     shared_notes = models.ManyToManyField(SessionNote, blank=True, related_name="+")
     shared_disclosures = models.ManyToManyField(Disclosure, blank=True, related_name="+")
+    # The online-counseling conversation between the student and the referring counselor,
+    # when the counselor offered it and the student left it in: the receiver then reads
+    # what was written until the student consented, read-only (`policy.messaging`).
+    shared_conversation = models.ForeignKey(
+        "messaging.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("percakapan daring yang dibagikan"),
+    )
+    # The coordinator who chose the receiver of a change the student asked for: she reads
+    # the referral until the student answers, then no more.
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dipilih oleh"),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -47,9 +47,8 @@ def _log(action: str, referral: Referral, *, by: Any) -> None:
 
 
 def _tell_staff(referral: Referral, *recipients: User | None) -> None:
-    for recipient in recipients:
-        if recipient is not None:
-            notices.notify(recipient, Notice.Kind.REFERRAL_TO_STAFF, about=referral)
+    for recipient in policy.staff_told_of(referral, *recipients):
+        notices.notify(recipient, Notice.Kind.REFERRAL_TO_STAFF, about=referral)
 
 
 def propose(
@@ -63,12 +62,14 @@ def propose(
     scope: str,
     sessions: Iterable[Any] = (),
     disclosures: Iterable[Any] = (),
+    share_conversation: bool = False,
 ) -> Referral:
     """The counselor on the case proposes to hand it to `to`; the student is asked.
 
     `sessions` and `disclosures` are public ids, used with `Scope.CHOSEN`: the final notes
     of those sessions (that she reads herself) and those disclosures are offered. Drafts
-    never travel.
+    never travel. `share_conversation` offers her online-counseling conversation with
+    the student, whatever the scope (there is nothing to offer if they have none).
     """
     if reason not in Referral.Reason.values:
         raise ValidationError(_("Pilih alasan dari daftar."))
@@ -88,6 +89,7 @@ def propose(
                 scope=scope,
                 sessions=list(sessions),
                 disclosures=list(disclosures),
+                share_conversation=share_conversation,
             )
     except IntegrityError as error:
         raise ValidationError(
@@ -106,6 +108,7 @@ def _propose(
     scope: str,
     sessions: list[Any],
     disclosures: list[Any],
+    share_conversation: bool,
 ) -> Referral:
     # Her assignment is what lets her refer: lock it before asking.
     list(
@@ -129,6 +132,9 @@ def _propose(
         reason_text=reason_text,
         summary=summary,
         scope=scope,
+        shared_conversation=policy.shareable_conversation(by, counselee)
+        if share_conversation
+        else None,
     )
     referral.shared_notes.set(list(notes.values_list("pk", flat=True)))
     referral.shared_disclosures.set(list(shared_disclosures.values_list("pk", flat=True)))
@@ -145,11 +151,13 @@ def answer_as_student(
     accept: bool,
     keep_sessions: Iterable[Any] | None = None,
     keep_disclosures: Iterable[Any] | None = None,
+    keep_conversation: bool = True,
 ) -> Referral:
     """The student accepts (perhaps narrowing what is shared) or declines.
 
     `keep_sessions` / `keep_disclosures`: the public ids she left ticked; None keeps all
-    that was offered. She can narrow, never widen.
+    that was offered. `keep_conversation`: whether she left the offered conversation in.
+    She can narrow, never widen.
     """
     referral = _lock(referral)
     policy.require(
@@ -170,8 +178,10 @@ def answer_as_student(
             public_id__in=list(keep_disclosures)
         )
         referral.shared_disclosures.remove(*dropped_disclosures)
+    if not keep_conversation:
+        referral.shared_conversation = None
     referral.status = Status.WAITING_RECEIVER
-    referral.save(update_fields=["status", "student_answered_at"])
+    referral.save(update_fields=["status", "student_answered_at", "shared_conversation"])
     _log(log.Action.REFERRAL_ACCEPTED, referral, by=by)
     _tell_staff(referral, referral.from_counselor, referral.to_counselor)
     return referral
@@ -250,15 +260,18 @@ def ask_to_change(assignment: CaseAssignment, *, by: User) -> Referral:
     except IntegrityError as error:
         raise ValidationError(_("Permintaanmu sudah tercatat.")) from error
     _log(log.Action.REFERRAL_PROPOSED, referral, by=by)
-    coordinators = policy.coordinators().exclude(pk=assignment.counselor_id)
-    notices.notify_all(coordinators, Notice.Kind.REFERRAL_TO_STAFF, about=referral)
+    notices.notify_all(
+        policy.coordinators_told_of_change(referral), Notice.Kind.REFERRAL_TO_STAFF, about=referral
+    )
     return referral
 
 
 @transaction.atomic
 def choose_receiver(referral: Referral, *, by: User, to: User) -> Referral:
     """The coordinator chooses who takes over; every final note the current counselor
-    reads is offered, and the student narrows or declines as in any referral."""
+    reads is offered, and the student narrows or declines as in any referral. The
+    conversation is not offered: only a referring counselor offers it, and here nobody
+    refers. The coordinator reads the request until the student answers."""
     referral = _lock(referral)
     policy.require(policy.may_choose_receiver(by, referral), referral, counselee=referral.counselee)
     policy.require(
@@ -267,8 +280,9 @@ def choose_receiver(referral: Referral, *, by: User, to: User) -> Referral:
         counselee=referral.counselee,
     )
     referral.to_counselor = to
+    referral.chosen_by = by
     referral.status = Status.WAITING_STUDENT
-    referral.save(update_fields=["to_counselor", "status"])
+    referral.save(update_fields=["to_counselor", "chosen_by", "status"])
     current = referral.from_counselor
     referral.shared_notes.set(
         list(policy.shareable_notes(current, referral.counselee).values_list("pk", flat=True))

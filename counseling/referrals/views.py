@@ -63,6 +63,7 @@ def referral_create(
                 scope=data["scope"],
                 sessions=data["sessions"],
                 disclosures=data["disclosures"],
+                share_conversation=data.get("share_conversation", False),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -103,6 +104,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @shows_confidential(policy.get_referral_for)
 def referral_detail(request: HttpRequest, referral: Referral, access: RecordAccess) -> HttpResponse:
     user = request.user
+    # A coordinator choosing a receiver reads who and why, not what is shared.
+    handover = policy.may_read_handover(user, referral)
     notes = referral.shared_notes.select_related("session__counselor")
     sessions = sorted(
         {note.session.public_id: note.session for note in notes}.values(),
@@ -110,16 +113,23 @@ def referral_detail(request: HttpRequest, referral: Referral, access: RecordAcce
     )
     # Date and reason only: the details are read on the disclosure's own page.
     disclosures = referral.shared_disclosures.defer(*encrypted_field_names(Disclosure))
+    conversation = referral.shared_conversation if handover else None
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "sessions": sessions,
+            "handover": handover,
+            "sessions": sessions if handover else [],
             "disclosures": [
                 {"disclosure": d, "readable": policy.disclosure_is_readable(user, d, access)}
                 for d in disclosures.order_by("disclosed_at")
-            ],
+            ]
+            if handover
+            else [],
+            "conversation": conversation,
+            "conversation_link": conversation is not None
+            and policy.conversation_access(user, conversation).read,
             "session_links": access.read_counseling_data,
             "reason_for_student": REASONS_FOR_STUDENT[Reason(referral.reason)],
             "student_answers": policy.may_answer_as_student(user, referral),
@@ -144,6 +154,7 @@ def referral_student_answer(request: HttpRequest, public_id: str) -> HttpRespons
         accept=accept,
         keep_sessions=request.POST.getlist("sessions") if accept else None,
         keep_disclosures=request.POST.getlist("disclosures") if accept else None,
+        keep_conversation=accept and request.POST.get("conversation") == "keep",
     )
     if accept:
         messages.success(

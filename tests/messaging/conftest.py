@@ -66,3 +66,41 @@ def bu_lama(siti_online, admin):
 @pytest.fixture
 def lama_conversation(bu_lama, siti_online):
     return siti_online.counselee.conversations.get(counselor=bu_lama)
+
+
+def _received(username, full_name, siti, from_counselor, admin, shared):
+    """A counselor now on Siti's case through an accepted referral from `from_counselor`,
+    that shared `shared` (a conversation, or None). The row is written as the services
+    leave it; the flow itself is tested in tests/referrals/test_shared_conversation.py."""
+    from django.utils import timezone
+
+    from counseling.referrals.models import Referral
+
+    receiver = make_user(username, full_name, User.Role.COUNSELOR)
+    records.assign(receiver, siti.counselee, by=admin)
+    now = timezone.now()
+    Referral.objects.create(
+        counselee=siti.counselee,
+        from_counselor=from_counselor,
+        to_counselor=receiver,
+        reason=Referral.Reason.WORKLOAD,
+        scope=Referral.Scope.SUMMARY,
+        status=Referral.Status.ACCEPTED,
+        shared_conversation=shared,
+        student_answered_at=now,
+        receiver_answered_at=now,
+        read_only_until=now,
+    )
+    return receiver
+
+
+@pytest.fixture
+def pak_terima(siti_online, bu_lama, lama_conversation, admin):
+    """Received Siti's case from Bu Lama by a referral that shared their conversation."""
+    return _received("pak_terima", "Terima Kasus", siti_online, bu_lama, admin, lama_conversation)
+
+
+@pytest.fixture
+def bu_tanpa(siti_online, bu_lama, lama_conversation, admin):
+    """Received Siti's case from Bu Lama by a referral that did not share it."""
+    return _received("bu_tanpa", "Tanpa Percakapan", siti_online, bu_lama, admin, None)

@@ -1,9 +1,11 @@
 """Every role against every messaging URL, on Siti's conversations.
 
 Siti's conversation with Bu Rina (her counselor) and her old one with Bu Lama (whose
-assignment ended) are asked for by everyone. The answer is "ok" (the page, or the change
-made) for the roles listed, 404 for every other signed-in role (with nothing changed and
-the attempt logged), and the login page for anonymous visitors.
+assignment ended) are asked for by everyone. Pak Terima and Bu Tanpa took her case over
+from Bu Lama by referrals that did and did not share that old conversation. The answer
+is "ok" (the page, or the change made) for the roles listed, 404 for every other
+signed-in role (with nothing changed and the attempt logged), and the login page for
+anonymous visitors.
 
 Adding a role is one line in ROLES (and its fixture): it is then expected to get 404
 everywhere until a row below names it.
@@ -26,11 +28,15 @@ ROLES = [
     "pak_konflik",  # declared a conflict of interest with her
     "pak_eko",  # holds emergency access to her record: messages are not part of it
     "pak_budi",  # another counselor
+    "pak_terima",  # on her case by a referral from Bu Lama that shared their conversation
+    "bu_tanpa",  # on her case by a referral from Bu Lama that did not share it
     "admin",
     "bu_wati",  # a teacher of her class: expected 404 everywhere
 ]
 STUDENTS_AND_COUNSELORS = {
     "siti",
+    "pak_terima",
+    "bu_tanpa",
     "dimas",
     "bu_rina",
     "bu_lama",
@@ -65,7 +71,7 @@ ACTIONS = {
         "get",
         lambda c: reverse("conversation", args=[c["old"].public_id]),
         None,
-        {"siti", "bu_lama"},
+        {"siti", "bu_lama", "pak_terima"},
         None,
     ),
     "poll": (

@@ -9,6 +9,7 @@ from consent.models import Disclosure
 from counseling.referrals import services as referrals
 from counseling.referrals.models import Referral
 from sessions import services as session_services
+from tests.messaging.conftest import online_consent, siti_online  # noqa: F401
 from tests.policy.conftest import bu_lama, pak_eko, pak_konflik  # noqa: F401
 
 FIRST = "Siti bercerita tentang tekanan ujian dan tidur yang terganggu."
