@@ -26,7 +26,7 @@ from counseling.policy.core import Person, Role, fetch, has_role
 from counseling.policy.disclosures import disclosures_for
 from counseling.policy.messaging import conversation_access
 from counseling.policy.notes import notes_for
-from counseling.policy.records import has_conflict, record_access
+from counseling.policy.records import has_conflict, is_restricted, record_access
 from counseling.policy.shares import READ_ONLY, READ_ONLY_DAYS, referrer_reach
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from counseling.referrals.models import Referral
@@ -170,9 +170,11 @@ def receivers_for(user: Person, counselee: Counselee) -> QuerySet[User]:
 
 
 def may_refer(user: Person, counselee: Counselee) -> bool:
-    """The counselor on the case, when no other referral of the student is open."""
+    """The counselor on the case, when no other referral of the student is open and she
+    has not restricted the processing of her data (a hand-over passes it on)."""
     return (
         record_access(user, counselee).write_counseling_data
+        and not is_restricted(counselee)
         and not Referral.objects.open().filter(counselee=counselee).exists()
     )
 
