@@ -228,6 +228,7 @@ def test_a_restriction_stops_notes_and_addenda_too_and_cancels_what_is_booked(
     assert not policy.may_add_addendum(bu_rina, note)
     assert not policy.may_edit_note(bu_rina, SessionNote.objects.get(pk=draft.pk))
     # No hand-over passes her records on either.
+    siti.counselee.refresh_from_db()
     assert not policy.may_refer(bu_rina, siti.counselee)
     # Her own view beside a note is hers to add still.
     services.add_view_to_note(siti_note, by=siti, view="Pandanganku.")
