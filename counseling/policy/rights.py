@@ -11,6 +11,7 @@ a copy is released by the counselor who can read what is in it. Admins see none 
 from django.db.models import Q, QuerySet
 
 from counseling.accounts.models import User
+from counseling.crisis.models import CrisisRequest
 from counseling.policy.accounts import coordinators
 from counseling.policy.core import Person, Role, deny, fetch, has_role
 from counseling.policy.records import (
@@ -22,7 +23,7 @@ from counseling.policy.records import (
 from counseling.records.models import CaseAssignment, ConflictOfInterest, Counselee
 from counseling.retention import schedule
 from counseling.rights.models import CopyLink, DataRequest
-from sessions.models import SessionNote
+from sessions.models import CounselingSession, SessionNote
 
 Kind = DataRequest.Kind
 
@@ -183,3 +184,19 @@ def copy_link_for(user: Person, token_hash: str) -> CopyLink:
         object_id=str(link.pk) if link is not None else "",
         counselee=link.request.counselee if link is not None else None,
     )
+
+
+def erasure_obstacles(counselee: Counselee) -> list[str]:
+    """The law's grounds that stand in the way of erasing her now: a legal hold that
+    pauses erasure, or a case in hand (a session under way, her request to talk now
+    waiting). The DPO sees them; a grant is refused while any stands."""
+    grounds: list[str] = []
+    if schedule.pausing_holds().filter(counselee=counselee).exists():
+        grounds.append(DataRequest.Ground.LEGAL_HOLD)
+    waiting = CrisisRequest.objects.filter(counselee=counselee, status=CrisisRequest.Status.WAITING)
+    running = CounselingSession.objects.filter(
+        counselee=counselee, status=CounselingSession.Status.IN_PROGRESS
+    )
+    if waiting.exists() or running.exists():
+        grounds.append(DataRequest.Ground.PENDING_CASE)
+    return grounds

@@ -30,11 +30,10 @@ from counseling import notices, policy
 from counseling.accounts.models import User
 from counseling.audit import log
 from counseling.notices.models import Notice
-from counseling.records.models import Counselee
 from counseling.rights import copy_json, copy_pdf
 from counseling.rights.copy_content import Redactor, collect, redactor_for
 from counseling.rights.models import CopyLink, DataRequest, SealedCopy, WithheldNote
-from counseling.rights.services import step
+from counseling.rights.services import lock_request, step
 from sessions.models import NoteAddendum, SessionNote
 
 Format = CopyLink.Format
@@ -58,15 +57,6 @@ def lifetime() -> datetime.timedelta:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _locked_request(data_request: DataRequest) -> DataRequest:
-    # no_key: a KEY SHARE lock from a log insert naming her must not deadlock with us.
-    Counselee.objects.select_for_update(no_key=True).get(pk=data_request.counselee_id)
-    locked: DataRequest = DataRequest.objects.select_related("counselee__user").get(
-        pk=data_request.pk
-    )
-    return locked
 
 
 def notes_for_review(data_request: DataRequest, *, by: User) -> list[SessionNote]:
@@ -176,7 +166,7 @@ def release(
     it); `phrases` are extra words to redact, used for this build and not stored;
     `reviewed` is the `fingerprint` of the notes the review page showed.
     """
-    data_request = _locked_request(data_request)
+    data_request = lock_request(data_request)
     counselee = data_request.counselee
     policy.require(policy.may_review_copy(by, data_request), data_request, counselee=counselee)
     if reviewed != fingerprint(list(policy.copy_review_notes_for(by, data_request))):
@@ -238,7 +228,7 @@ def waiting_copy(data_request: DataRequest) -> SealedCopy | None:
 @transaction.atomic
 def issue_link(data_request: DataRequest, *, by: User, format: str) -> str:
     """A fresh one-time link to one format of her copy; returns the token, shown once."""
-    data_request = _locked_request(data_request)
+    data_request = lock_request(data_request)
     policy.require(policy.may_download_copy(by, data_request), data_request)
     copy = waiting_copy(data_request)
     if format not in Format.values or copy is None or not copy.has(format):
@@ -271,7 +261,7 @@ def download(token: str, *, by: User) -> Download:
     link = policy.copy_link_for(by, token_hash(token))
     outcome: Download | Exception
     with transaction.atomic():
-        data_request = _locked_request(link.request)
+        data_request = lock_request(link.request)
         policy.require(policy.may_download_copy(by, data_request), data_request)
         link.refresh_from_db()
         now = timezone.now()

@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 
 from counseling import notices, policy
 from counseling.audit import log
-from counseling.crisis.models import CrisisRequest
 from counseling.notices.models import Notice
 from counseling.records.models import Counselee
-from counseling.retention import erasure, schedule
+from counseling.retention import erasure
 from counseling.retention.models import SchoolStatus
 from counseling.rights import law
 from counseling.rights.models import DataRequest, DataRequestEvent
 from sessions import bookings
 from sessions import services as session_services
-from sessions.models import CounselingSession, NoteAddendum, SessionNote
+from sessions.models import NoteAddendum, SessionNote
 
 Kind = DataRequest.Kind
 Status = DataRequest.Status
@@ -35,7 +34,7 @@ def _locked(counselee: Counselee) -> Counselee:
     return Counselee.objects.select_for_update(no_key=True).get(pk=counselee.pk)
 
 
-def _locked_request(data_request: DataRequest) -> DataRequest:
+def lock_request(data_request: DataRequest) -> DataRequest:
     _locked(data_request.counselee)
     locked: DataRequest = DataRequest.objects.select_related("counselee__user").get(
         pk=data_request.pk
@@ -97,7 +96,7 @@ def make_request(
 @transaction.atomic
 def withdraw(data_request: DataRequest, *, by: Any) -> DataRequest:
     """She no longer wants what she asked for, while it is still open."""
-    data_request = _locked_request(data_request)
+    data_request = lock_request(data_request)
     policy.require(policy.may_withdraw_data_request(by, data_request), data_request)
     step(data_request, "withdrawn", by=by, status=Status.WITHDRAWN)
     log.record(
@@ -179,22 +178,8 @@ def _apply_correction(data_request: DataRequest, by: Any) -> None:
     )
 
 
-def erasure_obstacles(counselee: Counselee) -> list[str]:
-    """The grounds that stand in the way of erasing her now, for the DPO to weigh."""
-    grounds: list[str] = []
-    if schedule.pausing_holds().filter(counselee=counselee).exists():
-        grounds.append(DataRequest.Ground.LEGAL_HOLD)
-    waiting = counselee.crisis_requests.filter(status=CrisisRequest.Status.WAITING)
-    running = CounselingSession.objects.filter(
-        counselee=counselee, status=CounselingSession.Status.IN_PROGRESS
-    )
-    if waiting.exists() or running.exists():
-        grounds.append(DataRequest.Ground.PENDING_CASE)
-    return grounds
-
-
 def _refuse_erasure_now(counselee: Counselee) -> None:
-    obstacles = erasure_obstacles(counselee)
+    obstacles = policy.erasure_obstacles(counselee)
     if DataRequest.Ground.LEGAL_HOLD in obstacles:
         raise ValidationError(
             _(
@@ -259,7 +244,7 @@ def decide(
 ) -> DataRequest:
     """The DPO grants (and carries out) or refuses a correction, erasure, restriction or
     objection; a refusal names the law's ground, and she is told either way."""
-    data_request = _locked_request(data_request)
+    data_request = lock_request(data_request)
     policy.require(policy.may_decide_data_request(by, data_request), data_request)
     if not grant and not ground:
         raise ValidationError(_("Pilih dasar penolakan: siswa berhak tahu alasannya."))

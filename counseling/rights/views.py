@@ -155,7 +155,7 @@ def _detail_page(request, data_request, decision_form=None, status=200):
             "may_withdraw": policy.may_withdraw_data_request(user, data_request),
             "may_decide": may_decide,
             "decision_form": (decision_form or DecisionForm()) if may_decide else None,
-            "obstacles": services.erasure_obstacles(data_request.counselee)
+            "obstacles": policy.erasure_obstacles(data_request.counselee)
             if may_decide and data_request.kind == DataRequest.Kind.ERASURE
             else [],
             **copy_views.detail_context(user, data_request),

@@ -17,7 +17,7 @@ from counseling.rights import copies, services
 from counseling.rights.models import DataRequest, WithheldNote
 from sessions import bookings
 from sessions import services as session_services
-from tests.conftest import make_user, slot_at
+from tests.conftest import slot_at
 from tests.referrals.conftest import session_with_note
 
 FIRST = "Siti bercerita tentang tekanan ujian bersama Dimas Pratama."
@@ -84,12 +84,6 @@ def pdf_text(content: bytes) -> str:
     text = "\n".join(page.extract_text() for page in reader.pages)
     # Lines wrap where the page ends; the tests look for phrases, not layout.
     return " ".join(text.split())
-
-
-@pytest.fixture
-def bu_laras(db):
-    """The school's data protection officer."""
-    return make_user("bu_laras", "Larasati Putri", "dpo")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ Kind = DataRequest.Kind
 
 
 @pytest.fixture
-def people(siti, dimas, bu_rina, pak_budi, admin, bu_wati, bu_laras):
+def people(siti, dimas, bu_rina, pak_budi, admin, bu_wati, dpo):
     return {
         "student": siti,
         "other_student": dimas,
@@ -22,12 +22,12 @@ def people(siti, dimas, bu_rina, pak_budi, admin, bu_wati, bu_laras):
         "other_counselor": pak_budi,
         "admin": admin,
         "teacher": bu_wati,
-        "dpo": bu_laras,
+        "dpo": dpo,
     }
 
 
 @pytest.fixture
-def objection(siti, bu_laras):
+def objection(siti, dpo):
     return services.make_request(
         siti.counselee, by=siti, kind=Kind.OBJECTION, details="Keberatan Siti soal wali kelas."
     )
@@ -100,7 +100,7 @@ def test_others_do_not_see_the_list_or_its_rows(client_for, people, objection, r
     assert response.status_code == 404 or str(objection.public_id) not in response.content.decode()
 
 
-def test_she_asks_for_a_correction_from_her_phone_form(client_for, siti, bu_laras):
+def test_she_asks_for_a_correction_from_her_phone_form(client_for, siti, dpo):
     response = client_for(siti).post(
         reverse("data-request-new", args=["correction"]),
         {"class_name": "X-3", "details": "Aku pindah kelas."},
@@ -133,13 +133,13 @@ def test_her_view_of_a_note_from_the_form(client_for, siti, siti_note):
     assert NoteAddendum.objects.get(note=siti_note).author == siti
 
 
-def test_the_dpo_decides_from_the_request_page(client_for, siti, bu_laras, objection):
+def test_the_dpo_decides_from_the_request_page(client_for, siti, dpo, objection):
     url = reverse("data-request-decide", args=[objection.public_id])
-    assert client_for(bu_laras).get(url).status_code == 405
-    response = client_for(bu_laras).post(url, {"decision": "refuse"})
+    assert client_for(dpo).get(url).status_code == 405
+    response = client_for(dpo).post(url, {"decision": "refuse"})
     assert response.status_code == 400
     assert "Pilih dasar penolakan" in response.content.decode()
-    response = client_for(bu_laras).post(
+    response = client_for(dpo).post(
         url, {"decision": "refuse", "ground": "not_applicable", "answer": "Tidak ada."}
     )
     assert response.status_code == 302
@@ -165,9 +165,9 @@ def test_she_withdraws_from_her_request_page(client_for, siti, dimas, objection)
     assert objection.status == DataRequest.Status.WITHDRAWN
 
 
-def test_she_ends_her_restriction_from_data_saya(client_for, siti, bu_laras):
+def test_she_ends_her_restriction_from_data_saya(client_for, siti, dpo):
     restriction = services.make_request(siti.counselee, by=siti, kind=Kind.RESTRICTION)
-    services.decide(restriction, by=bu_laras, grant=True)
+    services.decide(restriction, by=dpo, grant=True)
     page = client_for(siti).get(reverse("my-data")).content.decode()
     assert "Pemrosesan datamu sedang dibatasi" in page
     assert client_for(siti).post(reverse("end-restriction")).status_code == 302
@@ -175,9 +175,9 @@ def test_she_ends_her_restriction_from_data_saya(client_for, siti, bu_laras):
     assert siti.counselee.processing_restricted_at is None
 
 
-def test_her_access_page_tells_each_step_of_her_request(client_for, siti, bu_laras, objection):
-    client_for(bu_laras).get(reverse("data-request", args=[objection.public_id]))
-    services.decide(objection, by=bu_laras, grant=True, answer="Dijawab.")
+def test_her_access_page_tells_each_step_of_her_request(client_for, siti, dpo, objection):
+    client_for(dpo).get(reverse("data-request", args=[objection.public_id]))
+    services.decide(objection, by=dpo, grant=True, answer="Dijawab.")
     page = client_for(siti).get(reverse("my-access-log")).content.decode()
     assert "Larasati Putri (Petugas pelindungan data)" in page
     assert "membuka permintaanmu tentang datamu" in page
@@ -185,13 +185,13 @@ def test_her_access_page_tells_each_step_of_her_request(client_for, siti, bu_lar
 
 
 def test_a_restricted_student_is_told_why_she_cannot_book(
-    client_for, siti, bu_rina, bu_laras, rina_hours
+    client_for, siti, bu_rina, dpo, rina_hours
 ):
     from sessions import bookings
     from tests.conftest import slot_at
 
     restriction = services.make_request(siti.counselee, by=siti, kind=Kind.RESTRICTION)
-    services.decide(restriction, by=bu_laras, grant=True)
+    services.decide(restriction, by=dpo, grant=True)
     response = client_for(siti).get(reverse("book"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("my-data")
     assert "Pemrosesan datamu sedang dibatasi atas permintaanmu" in response.content.decode()
@@ -200,11 +200,11 @@ def test_a_restricted_student_is_told_why_she_cannot_book(
         bookings.book(siti.counselee, bu_rina, slot_at(bu_rina).start, by=siti)
 
 
-def test_the_decision_page_shown_again_records_the_look(client_for, bu_laras, objection):
+def test_the_decision_page_shown_again_records_the_look(client_for, dpo, objection):
     url = reverse("data-request-decide", args=[objection.public_id])
-    response = client_for(bu_laras).post(url, {"decision": "refuse"})
+    response = client_for(dpo).post(url, {"decision": "refuse"})
     assert response.status_code == 400
     assert "Keberatan Siti soal wali kelas." in response.content.decode()
     assert AccessEvent.objects.filter(
-        action=AccessEvent.Action.VIEW, actor=bu_laras, object_id=str(objection.public_id)
+        action=AccessEvent.Action.VIEW, actor=dpo, object_id=str(objection.public_id)
     ).exists()
